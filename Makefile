@@ -1,0 +1,43 @@
+# Pixels to ConvNets: the two commands of the README.
+#   make lab    set everything up, then open the course in JupyterLab
+#   make test   set everything up, then run the whole test suite
+# Other targets are the steps those two take.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# Jupyter refuses to run as root unless told; laptops are not root, CI and containers are.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test setup data notebooks check-notebooks timing benchmark clean-venv
+
+lab: setup
+	$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) notebooks/00_welcome.ipynb
+
+test: setup
+	$(BIN)/python -m pytest tests solutions --nbval --nbval-current-env \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+setup: $(STAMP) data
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	touch $(STAMP)
+
+# Fetch what can be had without the internet, then report what is available offline.
+data: $(STAMP)
+	@tools/install_offline_data.sh
+	$(BIN)/python -m labs.data status
+
+# Regenerate the learner notebooks from the solutions (never touches anything else).
+notebooks: $(STAMP)
+	$(BIN)/python tools/build_notebooks.py
+
+timing: $(STAMP)
+	$(BIN)/python tools/time_budget.py
+
+clean-venv:
+	rm -rf $(VENV)

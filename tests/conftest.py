@@ -1,0 +1,28 @@
+"""Shared test setup: tools/ importable, notebook kernels' environment, a throw-away course folder."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import notebook_rules  # noqa: E402
+
+# nbval (make test) starts its kernels from this process: give them the environment
+# tools/execute_notebooks.py stored the outputs with (hash seed, quiet TF, inline plots).
+os.environ.update({k: v for k, v in notebook_rules.kernel_env().items() if k != "LABS_PROFILE"})
+os.environ.pop("MPLBACKEND", None)
+
+# Fixture notebooks are made in tmp_path at test time; never let nbval collect any kept here.
+collect_ignore_glob = ["fixtures/*"]
+
+
+@pytest.fixture
+def course(tmp_path):
+    """Return an empty course folder with solutions/ and notebooks/."""
+    (tmp_path / notebook_rules.SOLUTIONS).mkdir()
+    (tmp_path / notebook_rules.NOTEBOOKS).mkdir()
+    return tmp_path

@@ -1,0 +1,96 @@
+"""The ✅/❌ check machinery and the checks of notebooks 00 and 01."""
+
+import numpy as np
+import pytest
+
+from labs import checks, images
+from labs.checks.core import CheckFailed, compare_arrays, compare_values, run_check
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError("Exercise")
+
+
+def _line(capsys):
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, f"a check prints exactly one line, got {out!r}"
+    return out.strip()
+
+
+CASES = [
+    (checks.check_invert, images.invert),
+    (checks.check_to_grayscale, images.to_grayscale),
+    (checks.check_intensity_histogram, images.intensity_histogram),
+    (checks.check_shuffle_pixels, images.shuffle_pixels),
+]
+
+
+@pytest.mark.parametrize("check, reference", CASES)
+def test_reference_passes(check, reference, capsys):
+    assert check(reference) is True
+    assert _line(capsys).startswith("✅")
+
+
+@pytest.mark.parametrize("check, _", CASES)
+@pytest.mark.parametrize("learner", [None, 42, _stub, lambda *a, **k: None,
+                                     lambda *a, **k: np.zeros((2, 2, 2, 2)),
+                                     lambda *a, **k: "not an image",
+                                     lambda *a, **k: 1 / 0])
+def test_wrong_answers_fail_with_one_line_and_never_raise(check, _, learner, capsys):
+    assert check(learner) is False
+    assert _line(capsys).startswith("❌")
+
+
+def test_stub_gets_the_not_implemented_hint(capsys):
+    checks.check_to_grayscale(_stub)
+    assert "not implemented yet" in _line(capsys)
+
+
+def test_subtle_errors_are_named(capsys):
+    checks.check_invert(lambda image: 1 - image)
+    assert "differs" in _line(capsys)
+    checks.check_to_grayscale(lambda image: image.mean(axis=-1) / 255)
+    assert "Hint:" in _line(capsys)
+    checks.check_invert(lambda image: (255 - image.astype(int)))
+    assert "dtype" in _line(capsys)
+
+
+def test_shuffle_check_catches_unseeded_and_value_changing_versions(capsys):
+    assert not checks.check_shuffle_pixels(lambda image, seed=0: np.random.permutation(image.reshape(-1, 3)).reshape(image.shape))
+    assert "seed" in _line(capsys)
+    assert not checks.check_shuffle_pixels(lambda image, seed=0: np.random.default_rng(seed).permutation(image.ravel()).reshape(image.shape))
+    assert "pixels themselves changed" in _line(capsys)
+    assert not checks.check_shuffle_pixels(lambda image, seed=0: image)
+    assert "unchanged" in _line(capsys)
+
+
+def test_learner_mutating_its_input_is_reported(capsys):
+    def in_place(image):
+        image[...] = 255 - image
+        return image
+    assert not checks.check_invert(in_place)
+    assert "in place" in _line(capsys)
+
+
+def test_run_check_reports_learner_exceptions():
+    assert run_check("demo", lambda: None, lambda f: checks.call_learner(lambda: [][1])) is False
+
+
+def test_compare_arrays_messages():
+    with pytest.raises(CheckFailed, match="shape"):
+        compare_arrays(np.zeros(3), np.zeros(4), "x")
+    with pytest.raises(CheckFailed, match="None"):
+        compare_arrays(None, np.zeros(4), "x")
+    with pytest.raises(CheckFailed, match="NaN"):
+        compare_arrays(np.array([np.nan]), np.array([1.0]), "x")
+    with pytest.raises(CheckFailed, match="index"):
+        compare_arrays(np.array([1.0, 2.0]), np.array([1.0, 3.0]), "x")
+    assert compare_arrays([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]), "x").shape == (2,)
+
+
+def test_compare_values():
+    assert compare_values(np.float32(0.5), 0.5, "loss") == 0.5
+    with pytest.raises(CheckFailed, match="single number"):
+        compare_values([1, 2], 1, "loss")
+    with pytest.raises(CheckFailed, match="expected 2"):
+        compare_values(1.0, 2, "loss")

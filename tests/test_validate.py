@@ -1,0 +1,48 @@
+"""The shared argument checks produce messages that name the argument and what was given."""
+
+import numpy as np
+import pytest
+
+from labs._validate import as_array, check_choice, check_finite, check_int, describe
+
+
+@pytest.mark.parametrize("kwargs, value, error, message", [
+    ({}, None, TypeError, "x must be an array, got None"),
+    ({}, [[1, 2], [3]], TypeError, "x must be array-like"),
+    ({"ndim": 2}, np.zeros(3), ValueError, r"x must be 2-D, got an array of shape \(3,\)"),
+    ({"ndim": (2, 3)}, np.zeros((1, 1, 1, 1)), ValueError, "2-D or 3-D"),
+    ({"dtype_kind": "f"}, np.zeros(2, dtype=int), TypeError, "int64"),
+    ({"shape": (None, 3)}, np.zeros((2, 4)), ValueError, r"\(any, 3\)"),
+    ({}, np.zeros((0, 3)), ValueError, "empty"),
+    ({}, np.array(["a"], dtype=object), TypeError, "object"),
+])
+def test_as_array_errors(kwargs, value, error, message):
+    with pytest.raises(error, match=message):
+        as_array(value, "x", **kwargs)
+
+
+def test_as_array_accepts_good_input():
+    assert as_array([[1, 2]], "x", ndim=2, shape=(1, None), dtype_kind="i").shape == (1, 2)
+    assert as_array(np.zeros((0,)), "x", allow_empty=True).size == 0
+
+
+def test_check_int_and_choice():
+    assert check_int(np.int64(3), "k", minimum=1) == 3
+    for bad, error in [(True, TypeError), (2.0, TypeError), (0, ValueError), (10, ValueError)]:
+        with pytest.raises(error, match="k must"):
+            check_int(bad, "k", minimum=1, maximum=9)
+    assert check_choice("l2", "metric", ("l1", "l2")) == "l2"
+    with pytest.raises(ValueError, match="metric must be one of 'l1', 'l2'; got 'l3'"):
+        check_choice("l3", "metric", ("l1", "l2"))
+
+
+def test_check_finite_counts_bad_values():
+    with pytest.raises(ValueError, match="X contains 2 NaN"):
+        check_finite(np.array([1.0, np.nan, np.inf]), "X")
+    check_finite(np.arange(3), "X")
+
+
+def test_describe():
+    assert describe(None) == "None"
+    assert "shape (2,)" in describe(np.zeros(2))
+    assert describe([1, 2]) == "a list of length 2"
