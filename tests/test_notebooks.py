@@ -152,7 +152,7 @@ def test_learner_notebook_clears_outputs_and_keeps_only_learner_metadata():
     codes = [c for c in learner.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in codes)
     assert learner.cells[5].metadata == {"slideshow": {"slide_type": "fragment"}, "tags": ["raises-exception"]}
-    assert [rules._slide_type(c) for c in learner.cells] == [rules._slide_type(c) for c in nb.cells]
+    assert [rules.slide_type(c) for c in learner.cells] == [rules.slide_type(c) for c in nb.cells]
     assert [c.id for c in learner.cells] == [c.id for c in nb.cells]
     assert "widgets" not in learner.metadata and learner.metadata["kernelspec"]["name"] == "python3"
     assert learner.metadata["labs"] == {"generated_from": "solutions/01_doubling.ipynb",
@@ -170,6 +170,9 @@ def test_build_writes_deterministic_learner_notebook(course, capsys):
     assert build(course) == 0
     first = target.read_bytes()
     assert first.endswith(b"}\n") and b"y = 2 * x" not in first
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
     mtime = target.stat().st_mtime_ns
     assert build(course) == 0
     assert target.read_bytes() == first and target.stat().st_mtime_ns == mtime
@@ -275,11 +278,13 @@ def test_build_reports_marker_errors_and_writes_nothing_for_that_notebook(course
     nb = solution_nb()
     nb.cells[4].source = nb.cells[4].source.replace("    # END SOLUTION", "")
     write_solution(course, nb, "02_broken.ipynb")
+    write_solution(course, solution_nb(), "Untitled.ipynb")
     write_solution(course, solution_nb())
     assert build(course) == 1
     out = capsys.readouterr().out
     assert "error    solutions/02_broken.ipynb, cell 5 (code: 'def double(x):'), line 3:" in out
-    assert not (course / "notebooks" / "02_broken.ipynb").exists()
+    assert "error    solutions/Untitled.ipynb: solution notebooks are named NN_topic.ipynb" in out
+    assert sorted(p.name for p in (course / "notebooks").iterdir()) == ["01_doubling.ipynb"]
     assert (course / "notebooks" / "01_doubling.ipynb").exists()
 
 
@@ -316,6 +321,16 @@ def test_tools_refuse_bad_input_with_a_clear_message(course, capsys, monkeypatch
 
 def test_rules_accept_a_good_solution():
     assert rules.find_rule_violations(solution_nb()) == []
+
+
+@pytest.mark.parametrize("objectives, count", [
+    ("- a\n- b\n- c", 3),
+    ("By the end you can:\n\n1. a\n2. b\n   wrapped\n3. c\n   - detail\n4. d", 4),
+    ("- a\n- b\n\n## Prerequisites\n\n- c\n- d", 2),
+    ("## Prerequisites\n\n- a\n- b\n- c", 0),
+])
+def test_objectives_are_counted_from_the_first_list(objectives, count):
+    assert rules._objective_bullets(f"# T\n\n## Learning objectives\n\n{objectives}\n") == count
 
 
 def _set(index, **metadata):

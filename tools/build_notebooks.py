@@ -64,8 +64,9 @@ def plan_notebook(solution, root=ROOT):
     """Plan the learner notebook for one solution notebook (reads only)."""
     target = learner_path_for(solution, root)
     try:
+        require_solution_path(solution, root)
         nb = make_learner_notebook(read_notebook(solution, root), rel(solution, root))
-        text = notebook_text(nb)
+        text = notebook_text(nb, rel(solution, root))
     except NotebookError as error:
         return Plan(solution, target, "error", reason=str(error))
     state, reason = _learner_state(target, text, root)
@@ -75,6 +76,8 @@ def plan_notebook(solution, root=ROOT):
 def apply_plan(plan, root=ROOT, force=False, out=print):
     """Carry out a plan, print one line about it and return its outcome."""
     name, source = rel(plan.target, root), rel(plan.solution, root)
+    if plan.state != "error":  # look again right before writing: the learner may have just saved
+        plan.state, plan.reason = _learner_state(plan.target, plan.text, root)
     if plan.state == "error":
         out(f"error    {plan.reason}")
         return "error"
@@ -126,8 +129,9 @@ def build(root=ROOT, paths=None, force=False, check=False, out=print):
     outcomes = [apply_plan(p, root, force, out) for p in plans]
     for orphan in orphans:
         out(f"note     {rel(orphan, root)} has no {SOLUTIONS}/{orphan.name}; left as it is")
-    counts = {k: outcomes.count(k) for k in ("written", "current", "kept", "error") if k in outcomes}
-    out(f"{len(plans)} notebooks: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    labels = {"written": "written", "current": "up to date", "kept": "kept", "error": "failed"}
+    out(f"{len(plans)} notebooks: " + ", ".join(
+        f"{outcomes.count(k)} {label}" for k, label in labels.items() if k in outcomes))
     return 1 if "error" in outcomes else 0
 
 

@@ -68,7 +68,7 @@ def format_table(rows, total_label="series total"):
 def run(paths=None, root=ROOT, timeout=600, profile="default", write=False, strict=False, out=print):
     """Execute notebooks (default: every solution), print the table; return the exit code."""
     root = Path(root)
-    notebooks = [require_solution_path(p, root) for p in paths] if paths else solution_paths(root)
+    notebooks = [require_solution_path(p, root) for p in paths or solution_paths(root)]
     if not notebooks:
         out(f"No notebooks in {rel(root / SOLUTIONS, root)}/: nothing to run.")
         return 0
@@ -109,7 +109,8 @@ def main(argv=None):
     """Run the command line; return the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    sys.stdout.reconfigure(line_buffering=True)  # show progress while long notebooks run
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(line_buffering=True)  # show progress while long notebooks run
     if args.write and args.profile != "default":
         parser.error("--write stores the outputs nbval checks, which are those of the default profile; "
                      "drop --profile full.")

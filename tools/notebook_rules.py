@@ -39,7 +39,7 @@ __all__ = [
     "make_learner_notebook", "compute_fingerprint", "stored_fingerprint", "is_unedited",
     "check_slide_metadata", "check_front_matter", "check_exercises", "check_executed",
     "check_clean_outputs", "find_rule_violations",
-    "render_slides", "count_slide_parts", "expected_slide_parts",
+    "slide_type", "render_slides", "count_slide_parts", "expected_slide_parts",
     "kernel_env", "ExecutionResult", "CellFailure", "execute_notebook",
     "strip_volatile_metadata", "stabilise_widget_ids",
 ]
@@ -181,26 +181,38 @@ def _ensure_cell_ids(nb):
             taken.add(new)
 
 
-def notebook_text(nb):
+def notebook_text(nb, name="notebook"):
     """Return the exact text ``write_notebook`` stores: sorted keys, one-space indent, final newline."""
-    nbformat.validate(nb)
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as error:
+        raise NotebookError(f"{name}: not a valid notebook: {error.message}") from None
     text = nbformat.writes(nb, version=4)
     return text if text.endswith("\n") else text + "\n"
 
 
 def write_notebook(nb, path):
     """Write ``nb`` to ``path`` atomically, exactly as ``notebook_text`` renders it."""
-    write_text_atomic(path, notebook_text(nb))
+    write_text_atomic(path, notebook_text(nb, str(path)))
+
+
+def _umask():
+    """Return the process umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path, text):
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(text)
+        os.chmod(tmp, mode)  # mkstemp makes 0600; give notebooks the usual rw-r--r--
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -323,11 +335,11 @@ def make_learner_notebook(solution, generated_from):
 # --------------------------------------------------------------------------- fingerprints
 
 
-def _canonical(value):
-    """Return ``value`` with multi-line strings stored as lists joined, for hashing."""
+def _canonical(value, key=None):
+    """Return ``value`` with multi-line text given as a list of lines joined, as nbformat reads it."""
     if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in value.items()}
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return {k: _canonical(v, "data" if key == "data" else k) for k, v in value.items()}
+    if isinstance(value, list) and key in ("source", "text", "data") and all(isinstance(v, str) for v in value):
         return "".join(value)
     if isinstance(value, list):
         return [_canonical(v) for v in value]
@@ -364,25 +376,27 @@ def check_slide_metadata(nb):
                             f"expected one of {', '.join(SLIDE_TYPES)}.")
     if nb.cells and nb.cells[0].metadata.get("slideshow", {}).get("slide_type") != "slide":
         problems.append("cell 1: the first cell (the title) must have slide_type 'slide'.")
-    if not any(_slide_type(c) == "notes" for c in nb.cells):
+    if not any(slide_type(c) == "notes" for c in nb.cells):
         problems.append("no speaker notes: add at least one markdown cell with slide_type 'notes'.")
     return problems
 
 
-def _slide_type(cell):
+def slide_type(cell):
     """Return a cell's slide type, '-' when unset."""
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
 
 
 def _objective_bullets(text):
-    """Count the bullet lines right after the 'Learning objectives' line."""
+    """Count the first list after the 'Learning objectives' line (before the next heading)."""
     lines = text.split("\n")
     start = next(i for i, line in enumerate(lines) if "learning objectives" in line.lower())
     count = 0
     for line in lines[start + 1:]:
-        if re.match(r"^\s*(?:[-*+]|\d+[.)])\s+\S", line):
+        if re.match(r"^(?:[-*+]|\d+[.)])\s+\S", line):
             count += 1
-        elif line.strip() or count:
+        elif count and line[:1].isspace() and line.strip():
+            continue  # a wrapped line or a sub-bullet of the current objective
+        elif count or line.lstrip().startswith("#"):
             break
     return count
 
@@ -495,7 +509,7 @@ def count_slide_parts(html_text):
 
 def expected_slide_parts(nb):
     """Return the counts ``count_slide_parts`` should find for a notebook whose first cell is a slide."""
-    types = [_slide_type(c) for c in nb.cells]
+    types = [slide_type(c) for c in nb.cells]
     slides = types.count("slide")
     return {"slides": slides, "subslides": slides + types.count("subslide"), "notes": types.count("notes")}
 
@@ -516,7 +530,7 @@ def kernel_env(profile="default", base=None):
 class CellFailure:
     """Where and how a notebook failed."""
 
-    cell: int
+    cell: int  # 1-based; None when the kernel could not start
     ename: str
     evalue: str
     source: str = ""
@@ -524,6 +538,8 @@ class CellFailure:
 
     def describe(self, name):
         """Return a multi-line report naming the notebook and the cell."""
+        if self.cell is None:
+            return f"{name}: could not run: {self.ename}: {self.evalue}"
         head = self.source.strip().split("\n")[:6]
         lines = [f"{name}: cell {self.cell} raised {self.ename}: {self.evalue}", "  cell source:"]
         lines += [f"    {line}" for line in head]
@@ -604,6 +620,8 @@ def execute_notebook(nb, cwd, timeout=600, profile="default"):
         result.failure = _failure(nb, current["index"], "CellTimeoutError", f"still running after {timeout} s")
     except DeadKernelError as error:
         result.failure = _failure(nb, current["index"], "DeadKernelError", str(error))
+    except RuntimeError as error:  # the kernel did not start or answer
+        result.failure = _failure(nb, None, type(error).__name__, str(error))
     result.seconds = sum(result.cell_seconds.values())
     return result
 
@@ -612,7 +630,8 @@ def _failure(nb, index, ename, evalue, traceback=""):
     """Build a CellFailure for the 0-based cell ``index``."""
     source = nb.cells[index].source if index is not None else ""
     text = _ANSI.sub("", traceback)
-    return CellFailure((index or 0) + 1, ename, _ANSI.sub("", str(evalue)), source, text.strip())
+    number = index + 1 if index is not None else None
+    return CellFailure(number, ename, _ANSI.sub("", str(evalue)), source, text.strip())
 
 
 def strip_volatile_metadata(nb):
