@@ -10,14 +10,19 @@ STAMP  := $(VENV)/.installed-stamp
 # Jupyter refuses to run as root unless told; laptops are not root, CI and containers are.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test setup data notebooks check-notebooks timing benchmark clean-venv
+.PHONY: lab test nbval setup data notebooks check-notebooks timing clean-venv
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) notebooks/00_welcome.ipynb
 
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
 test: setup
-	$(BIN)/python -m pytest tests solutions --nbval --nbval-current-env \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(BIN)/python -m pytest tests solutions $(NBVAL)
+
+# Only the stored outputs of the solution notebooks, compared with a fresh run.
+nbval: setup
+	$(BIN)/python -m pytest solutions $(NBVAL)
 
 setup: $(STAMP) data
 

@@ -1,6 +1,18 @@
 """Repository-wide pytest setup for the nbval run over solutions/ (see `make test`)."""
 
+import os
+import sys
+from pathlib import Path
+
 import nbval.kernel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
+import notebook_rules  # noqa: E402
+
+# nbval starts its kernels from this process: give them the environment
+# tools/execute_notebooks.py stored the outputs with (hash seed, quiet TF, inline plots).
+os.environ.update({k: v for k, v in notebook_rules.kernel_env().items() if k != "LABS_PROFILE"})
+os.environ.pop("MPLBACKEND", None)
 
 
 def _execute_like_jupyterlab(self, cell_input, allow_stdin=None):

@@ -1,4 +1,4 @@
-"""Shared test setup: tools/ importable, notebook kernels' environment, a throw-away course folder."""
+"""Shared test setup: tools/ importable, a throw-away course folder."""
 
 import os
 import sys
@@ -11,10 +11,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import notebook_rules  # noqa: E402
 
-# nbval (make test) starts its kernels from this process: give them the environment
-# tools/execute_notebooks.py stored the outputs with (hash seed, quiet TF, inline plots).
-os.environ.update({k: v for k, v in notebook_rules.kernel_env().items() if k != "LABS_PROFILE"})
-os.environ.pop("MPLBACKEND", None)
 
 # Fixture notebooks are made in tmp_path at test time; never let nbval collect any kept here.
 collect_ignore_glob = ["fixtures/*"]
