@@ -62,8 +62,6 @@ def _silenced_stderr():
 
 def _import_keras_quietly():
     """Import Keras (and TensorFlow) without the CUDA-not-found messages of a CPU machine."""
-    if "keras" in sys.modules:
-        return sys.modules["keras"]
     with _silenced_stderr():
         import keras
         import tensorflow as tf

@@ -94,3 +94,9 @@ def test_compare_values():
         compare_values([1, 2], 1, "loss")
     with pytest.raises(CheckFailed, match="expected 2"):
         compare_values(1.0, 2, "loss")
+
+
+def test_every_topic_check_is_exported_once():
+    names = [name for topic in checks.TOPICS for name in topic.__all__]
+    assert len(names) == len(set(names)), "two topics export a check with the same name"
+    assert all(callable(getattr(checks, name)) for name in names)

@@ -1,8 +1,19 @@
-"""Exercise checks: each ``check_*`` prints one ✅/❌ line and returns True/False."""
+"""Exercise checks: each ``check_*`` prints one ✅/❌ line and returns True/False.
 
+One module per topic; every check is also available here, e.g. ``labs.checks.check_invert``.
+"""
+
+from . import cnn, conv, features, images, knn, linear, nn
+from .cnn import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
 from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
+from .features import *  # noqa: F401,F403
 from .images import *  # noqa: F401,F403
-from . import images
+from .knn import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .nn import *  # noqa: F401,F403
+
+TOPICS = (images, knn, linear, features, nn, conv, cnn)
 
 __all__ = ["CheckFailed", "call_learner", "compare_arrays", "compare_values", "run_check"]
-__all__ += images.__all__
+__all__ += [name for topic in TOPICS for name in topic.__all__]

@@ -1,0 +1,158 @@
+"""Benchmark of the hand-written convolution of notebook 06: correctness and speed ratios.
+
+    .venv/bin/python benchmarks/convolution.py                  # default profile (under a minute)
+    .venv/bin/python benchmarks/convolution.py --profile full   # adds more kernel sizes and channels
+
+Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
+target is missed. Every speed is a ratio of timings measured side by side in this run (the
+fastest of several repeats, the contenders interleaved so a busy machine slows them alike),
+never an absolute number compared across machines.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import labs  # noqa: E402
+from labs import config, conv  # noqa: E402
+from labs.environment import _import_keras_quietly  # noqa: E402
+
+ROWS = []
+
+
+def record(metric, value, target=None, passed=None, fmt="{:.4f}"):
+    """Add one row to the results table (target None: reported only)."""
+    shown = fmt.format(value) if isinstance(value, (int, float, np.floating)) else str(value)
+    verdict = "-" if passed is None else ("pass" if passed else "FAIL")
+    ROWS.append((metric, shown, target or "-", verdict))
+    print(f"  {metric}: {shown}  [{verdict}]", flush=True)
+
+
+def interleaved_best(functions, repeats):
+    """Time each function ``repeats`` times, taking turns; return the fastest seconds of each."""
+    best = [float("inf")] * len(functions)
+    for _ in range(repeats):
+        for index, function in enumerate(functions):
+            start = time.perf_counter()
+            function()
+            best[index] = min(best[index], time.perf_counter() - start)
+    return best
+
+
+def grey_photo():
+    """Return the 512x512 astronaut photo as greyscale floats in [0, 1]."""
+    photo = labs.data.load_photo("astronaut")
+    grey = labs.images.to_grayscale(photo).astype(np.float64)
+    assert grey.shape == (512, 512), grey.shape
+    return grey
+
+
+def correctness(image):
+    """Check loops, vectorised, SciPy and TensorFlow agree on the photo (valid and same padding)."""
+    from scipy import signal
+
+    _import_keras_quietly()
+    import tensorflow as tf
+
+    kernel = np.random.default_rng(config.SEED).normal(size=(5, 5))  # asymmetric: a flip would show
+    crop = image[:96, :96]
+    reference = signal.correlate2d(crop, kernel, mode="valid")
+    errors = [np.abs(conv.conv2d(crop, kernel) - reference).max(),
+              np.abs(conv.conv2d_loops(crop, kernel) - reference).max(),
+              np.abs(conv.conv2d(crop, kernel, padding="same") - signal.correlate2d(crop, kernel, mode="same")).max(),
+              np.abs(conv.conv2d(crop, conv.flip_kernel(kernel)) - signal.convolve2d(crop, kernel, mode="valid")).max()]
+    record("max |difference| vs scipy (valid, same, loops, flipped = convolve2d)", max(errors), "< 1e-9",
+           max(errors) < 1e-9, fmt="{:.1e}")
+    colour = np.random.default_rng(1).normal(size=(64, 64, 3))
+    kernels = np.random.default_rng(2).normal(size=(3, 3, 3, 8))
+    worst = 0.0
+    for padding in ("valid", "same"):
+        for stride in (1, 2):
+            ours = conv.conv2d(colour, kernels, padding=padding, stride=stride)
+            theirs = tf.nn.conv2d(colour[None], kernels, strides=stride, padding=padding.upper()).numpy()[0]
+            worst = max(worst, np.abs(ours - theirs).max())
+    record("max |difference| vs tf.nn.conv2d (3 channels, 8 filters, valid/same, stride 1/2)", worst, "< 1e-9",
+           worst < 1e-9, fmt="{:.1e}")
+
+
+def speed(image, kernel_size, repeats):
+    """Time SciPy, the vectorised and the loop version on the photo; record the two ratios."""
+    from scipy import signal
+
+    kernel = conv.KERNELS["gaussian_5x5"] if kernel_size == 5 else np.ones((kernel_size, kernel_size)) / kernel_size ** 2
+    scipy_s, vector_s = interleaved_best([lambda: signal.correlate2d(image, kernel, mode="valid"),
+                                          lambda: conv.conv2d(image, kernel)], repeats)
+    label = f"{image.shape[0]}x{image.shape[1]} photo, {kernel_size}x{kernel_size} kernel"
+    print(f"  {label}: scipy.signal.correlate2d {scipy_s * 1e3:.1f} ms, "
+          f"vectorised conv2d {vector_s * 1e3:.1f} ms", flush=True)
+    ratio = vector_s / scipy_s
+    record(f"vectorised time / scipy correlate2d time ({label})", ratio, "<= 3", ratio <= 3, fmt="{:.2f}")
+    return vector_s
+
+
+def loops_speed(image, vector_s):
+    """Time the loop version once on the whole photo and record how much slower it is."""
+    start = time.perf_counter()
+    conv.conv2d_loops(image, conv.KERNELS["gaussian_5x5"])
+    loops_s = time.perf_counter() - start
+    vector_again, = interleaved_best([lambda: conv.conv2d(image, conv.KERNELS["gaussian_5x5"])], 5)
+    vector_s = min(vector_s, vector_again)
+    print(f"  loops {loops_s:.2f} s vs vectorised {vector_s * 1e3:.1f} ms", flush=True)
+    speedup = loops_s / vector_s
+    record("loop time / vectorised time (512x512 photo, 5x5 kernel)", speedup, ">= 50", speedup >= 50, fmt="{:.0f}")
+
+
+def multichannel_speed(repeats):
+    """Report vectorised NumPy vs tf.nn.conv2d on a colour photo with 16 filters (reported only)."""
+    _import_keras_quietly()
+    import tensorflow as tf
+
+    photo = labs.data.load_photo("astronaut").astype(np.float32) / 255
+    kernels = np.random.default_rng(3).normal(size=(3, 3, 3, 16)).astype(np.float32)
+    numpy_s, tf_s = interleaved_best([lambda: conv.conv2d(photo, kernels, padding="same"),
+                                      lambda: tf.nn.conv2d(photo[None], kernels, 1, "SAME").numpy()], repeats)
+    record("vectorised time / tf.nn.conv2d time (512x512x3, 16 filters 3x3)", numpy_s / tf_s, fmt="{:.1f}")
+
+
+def print_table():
+    """Print the results table."""
+    headers = ("metric", "value", "target", "result")
+    widths = [max(len(str(row[i])) for row in ROWS + [headers]) for i in range(4)]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    print()
+    print(line.format(*headers))
+    print(line.format(*("-" * w for w in widths)))
+    for row in ROWS:
+        print(line.format(*row))
+
+
+def main(argv=None):
+    """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=config.PROFILES, default="default")
+    args = parser.parse_args(argv)
+    load = ", load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
+    print(f"Convolution benchmark, profile {args.profile}; Python {platform.python_version()}, "
+          f"NumPy {np.__version__}, {os.cpu_count()} CPU cores{load}", flush=True)
+    started = time.perf_counter()
+    image = grey_photo()
+    correctness(image)
+    vector_s = speed(image, 5, repeats=7)
+    loops_speed(image, vector_s)
+    if args.profile == "full":
+        for size in (3, 7, 11):
+            speed(image, size, repeats=5)
+        multichannel_speed(repeats=5)
+    print(f"\ntotal time {time.perf_counter() - started:.0f} s")
+    print_table()
+    return 0 if all(row[3] != "FAIL" for row in ROWS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

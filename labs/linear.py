@@ -1,0 +1,293 @@
+"""Linear classifiers: scores f(x) = Wx + b, sigmoid and softmax, cross-entropy and its gradient, SGD.
+
+Shapes used throughout: X is (N, D) with one flattened image per row, W is (C, D) with one
+template per class (row), b is (C,), scores are (N, C), y holds N class numbers 0..C-1.
+"""
+
+import numpy as np
+
+from ._validate import as_array, check_choice, check_finite, check_int
+
+__all__ = ["PENALTIES", "one_hot", "compute_scores", "sigmoid", "softmax", "softmax_cross_entropy",
+           "squared_error", "make_params", "compute_loss_and_gradients", "compute_numerical_gradient",
+           "compute_relative_error", "gradient_check", "train_sgd", "predict_linear",
+           "plot_templates", "plot_loss_curves"]
+
+PENALTIES = ("l2", "l1")
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+def _as_matrix(X, name, num_columns=None, what="columns"):
+    """Check a finite 2-D array (optionally with a given number of columns) and return it as float64."""
+    X = check_finite(as_array(X, name, ndim=2, dtype_kind="uif"), name)
+    if num_columns is not None and X.shape[1] != num_columns:
+        raise ValueError(f"{name} has {X.shape[1]} {what} but {num_columns} were expected (shape {X.shape}).")
+    return X.astype(np.float64, copy=False)
+
+
+def _as_labels(y, num_rows, num_classes):
+    """Check y is a 1-D array of num_rows class numbers in 0..num_classes-1 and return it."""
+    y = as_array(y, "y", ndim=1, dtype_kind="iu")
+    if len(y) != num_rows:
+        raise ValueError(f"y has {len(y)} labels but there are {num_rows} rows of scores/X; they must match.")
+    if y.min() < 0 or y.max() >= num_classes:
+        raise ValueError(f"y must hold class numbers 0..{num_classes - 1}; found values from {y.min()} to {y.max()}.")
+    return y.astype(np.int64, copy=False)
+
+
+def _check_params(params, num_features=None):
+    """Check a {"W": (C, D), "b": (C,)} dict and return (W, b) as float arrays."""
+    if not isinstance(params, dict) or "W" not in params or "b" not in params:
+        raise TypeError(f"params must be a dict with keys 'W' (shape (C, D)) and 'b' (shape (C,)), "
+                        f"got {type(params).__name__}.")
+    W = _as_matrix(params["W"], "params['W']")
+    b = check_finite(as_array(params["b"], "params['b']", ndim=1, dtype_kind="uif"), "params['b']")
+    if len(b) != len(W):
+        raise ValueError(f"params['b'] has {len(b)} entries but params['W'] has {len(W)} rows (one per class).")
+    if num_features is not None and W.shape[1] != num_features:
+        raise ValueError(f"X has {num_features} features per row but params['W'] expects {W.shape[1]} "
+                         f"(W has shape {W.shape}); flatten X the same way as in training.")
+    return W, b.astype(np.float64, copy=False)
+
+
+# --- scores and probabilities --------------------------------------------------------------------
+
+def one_hot(y, num_classes):
+    """Return the one-hot matrix of labels: row i has a 1 in column y[i] and 0 elsewhere.
+
+    y: int array of shape (N,) with values 0..num_classes-1. Returns float array (N, num_classes).
+    """
+    num_classes = check_int(num_classes, "num_classes", minimum=1)
+    y = as_array(y, "y", ndim=1, dtype_kind="iu")
+    y = _as_labels(y, len(y), num_classes)
+    encoded = np.zeros((len(y), num_classes))
+    encoded[np.arange(len(y)), y] = 1.0
+    return encoded
+
+
+def compute_scores(X, W, b):
+    """Return the class scores X Wᵀ + b: one row of C scores per image.
+
+    X: array of shape (N, D); W: array of shape (C, D); b: array of shape (C,). Returns (N, C).
+    """
+    W, b = _check_params({"W": W, "b": b})
+    X = _as_matrix(X, "X", W.shape[1], "features per row (W has that many columns)")
+    return X @ W.T + b
+
+
+def sigmoid(scores):
+    """Return 1 / (1 + exp(-s)) for every score, computed without overflow.
+
+    scores: array of any shape. Each output is an independent probability in (0, 1).
+    """
+    s = check_finite(as_array(scores, "scores", dtype_kind="uif", allow_empty=True), "scores").astype(np.float64)
+    e = np.exp(-np.abs(s))  # never overflows: exponent <= 0
+    return np.where(s >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def softmax(scores):
+    """Return softmax probabilities of each row: exp(s) / sum(exp(s)), shifted by the row max for stability.
+
+    scores: array of shape (N, C) (or (C,) for one image). Each row of the output sums to 1.
+    """
+    s = check_finite(as_array(scores, "scores", ndim=(1, 2), dtype_kind="uif"), "scores").astype(np.float64)
+    shifted = s - s.max(axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_cross_entropy(scores, y):
+    """Return the mean softmax cross-entropy loss and its gradient with respect to the scores.
+
+    scores: array of shape (N, C); y: int array of shape (N,) with values 0..C-1.
+    Returns (loss, dscores) with dscores of shape (N, C): (softmax(scores) - one_hot(y)) / N.
+    Stable for huge scores: uses log-sum-exp after subtracting each row's maximum.
+    """
+    s = _as_matrix(scores, "scores")
+    y = _as_labels(y, len(s), s.shape[1])
+    shifted = s - s.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    rows = np.arange(len(s))
+    loss = -log_probs[rows, y].mean()
+    dscores = np.exp(log_probs)
+    dscores[rows, y] -= 1.0
+    return float(loss), dscores / len(s)
+
+
+def squared_error(probs, y):
+    """Return the mean over images of the sum of squared differences between probabilities and one-hot labels.
+
+    probs: array of shape (N, C); y: int array of shape (N,).
+    """
+    p = _as_matrix(probs, "probs")
+    y = _as_labels(y, len(p), p.shape[1])
+    return float(((p - one_hot(y, p.shape[1])) ** 2).sum(axis=1).mean())
+
+
+# --- the model and its loss ----------------------------------------------------------------------
+
+def make_params(num_features, num_classes, scale=1e-3, seed=0):
+    """Return small random starting weights {"W": (num_classes, num_features), "b": zeros (num_classes,)}."""
+    num_features = check_int(num_features, "num_features", minimum=1)
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    return {"W": scale * rng.standard_normal((num_classes, num_features)), "b": np.zeros(num_classes)}
+
+
+def compute_loss_and_gradients(params, X, y, reg=0.0, penalty="l2"):
+    """Return the regularised softmax loss of a linear classifier and its gradients {"W", "b"}.
+
+    params: {"W": (C, D), "b": (C,)}; X: array of shape (N, D); y: int array of shape (N,).
+    loss = mean cross-entropy + reg * R(W), R = sum(W²) for "l2" or sum(|W|) for "l1" (b is not penalised).
+    """
+    penalty = check_choice(penalty, "penalty", PENALTIES)
+    if float(reg) < 0:
+        raise ValueError(f"reg must be zero or positive, got {reg!r}.")
+    X = _as_matrix(X, "X")
+    W, b = _check_params(params, X.shape[1])
+    loss, dscores = softmax_cross_entropy(X @ W.T + b, y)
+    if penalty == "l2":
+        loss += reg * float(np.sum(W * W))
+        dW = dscores.T @ X + 2.0 * reg * W
+    else:
+        loss += reg * float(np.sum(np.abs(W)))
+        dW = dscores.T @ X + reg * np.sign(W)
+    return loss, {"W": dW, "b": dscores.sum(axis=0)}
+
+
+def compute_numerical_gradient(f, x, h=1e-5):
+    """Return the centred-difference gradient of f at x: (f(x + h e_i) - f(x - h e_i)) / 2h for every entry.
+
+    f: function of the array x returning a number; x: float array of any shape (changed and restored in place).
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of x returning a number, got {type(f).__name__}.")
+    x = as_array(x, "x", dtype_kind="f")
+    grad = np.zeros_like(x, dtype=np.float64)
+    for index in np.ndindex(x.shape):
+        grad[index] = _centred_difference(f, x, index, h)
+    return grad
+
+
+def _centred_difference(f, x, index, h):
+    """Return (f(x + h) - f(x - h)) / 2h with x[index] nudged, restoring x[index] afterwards."""
+    old = x[index]
+    x[index] = old + h
+    plus = float(f(x))
+    x[index] = old - h
+    minus = float(f(x))
+    x[index] = old
+    return (plus - minus) / (2 * h)
+
+
+def compute_relative_error(a, b):
+    """Return max |a - b| / max(|a| + |b|, 1e-8): about 1e-7 or less when two gradients agree."""
+    a = check_finite(as_array(a, "a", dtype_kind="uif"), "a").astype(np.float64)
+    b = check_finite(as_array(b, "b", dtype_kind="uif"), "b").astype(np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}.")
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)))
+
+
+def gradient_check(f, x, analytic, num_checks=10, h=1e-5, seed=0):
+    """Return the max relative error between an analytic gradient and centred differences at random entries.
+
+    f: function of x returning a number; x: float array; analytic: array of the same shape as x.
+    """
+    x = as_array(x, "x", dtype_kind="f")
+    analytic = as_array(analytic, "analytic", dtype_kind="uif")
+    if analytic.shape != x.shape:
+        raise ValueError(f"analytic must have the shape of x {x.shape}, got {analytic.shape}.")
+    num_checks = check_int(num_checks, "num_checks", minimum=1)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    picks = rng.integers(0, x.size, size=num_checks)
+    indices = [np.unravel_index(i, x.shape) for i in picks]
+    numeric = np.array([_centred_difference(f, x, index, h) for index in indices])
+    return compute_relative_error(np.array([analytic[i] for i in indices]), numeric)
+
+
+# --- training and prediction ---------------------------------------------------------------------
+
+def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, penalty="l2", seed=0):
+    """Train a softmax linear classifier with mini-batch SGD; return (params, losses per update step).
+
+    X: array of shape (N, D); y: int array of shape (N,). batch_size=N is (full) batch gradient
+    descent, batch_size=1 is stochastic gradient descent. Each epoch visits the rows in a new
+    random order (seeded), in ceil(N / batch_size) steps.
+    """
+    X = _as_matrix(X, "X")
+    y = _as_labels(y, len(X), check_int(num_classes, "num_classes", minimum=2))
+    batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))  # more than N: full batch
+    num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
+    if not float(lr) > 0:
+        raise ValueError(f"lr must be a positive learning rate such as 0.1, got {lr!r}.")
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    params = make_params(X.shape[1], num_classes, seed=seed)
+    losses = []
+    for _ in range(num_epochs):
+        order = rng.permutation(len(X))
+        for start in range(0, len(X), batch_size):
+            batch = order[start:start + batch_size]
+            loss, grads = compute_loss_and_gradients(params, X[batch], y[batch], reg, penalty)
+            params["W"] -= lr * grads["W"]
+            params["b"] -= lr * grads["b"]
+            losses.append(loss)
+    return params, np.array(losses)
+
+
+def predict_linear(params, X):
+    """Return the class with the highest score for each row of X (shape (N, D)): int array (N,)."""
+    X = _as_matrix(X, "X")
+    W, b = _check_params(params, X.shape[1])
+    return np.argmax(X @ W.T + b, axis=1)
+
+
+# --- figures -------------------------------------------------------------------------------------
+
+def plot_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W as images (templates)"):
+    """Draw each row of W as an image: red where a bright pixel raises the class score, blue where it lowers it.
+
+    W: array of shape (C, D) with D = H * W of image_shape. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    W = _as_matrix(W, "W")
+    if int(np.prod(image_shape)) != W.shape[1]:
+        raise ValueError(f"image_shape {tuple(image_shape)} has {int(np.prod(image_shape))} pixels "
+                         f"but W has {W.shape[1]} columns.")
+    names = class_names if class_names is not None else [str(c) for c in range(len(W))]
+    fig, axes = plt.subplots(1, len(W), figsize=(1.25 * len(W), 1.8), squeeze=False)
+    for row, name, ax in zip(W, names, axes[0]):
+        limit = np.abs(row).max() or 1.0
+        ax.imshow(row.reshape(image_shape), cmap="coolwarm", vmin=-limit, vmax=limit)
+        ax.set_title(str(name), fontsize=9)
+        ax.axis("off")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss", log_y=False):
+    """Plot loss histories against epochs (each spread evenly over num_epochs); smooth: moving-average window.
+
+    curves: {label: losses} with one 1-D array of losses per update step.
+    """
+    import matplotlib.pyplot as plt
+
+    smooth = check_int(smooth, "smooth", minimum=1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5.5, 3.2))
+    for label, losses in curves.items():
+        losses = as_array(losses, f"curves[{label!r}]", ndim=1, dtype_kind="uif").astype(np.float64)
+        window = min(smooth, len(losses))
+        shown = np.convolve(losses, np.ones(window) / window, mode="valid")
+        epochs = np.linspace(0, num_epochs, len(losses) + 1)[window:]
+        ax.plot(epochs, shown, label=label, linewidth=1.2)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss (cross-entropy)")
+    if log_y:
+        ax.set_yscale("log")
+    ax.set_title(title)
+    ax.legend()
+    return ax

@@ -1,0 +1,513 @@
+"""Neural networks in NumPy: activations, a two-layer network, backpropagation, a gradient check, SGD.
+
+Also the logic of the 2-D playground: toy datasets (circles, moons, XOR,
+spirals), training on them, and the decision-boundary grid. The widget that
+drives it lives in ``labs.widgets_nn``.
+"""
+
+import numpy as np
+
+from ._validate import as_array, check_choice, check_finite, check_int, describe
+
+__all__ = [
+    "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "TOY_DATASETS",
+    "step", "sigmoid", "tanh", "relu", "softplus", "softmax",
+    "compute_activation", "compute_activation_grad",
+    "make_two_layer_params", "two_layer_forward", "compute_two_layer_loss", "predict_two_layer",
+    "compute_numerical_gradient", "compute_relative_error", "compute_gradient_errors",
+    "make_minibatches", "sgd_update", "train_two_layer",
+    "make_toy_dataset", "compute_decision_grid", "run_playground",
+    "plot_activations", "plot_decision_boundary", "plot_loss_curves", "plot_playground", "playground",
+]
+
+ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "softplus", "softmax")
+HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
+TOY_DATASETS = ("circles", "moons", "xor", "spirals")
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+# --- activations --------------------------------------------------------------------------------
+
+def _as_scores(z, name="z"):
+    """Return ``z`` as a finite float array."""
+    z = as_array(z, name, dtype_kind="uifb", allow_empty=True)
+    return check_finite(z.astype(float), name)
+
+
+def step(z):
+    """Return 1 where z >= 0, else 0: the original all-or-nothing neuron."""
+    return (_as_scores(z) >= 0).astype(float)
+
+
+def sigmoid(z):
+    """Return 1 / (1 + exp(-z)), squashing any number into (0, 1); stable for large |z|."""
+    z = _as_scores(z)
+    out = np.empty_like(z)
+    positive = z >= 0
+    out[positive] = 1 / (1 + np.exp(-z[positive]))
+    exp_z = np.exp(z[~positive])
+    out[~positive] = exp_z / (1 + exp_z)
+    return out
+
+
+def tanh(z):
+    """Return tanh(z), squashing any number into (-1, 1) around 0."""
+    return np.tanh(_as_scores(z))
+
+
+def relu(z):
+    """Return max(z, 0): the rectified linear unit."""
+    return np.maximum(_as_scores(z), 0)
+
+
+def softplus(z):
+    """Return log(1 + exp(z)), a smooth ReLU; stable for large |z|."""
+    return np.logaddexp(0, _as_scores(z))
+
+
+def softmax(z):
+    """Turn each row of scores into probabilities that sum to 1 (stable: subtract the row max).
+
+    z: array of shape (N, C) or (C,).
+    """
+    z = _as_scores(z)
+    if z.ndim == 0:
+        raise ValueError("z must have at least one axis (the classes), got a single number.")
+    shifted = z - z.max(axis=-1, keepdims=True)
+    exp_z = np.exp(shifted)
+    return exp_z / exp_z.sum(axis=-1, keepdims=True)
+
+
+_FUNCTIONS = {"step": step, "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "softplus": softplus}
+
+
+def compute_activation(name, z):
+    """Apply the activation called ``name`` to z (softmax acts on the last axis)."""
+    name = check_choice(name, "name", ACTIVATIONS)
+    return softmax(z) if name == "softmax" else _FUNCTIONS[name](z)
+
+
+def compute_activation_grad(name, z):
+    """Return the derivative of an elementwise activation at z (step: 0, ReLU: 0 at z = 0)."""
+    name = check_choice(name, "name", ACTIVATIONS[:-1])
+    z = _as_scores(z)
+    if name == "step":
+        return np.zeros_like(z)
+    if name == "sigmoid":
+        s = sigmoid(z)
+        return s * (1 - s)
+    if name == "tanh":
+        return 1 - np.tanh(z) ** 2
+    if name == "relu":
+        return (z > 0).astype(float)
+    return sigmoid(z)  # softplus' derivative is the sigmoid
+
+
+# --- a two-layer network -----------------------------------------------------------------------
+
+def make_two_layer_params(num_inputs, num_hidden, num_classes, seed=0, weight_scale=None):
+    """Return initial parameters {W1 (D, H), b1 (H,), W2 (H, C), b2 (C,)} of a two-layer network.
+
+    Weights are normal with standard deviation weight_scale (default sqrt(2 / fan_in), He
+    initialisation); biases start at zero.
+    """
+    num_inputs = check_int(num_inputs, "num_inputs", minimum=1)
+    num_hidden = check_int(num_hidden, "num_hidden", minimum=1)
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    if weight_scale is not None and not (isinstance(weight_scale, (int, float)) and weight_scale > 0):
+        raise ValueError(f"weight_scale must be a positive number or None, got {describe(weight_scale)}.")
+    scale1 = weight_scale or np.sqrt(2 / num_inputs)
+    scale2 = weight_scale or np.sqrt(2 / num_hidden)
+    return {"W1": scale1 * rng.normal(size=(num_inputs, num_hidden)), "b1": np.zeros(num_hidden),
+            "W2": scale2 * rng.normal(size=(num_hidden, num_classes)), "b2": np.zeros(num_classes)}
+
+
+def _check_params(params):
+    """Check a parameter dict has W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); return (D, H, C)."""
+    if not isinstance(params, dict) or any(k not in params for k in PARAM_NAMES):
+        raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {describe(params)}.")
+    W1 = as_array(params["W1"], "params['W1']", ndim=2, dtype_kind="f")
+    D, H = W1.shape
+    as_array(params["b1"], "params['b1']", shape=(H,), dtype_kind="f")
+    W2 = as_array(params["W2"], "params['W2']", ndim=2, dtype_kind="f")
+    if W2.shape[0] != H:
+        raise ValueError(f"params['W2'] must have {H} rows (one per hidden unit of W1), got shape {W2.shape}.")
+    as_array(params["b2"], "params['b2']", shape=(W2.shape[1],), dtype_kind="f")
+    return D, H, W2.shape[1]
+
+
+def _check_X(X, num_inputs):
+    """Return X as a finite float array of shape (N, num_inputs)."""
+    X = as_array(X, "X", ndim=2, dtype_kind="uifb")
+    if X.shape[1] != num_inputs:
+        raise ValueError(f"X must have shape (N, {num_inputs}) to match params['W1'], got {X.shape}.")
+    return check_finite(X.astype(float), "X")
+
+
+def _check_labels(y, num_samples, num_classes):
+    """Return y as int labels of shape (num_samples,) with values 0..num_classes-1."""
+    y = as_array(y, "y", ndim=1, dtype_kind="uib")
+    if len(y) != num_samples:
+        raise ValueError(f"y has {len(y)} labels but X has {num_samples} rows; they must match.")
+    if y.min() < 0 or y.max() >= num_classes:
+        raise ValueError(f"y must hold class labels 0 to {num_classes - 1}, got values {y.min()} to {y.max()}.")
+    return y.astype(np.int64)
+
+
+def two_layer_forward(params, X, activation="relu"):
+    """Run X through hidden layer then output layer; return (scores (N, C), cache for the backward pass).
+
+    X: array of shape (N, D). params: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
+    """
+    D, _, _ = _check_params(params)
+    X = _check_X(X, D)
+    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    z1 = X @ params["W1"] + params["b1"]      # (N, H) weighted sums of the hidden units
+    hidden = compute_activation(activation, z1)  # (N, H) their outputs
+    scores = hidden @ params["W2"] + params["b2"]  # (N, C) one score per class
+    return scores, {"X": X, "z1": z1, "hidden": hidden, "activation": activation}
+
+
+def compute_two_layer_loss(params, X, y, activation="relu", reg=0.0):
+    """Return (loss, grads): softmax cross-entropy (+ reg/2 * sum of squared weights) and its gradients.
+
+    X: array of shape (N, D); y: int labels of shape (N,). grads has the keys and shapes of params.
+    """
+    scores, cache = two_layer_forward(params, X, activation)
+    N, C = scores.shape
+    y = _check_labels(y, N, C)
+    if not isinstance(reg, (int, float)) or isinstance(reg, bool) or reg < 0:
+        raise ValueError(f"reg must be a number >= 0, got {describe(reg)}.")
+    probs = softmax(scores)
+    data_loss = -np.mean(np.log(probs[np.arange(N), y] + 1e-300))
+    loss = data_loss + 0.5 * reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
+
+    dscores = probs.copy()                      # d loss / d scores = (probs - one_hot) / N
+    dscores[np.arange(N), y] -= 1
+    dscores /= N
+    grads = {"W2": cache["hidden"].T @ dscores + reg * params["W2"], "b2": dscores.sum(axis=0)}
+    dhidden = dscores @ params["W2"].T          # back through the output layer
+    dz1 = dhidden * compute_activation_grad(cache["activation"], cache["z1"])  # back through the activation
+    grads["W1"] = cache["X"].T @ dz1 + reg * params["W1"]
+    grads["b1"] = dz1.sum(axis=0)
+    return float(loss), grads
+
+
+def predict_two_layer(params, X, activation="relu"):
+    """Return the predicted class of each row of X (shape (N, D)) as int labels of shape (N,)."""
+    scores, _ = two_layer_forward(params, X, activation)
+    return np.argmax(scores, axis=1)
+
+
+# --- checking gradients -------------------------------------------------------------------------
+
+def compute_numerical_gradient(f, x, h=1e-5):
+    """Estimate d f() / d x by central differences, nudging each entry of x in place (then restoring it).
+
+    f: a function of no arguments returning a number that depends on x. x: a float array.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of no arguments, got {describe(f)}.")
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise TypeError(f"x must be a float NumPy array (it is changed in place), got {describe(x)}.")
+    if not isinstance(h, float) or not 0 < h < 1:
+        raise ValueError(f"h must be a small positive float such as 1e-5, got {describe(h)}.")
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + h
+        plus = f()
+        x[index] = original - h
+        minus = f()
+        x[index] = original
+        grad[index] = (plus - minus) / (2 * h)
+    return grad
+
+
+def compute_relative_error(a, b):
+    """Return ||a - b|| / (||a|| + ||b||), 0 when both are zero: how far apart two gradients are."""
+    a = check_finite(as_array(a, "a", dtype_kind="uif").astype(float), "a")
+    b = check_finite(as_array(b, "b", dtype_kind="uif").astype(float), "b")
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}.")
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+
+
+def compute_gradient_errors(params, X, y, loss_fn=None, h=1e-5, **loss_kwargs):
+    """Compare loss_fn's analytic gradients with numerical ones; return {name: relative error}.
+
+    loss_fn(params, X, y, **loss_kwargs) -> (loss, grads); default compute_two_layer_loss.
+    """
+    loss_fn = compute_two_layer_loss if loss_fn is None else loss_fn
+    params = {name: np.array(value, dtype=float) for name, value in params.items()}
+    _, grads = loss_fn(params, X, y, **loss_kwargs)
+    errors = {}
+    for name in params:
+        numeric = compute_numerical_gradient(lambda: loss_fn(params, X, y, **loss_kwargs)[0], params[name], h)
+        errors[name] = compute_relative_error(grads[name], numeric)
+    return errors
+
+
+# --- training with mini-batch SGD ---------------------------------------------------------------
+
+def make_minibatches(num_samples, batch_size, rng):
+    """Shuffle 0..num_samples-1 and cut them into batches: one epoch's list of index arrays.
+
+    Every sample appears exactly once; the last batch may be smaller than batch_size.
+    """
+    num_samples = check_int(num_samples, "num_samples", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}.")
+    order = rng.permutation(num_samples)
+    return [order[start: start + batch_size] for start in range(0, num_samples, batch_size)]
+
+
+def sgd_update(params, grads, lr):
+    """Return new parameters: each one moved a step of size lr against its gradient."""
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
+        raise ValueError(f"lr must be a positive number, got {describe(lr)}.")
+    return {name: params[name] - lr * grads[name] for name in params}
+
+
+def _evaluate(params, X, y, activation, reg):
+    """Return (loss, accuracy) of the network on X, y."""
+    loss, _ = compute_two_layer_loss(params, X, y, activation, reg)
+    return loss, float(np.mean(predict_two_layer(params, X, activation) == y))
+
+
+def train_two_layer(params, X, y, lr=0.1, batch_size=32, num_epochs=10, activation="relu", reg=0.0,
+                    seed=0, X_val=None, y_val=None):
+    """Train with mini-batch SGD; return (params, history of loss/accuracy per epoch).
+
+    X: array of shape (N, D); y: int labels (N,). One epoch = one pass over every sample, in
+    shuffled batches of batch_size; each batch gives one gradient step of size lr.
+    """
+    _check_params(params)
+    num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
+    if (X_val is None) != (y_val is None):
+        raise ValueError("pass both X_val and y_val, or neither.")
+    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    keys = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if X_val is not None else [])
+    history = {key: [] for key in keys}
+    params = {name: np.array(value, dtype=float) for name, value in params.items()}
+    for _ in range(num_epochs):
+        for batch in make_minibatches(len(X), batch_size, rng):
+            _, grads = compute_two_layer_loss(params, X[batch], y[batch], activation, reg)
+            params = sgd_update(params, grads, lr)
+        for prefix, (data, labels) in [("", (X, y)), ("val_", (X_val, y_val))][: len(keys) // 2]:
+            loss, accuracy = _evaluate(params, data, labels, activation, reg)
+            history[prefix + "loss"].append(loss)
+            history[prefix + "accuracy"].append(accuracy)
+    return params, history
+
+
+# --- the 2-D playground -------------------------------------------------------------------------
+
+def _spirals(num_samples, rng):
+    """Return two interleaved spirals: points (num_samples, 2) and labels 0/1."""
+    labels = np.arange(num_samples) % 2
+    t = np.sqrt(rng.uniform(size=num_samples)) * 3 * np.pi  # angle: more points far out
+    radius = t / (3 * np.pi) * 1.5
+    angle = t + labels * np.pi
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), labels
+
+
+def make_toy_dataset(name, num_samples=300, noise=0.1, seed=0):
+    """Return (X (num_samples, 2), y (num_samples,)) for a 2-D two-class toy problem.
+
+    name: "circles" and "moons" (scikit-learn), "xor" (the four quadrants), "spirals".
+    noise: standard deviation of the Gaussian noise added to the points (0 to 1).
+    """
+    from sklearn.datasets import make_circles, make_moons
+
+    name = check_choice(name, "name", TOY_DATASETS)
+    num_samples = check_int(num_samples, "num_samples", minimum=4)
+    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise <= 1:
+        raise ValueError(f"noise must be a number between 0 and 1, got {describe(noise)}.")
+    seed = check_int(seed, "seed", minimum=0)
+    rng = np.random.default_rng(seed)
+    if name == "circles":
+        X, y = make_circles(num_samples, noise=noise, factor=0.5, random_state=seed)
+    elif name == "moons":
+        X, y = make_moons(num_samples, noise=noise, random_state=seed)
+        X = X - [0.5, 0.25]  # centre the two moons on the origin
+    elif name == "xor":
+        X = rng.uniform(-1, 1, size=(num_samples, 2))
+        y = (X[:, 0] * X[:, 1] > 0).astype(int)
+        X = X + noise * rng.normal(size=X.shape)
+    else:
+        X, y = _spirals(num_samples, rng)
+        X = X + noise * rng.normal(size=X.shape)
+    return X.astype(float), y.astype(np.int64)
+
+
+def compute_decision_grid(predict_proba, X, num_points=100, margin=0.5):
+    """Evaluate predict_proba on a grid covering X; return (xx, yy, probability of class 1 on the grid).
+
+    predict_proba: maps points (M, 2) to class probabilities (M, C). X: array of shape (N, 2).
+    xx, yy, and the probabilities all have shape (num_points, num_points).
+    """
+    if not callable(predict_proba):
+        raise TypeError(f"predict_proba must be a function, got {describe(predict_proba)}.")
+    X = check_finite(as_array(X, "X", shape=(None, 2), dtype_kind="uif").astype(float), "X")
+    num_points = check_int(num_points, "num_points", minimum=2, maximum=1000)
+    low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
+    xx, yy = np.meshgrid(np.linspace(low[0], high[0], num_points), np.linspace(low[1], high[1], num_points))
+    probs = np.asarray(predict_proba(np.column_stack([xx.ravel(), yy.ravel()])))
+    if probs.shape != (xx.size, probs.shape[-1]) or probs.ndim != 2:
+        raise ValueError(f"predict_proba must return shape ({xx.size}, C), got {probs.shape}.")
+    return xx, yy, probs[:, 1].reshape(xx.shape)
+
+
+def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3, noise=0.1,
+                   num_epochs=150, batch_size=16, num_samples=400, seed=0):
+    """Train a small network on a 2-D toy problem; return data, history and the decision grid.
+
+    Half the points train the network, the other half measure the test loss.
+    Returns a dict with X_train, y_train, X_test, y_test, params, history, grid (xx, yy, probs).
+    """
+    from sklearn.model_selection import train_test_split
+
+    hidden_units = check_int(hidden_units, "hidden_units", minimum=1, maximum=256)
+    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not 0 < lr <= 10:
+        raise ValueError(f"lr must be a number in (0, 10], got {describe(lr)}.")
+    X, y = make_toy_dataset(dataset, num_samples, noise, seed)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=seed, stratify=y)
+    params = make_two_layer_params(2, hidden_units, 2, seed=seed)
+    params, history = train_two_layer(params, X_train, y_train, lr=lr, batch_size=batch_size,
+                                      num_epochs=num_epochs, activation=activation, seed=seed,
+                                      X_val=X_test, y_val=y_test)
+    grid = compute_decision_grid(lambda P: softmax(two_layer_forward(params, P, activation)[0]), X)
+    return {"dataset": dataset, "activation": activation, "hidden_units": hidden_units,
+            "X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
+            "params": params, "history": history, "grid": grid}
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def plot_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
+    """Plot each activation and its derivative side by side; returns the figure.
+
+    softmax is shown for two classes, softmax([z, 0])[0], which is the sigmoid of z.
+    """
+    import matplotlib.pyplot as plt
+
+    for name in names:
+        check_choice(name, "names", ACTIVATIONS)
+    z = np.linspace(*z_range, 401)
+    fig, axes = plt.subplots(1, len(names), figsize=(size * len(names), size), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        if name == "softmax":
+            values = softmax(np.column_stack([z, np.zeros_like(z)]))[:, 0]
+            slope, title = values * (1 - values), "softmax([z, 0])[0]"
+        else:
+            values, slope, title = compute_activation(name, z), compute_activation_grad(name, z), name
+        ax.plot(z, values, label="f(z)", linewidth=2)
+        ax.plot(z, slope, "--", label="f'(z)", linewidth=1.5)
+        ax.axhline(0, color="0.8", linewidth=0.8)
+        ax.axvline(0, color="0.8", linewidth=0.8)
+        ax.set_title(title)
+        ax.set_xlabel("z (weighted sum)")
+    axes.flat[0].set_ylabel("output")
+    axes.flat[0].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_decision_boundary(result, ax=None, title=None):
+    """Draw a playground result: P(class 1) as background, train points (o) and test points (x)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 4))
+    xx, yy, probs = result["grid"]
+    ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
+    ax.contour(xx, yy, probs, levels=[0.5], colors="k", linewidths=1)
+    for X, y, marker in [(result["X_train"], result["y_train"], "o"), (result["X_test"], result["y_test"], "x")]:
+        ax.scatter(X[:, 0], X[:, 1], c=y, cmap="bwr", vmin=0, vmax=1, marker=marker, s=12,
+                   linewidths=1 if marker == "x" else 0.3, edgecolors="k" if marker == "o" else None)
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(title or f"{result['dataset']}: {result['hidden_units']} hidden {result['activation']} units")
+    return ax
+
+
+def plot_loss_curves(history, ax=None, title="Loss per epoch"):
+    """Plot training (and validation/test) loss per epoch from a history dict."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4, 3))
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    ax.plot(epochs, history["loss"], label="train loss")
+    if "val_loss" in history:
+        ax.plot(epochs, history["val_loss"], label="test loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("cross-entropy loss")
+    ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_playground(result):
+    """Show a playground result as two panels: decision boundary and loss curves; returns the figure."""
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
+    plot_decision_boundary(result, ax=left)
+    plot_loss_curves(result["history"], ax=right,
+                     title=f"train {result['history']['loss'][-1]:.3f}, test {result['history']['val_loss'][-1]:.3f}")
+    fig.tight_layout()
+    return fig
+
+
+# --- the widget ---------------------------------------------------------------------------------
+
+def _figure_to_png(fig):
+    """Return a figure rendered as PNG bytes, and close it so it is not shown twice."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def playground(dataset="circles"):
+    """Return the interactive playground: sliders for data, hidden units, activation, learning rate, noise.
+
+    Each change retrains the network with run_playground and redraws plot_playground.
+    """
+    import ipywidgets as widgets
+
+    dataset = check_choice(dataset, "dataset", TOY_DATASETS)
+    style = {"description_width": "110px"}
+    controls = {
+        "dataset": widgets.Dropdown(options=list(TOY_DATASETS), value=dataset, description="data", style=style),
+        "hidden_units": widgets.IntSlider(value=8, min=1, max=64, description="hidden units", style=style),
+        "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="tanh", description="activation",
+                                       style=style),
+        "lr": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.25, description="learning rate",
+                                     style=style),
+        "noise": widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise", style=style),
+        "num_epochs": widgets.IntSlider(value=150, min=10, max=400, step=10, description="epochs", style=style),
+    }
+    for control in controls.values():
+        control.continuous_update = False
+    picture = widgets.Image(format="png")
+
+    def update(_=None):
+        """Retrain for the current settings and redraw."""
+        settings = {name: control.value for name, control in controls.items()}
+        picture.value = _figure_to_png(plot_playground(run_playground(**settings)))
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return widgets.HBox([widgets.VBox(list(controls.values())), picture])

@@ -1,0 +1,38 @@
+"""Quiz for notebook 07, convolutional networks."""
+
+from .core import MultipleChoice, Numeric
+
+QUIZ = [
+    Numeric(
+        "How many parameters does Conv2D(64, (3, 3)) have when its input has 32 channels?",
+        answer=(3 * 3 * 32 + 1) * 64, tolerance=0,
+        explanation="(kh · kw · c_in + 1) · filters = (3 · 3 · 32 + 1) · 64 = 18,496.",
+    ),
+    Numeric(
+        "The classic small CNN's last convolution outputs 3×3×64. How many numbers does Flatten pass on?",
+        answer=3 * 3 * 64, tolerance=0,
+        explanation="3 × 3 × 64 = 576 numbers, the input of Dense(64): (576 + 1) × 64 = 36,928 weights.",
+    ),
+    MultipleChoice(
+        "You feed the same convolutional layers 64×64 images instead of 28×28. "
+        "What happens to the convolutional layers' parameter count?",
+        options=("it stays the same", "it grows about 5 times", "it grows about 2.3 times", "it shrinks"),
+        answer=0,
+        explanation="A filter's weights depend only on kh, kw, c_in and the number of filters, never on the "
+                    "image size: the same small kernel is shared across every position. Only the dense "
+                    "layer after Flatten grows.",
+    ),
+    MultipleChoice(
+        "A CNN trained on upright digits sees a digit moved 3 pixels to the left, and the same digit "
+        "rotated by 90°. Which is it built to cope with?",
+        options=("the shift", "the rotation", "both equally", "neither"), answer=0,
+        explanation="Shared weights detect a pattern wherever it is and pooling blurs small moves, so shifts "
+                    "are handled; nothing in the architecture handles rotation — only data (augmentation) can.",
+    ),
+    Numeric(
+        "How many parameters does the classic small CNN (Conv 32 → pool → Conv 64 → pool → Conv 64 → "
+        "Flatten → Dense 64 → Dense 10, on 28×28×1) have in all?",
+        answer=320 + 18_496 + 36_928 + 36_928 + 650, tolerance=0,
+        explanation="320 + 18,496 + 36,928 (convolutions) + 36,928 + 650 (dense) = 93,322.",
+    ),
+]

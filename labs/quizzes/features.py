@@ -1,0 +1,40 @@
+"""Quiz for notebook 04, classical features."""
+
+from .core import MultipleChoice, Numeric
+
+QUIZ = [
+    Numeric(
+        "A greyscale photo is 600 × 800 pixels. As a flat vector, how many dimensions does it have?",
+        answer=600 * 800, tolerance=0,
+        explanation="480,000 dimensions, about half a million: far too many for distances between raw "
+                    "pixels to mean much, which is why we look for fewer, better features.",
+    ),
+    Numeric(
+        "HOG on a 28×28 image with cells of 4×4 pixels, blocks of 2×2 cells (moving one cell at a time) "
+        "and 9 orientations: how many numbers?",
+        answer=(28 // 4 - 2 + 1) ** 2 * 2 * 2 * 9, tolerance=0,
+        explanation="7×7 cells give 6×6 block positions; each block holds 2×2 cells × 9 orientation bins = 36 "
+                    "numbers: 36 × 36 = 1,296.",
+    ),
+    MultipleChoice(
+        "In a pipeline PCA → SVM tuned by grid search, which images is the PCA fitted on?",
+        options=("all images, test included", "the training part of each cross-validation split",
+                 "the test images", "the validation images only"), answer=1,
+        explanation="Inside a Pipeline, GridSearchCV refits PCA on the training folds only, so nothing about the "
+                    "held-out images leaks into the features.",
+    ),
+    Numeric(
+        "A classifier has F1 0.9 on class A and 0.3 on class B. What is its macro F1?",
+        answer=(0.9 + 0.3) / 2, tolerance=0.001,
+        explanation="Macro F1 is the plain mean over classes, (0.9 + 0.3) / 2 = 0.6, however many images each "
+                    "class has: a neglected class pulls it down.",
+    ),
+    MultipleChoice(
+        "A model scores F1 0.90 on validation and 0.18 on an external test set. Which explanation fits best?",
+        options=("the external images come from a different distribution than the training images",
+                 "the model is too small", "the external set is too large", "F1 is the wrong metric"),
+        answer=0,
+        explanation="Validation images are drawn like the training images, so they flatter the model; images "
+                    "from elsewhere (other cameras, backgrounds, writers) show how it really generalises.",
+    ),
+]

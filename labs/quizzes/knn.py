@@ -1,0 +1,41 @@
+"""Quiz for notebook 02, nearest neighbours."""
+
+from .core import MultipleChoice, Numeric
+
+QUIZ = [
+    Numeric(
+        "A training image has pixels [[30, 95], [60, 43]] and a test image [[50, 200], [33, 140]]. "
+        "What is their L1 distance?",
+        answer=abs(30 - 50) + abs(95 - 200) + abs(60 - 33) + abs(43 - 140), tolerance=0,
+        explanation="Absolute differences 20, 105, 27 and 97 add up to 249.",
+    ),
+    Numeric(
+        "Same two images: what is their L2 distance? (one decimal)",
+        answer=round((20**2 + 105**2 + 27**2 + 97**2) ** 0.5, 1), tolerance=0.1,
+        explanation="√(20² + 105² + 27² + 97²) = √21,563 ≈ 146.8. Squaring makes the two big "
+                    "differences (105 and 97) dominate: L2 prefers many small disagreements to one big one.",
+    ),
+    MultipleChoice(
+        "You want to choose k and the distance for k-NN. Which data do you score the candidates on?",
+        options=("the training images", "a validation split, or cross-validation on the training images",
+                 "the test images", "whichever gives the highest number"),
+        answer=1,
+        explanation="On the training images 1-NN is always perfect (each image is its own neighbour); the "
+                    "test set is kept for one final, honest measurement. A validation split or "
+                    "cross-validation is what is left.",
+    ),
+    Numeric(
+        "A distance matrix between 10,000 test and 60,000 training images in float64 (8 bytes a number) "
+        "takes how many gigabytes (10⁹ bytes)?",
+        answer=10_000 * 60_000 * 8 / 1e9, tolerance=0.05,
+        explanation="600 million distances × 8 bytes = 4.8 GB: more than many laptops can spare, which is why "
+                    "the course's k-NN works through the test images in blocks.",
+    ),
+    MultipleChoice(
+        "The 4 nearest neighbours of a test digit have labels 3, 1, 1, 3 (nearest first). "
+        "With the course's tie rule (the smallest label wins a tied vote), what is predicted?",
+        options=("1", "3", "no prediction", "a random one of 1 and 3"), answer=0,
+        explanation="1 and 3 get two votes each; the tie goes to the smallest label, 1 (the rule "
+                    "scikit-learn follows too). An odd k avoids most ties between two classes.",
+    ),
+]

@@ -1,0 +1,35 @@
+"""Quiz for notebook 05, neural networks."""
+
+from .core import MultipleChoice, Numeric
+
+QUIZ = [
+    MultipleChoice(
+        "A network sorts digits into 10 classes. Which activation belongs in its output layer?",
+        options=("ReLU", "tanh", "softmax", "step"), answer=2,
+        explanation="Softmax turns the 10 scores into probabilities that sum to 1: 'which one of the ten'. "
+                    "ReLU (or tanh) belongs in the hidden layers.",
+    ),
+    MultipleChoice(
+        "What is the derivative of ReLU for a negative input?",
+        options=("0", "1", "the input itself", "it is undefined everywhere"), answer=0,
+        explanation="ReLU is flat (0) for negative inputs, so no gradient flows back through a unit "
+                    "that is switched off; for positive inputs the slope is 1.",
+    ),
+    Numeric(
+        "You train on 4,000 images with a batch size of 32. How many gradient steps make one epoch?",
+        answer=125, tolerance=0,
+        explanation="One epoch visits every image once: 4,000 / 32 = 125 batches, one step each "
+                    "(with 4,001 images you would get a 126th, short batch).",
+    ),
+    Numeric(
+        "How many parameters does a Dense layer of 512 units have on a flattened 28×28 image?",
+        answer=(28 * 28 + 1) * 512, tolerance=0,
+        explanation="(784 inputs + 1 bias) × 512 units = 401,920 parameters.",
+    ),
+    Numeric(
+        "A dense layer sees a 200×200 colour photo. How many weights does each of its neurons need?",
+        answer=200 * 200 * 3, tolerance=0,
+        explanation="One weight per input number: 200 × 200 × 3 = 120,000 per neuron (plus a bias). "
+                    "That is why dense layers do not scale to images.",
+    ),
+]
