@@ -138,8 +138,8 @@ def knn_against_sklearn(name, X_train, y_train, X_test, y_test, repeats, target_
     same = bool(np.array_equal(ours_pred, theirs_pred))
     record(f"{name} course and scikit-learn predictions identical", str(same), "True", same)
     ratio = min(ours_times) / min(theirs_times)
-    record(f"{name} course / scikit-learn k-NN time (best of {repeats}: {min(ours_times):.1f} s / "
-           f"{min(theirs_times):.1f} s)", ratio, "<= 1.0" if target_accuracy else None,
+    record(f"{name} course / scikit-learn k-NN time (best of {repeats}: {min(ours_times):.2f} s / "
+           f"{min(theirs_times):.2f} s)", ratio, "<= 1.0" if target_accuracy else None,
            ratio <= 1.0 if target_accuracy else None, fmt="{:.2f}")
 
 

@@ -20,7 +20,8 @@ __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
            "plot_k_scores", "plot_explanation", "figure_to_png", "neighbour_explorer"]
 
 METRICS = ("l1", "l2", "cosine")
-MEMORY_BUDGET_MB = 256  # size of one block of the distance matrix in find_nearest_neighbours
+MEMORY_BUDGET_MB = 256  # size of one block of float32 scores in find_nearest_neighbours
+SCREEN_MARGIN = 16  # extra float32 candidates re-ranked exactly for L2
 
 
 # --- distances between two images --------------------------------------------------------------
@@ -176,35 +177,80 @@ def _chunk_rows(num_train, chunk_size):
     """Return how many test rows to process at once so one block stays within the memory budget."""
     if chunk_size is not None:
         return check_int(chunk_size, "chunk_size", minimum=1)
-    return max(1, int(MEMORY_BUDGET_MB * 2**20 // (8 * num_train)))
+    return max(1, int(MEMORY_BUDGET_MB * 2**20 // (4 * num_train)))
 
 
-def _block_neighbours(block, X_train, train_sq, k, metric):
-    """Return (distances, indices) of the k nearest training rows for one block of test rows.
+def _prepare_training(X_train, metric):
+    """Return what the block search needs: the rows (unit rows for cosine); for L2 also norms and a float32 copy."""
+    if metric == "cosine":
+        return {"X": _unit_rows(X_train)}
+    if metric == "l1":
+        return {"X": X_train}
+    sq = np.einsum("ij,ij->i", X_train, X_train)
+    return {"X": X_train, "sq": sq, "X32": X_train.astype(np.float32), "sq32": sq.astype(np.float32),
+            "max_norm": float(np.sqrt(sq.max()))}
 
-    block: float64 array (rows, D); X_train: float64 (num_train, D), already unit rows for
-    "cosine"; train_sq: (num_train,) squared norms for "l2", else None.
-    For L2 the ranking uses ||b||² - 2 a·b (one matrix product, one addition); ||a||² is the same
-    for every training row, so it is added only to the k winners.
-    """
+
+def _block_neighbours(block, train, k, metric):
+    """Return (distances, indices) of the k nearest training rows for one block of test rows (rows, D)."""
     if metric == "l1":
         from scipy.spatial.distance import cdist
-        return _k_smallest(cdist(block, X_train, metric="cityblock"), k)
+        return _k_smallest(cdist(block, train["X"], metric="cityblock"), k)
     if metric == "cosine":
-        values, cols = _k_smallest(-(_unit_rows(block) @ X_train.T), k)
+        values, cols = _k_smallest(-(_unit_rows(block) @ train["X"].T), k)
         return 1.0 + values, cols
-    scores = (-2.0 * block) @ X_train.T
-    scores += train_sq
-    values, cols = _k_smallest(scores, k)
-    values += np.einsum("ij,ij->i", block, block)[:, None]
+    values, cols = _l2_screened(block, train, k)
+    values += np.einsum("ij,ij->i", block, block)[:, None]  # ||a||² is the same for every training row
     return np.sqrt(np.maximum(values, 0.0)), cols
+
+
+def _l2_exact_scores(block, train, cols=None):
+    """Return ||b||² - 2 a·b in float64 (the squared L2 distance minus ||a||²): all columns, or cols (rows, m)."""
+    if cols is None:
+        scores = (-2.0 * block) @ train["X"].T
+        scores += train["sq"]
+        return scores
+    return train["sq"][cols] - 2.0 * np.einsum("rd,rmd->rm", block, train["X"][cols])
+
+
+def _l2_screened(block, train, k):
+    """Return the k smallest ||b||² - 2 a·b per row, exactly as float64 would, at float32 speed.
+
+    Screen all training rows with a float32 matrix product (twice as fast), re-rank the best
+    k + SCREEN_MARGIN candidates exactly in float64, and redo in float64 any row where the
+    float32 rounding error bound says a training row outside the candidates could still win.
+    """
+    num_train, margin = len(train["X"]), k + SCREEN_MARGIN
+    if num_train <= 4 * margin:
+        return _k_smallest(_l2_exact_scores(block, train), k)
+    approx = (-2.0 * block).astype(np.float32) @ train["X32"].T
+    approx += train["sq32"]
+    approx_values, candidates = _k_smallest(approx, margin + 1)  # the last one bounds every non-candidate
+    candidates = np.sort(candidates[:, :margin], axis=1)  # by index, so the stable sort breaks ties by index
+    exact = _l2_exact_scores(block, train, candidates)
+    order = np.argsort(exact, axis=1, kind="stable")[:, :k]
+    values, cols = np.take_along_axis(exact, order, axis=1), np.take_along_axis(candidates, order, axis=1)
+    unsure = np.flatnonzero(values[:, -1] >= approx_values[:, -1] - _float32_error_bound(block, train))
+    if len(unsure):
+        values[unsure], cols[unsure] = _k_smallest(_l2_exact_scores(block[unsure], train), k)
+    return values, cols
+
+
+def _float32_error_bound(block, train):
+    """Return, per test row, a bound on |float32 - exact| for ||b||² - 2 a·b over every training row b.
+
+    Rounding in a float32 dot product of length D is at most about D·u·Σ|a_i b_i| <= D·u·||a||·||b||
+    (u = 2⁻²⁴), plus one rounding each for ||b||² and the sum; (||a|| + max ||b||)² covers all terms.
+    """
+    norms = np.sqrt(np.einsum("ij,ij->i", block, block))
+    return (block.shape[1] + 8) * 2.0**-24 * (norms + train["max_norm"]) ** 2 * 1.01
 
 
 def find_nearest_neighbours(X_test, X_train, k=1, metric="l2", chunk_size=None):
     """Return the distances and training indices of the k nearest neighbours of each test row.
 
     X_test: array of shape (num_test, D); X_train: array of shape (num_train, D).
-    Works on blocks of ``chunk_size`` test rows (by default about 256 MB of distances at a
+    Works on blocks of ``chunk_size`` test rows (by default about 256 MB of scores at a
     time), so 10,000 x 60,000 never builds the whole distance matrix.
     Returns (distances, indices), both of shape (num_test, k), nearest first; equal
     distances are ordered by training index.
@@ -214,16 +260,16 @@ def find_nearest_neighbours(X_test, X_train, k=1, metric="l2", chunk_size=None):
     k = check_int(k, "k", minimum=1)
     if k > len(X_train):
         raise ValueError(f"k must be at most the number of training rows ({len(X_train)}), got k={k}.")
-    rows = _chunk_rows(len(X_train), chunk_size)
-    train_sq = np.einsum("ij,ij->i", X_train, X_train) if metric == "l2" else None
-    if metric == "cosine":
-        X_train = _unit_rows(X_train)
+    return _search(X_test, _prepare_training(X_train, metric), k, metric, _chunk_rows(len(X_train), chunk_size))
+
+
+def _search(X_test, train, k, metric, rows):
+    """Return (distances, indices) of the k nearest prepared training rows, ``rows`` test rows at a time."""
     distances = np.empty((len(X_test), k))
     indices = np.empty((len(X_test), k), dtype=np.intp)
     for start in range(0, len(X_test), rows):
         stop = start + rows
-        distances[start:stop], indices[start:stop] = _block_neighbours(X_test[start:stop], X_train,
-                                                                       train_sq, k, metric)
+        distances[start:stop], indices[start:stop] = _block_neighbours(X_test[start:stop], train, k, metric)
     return distances, indices
 
 
@@ -287,13 +333,15 @@ class KNNClassifier:
             raise ValueError(f"k must be at most the number of training rows ({len(X)}), got k={self.k}.")
         self.X_train_, self.y_train_ = X, y
         self.num_classes_ = int(y.max()) + 1
+        self._train = _prepare_training(X, self.metric)  # norms and copies, computed once
         return self
 
     def kneighbors(self, X):
         """Return (distances, indices) of the k nearest training rows. X: array of shape (num_test, D)."""
         if not hasattr(self, "X_train_"):
             raise RuntimeError("call fit(X_train, y_train) before kneighbors or predict.")
-        return find_nearest_neighbours(X, self.X_train_, self.k, self.metric, self.chunk_size)
+        X = _as_rows(X, "X", self.X_train_.shape[1])
+        return _search(X, self._train, self.k, self.metric, _chunk_rows(len(self.X_train_), self.chunk_size))
 
     def predict(self, X):
         """Predict labels of shape (num_test,) for X of shape (num_test, D) by majority vote."""

@@ -64,6 +64,49 @@ def test_fast_selection_handles_many_ties_exactly():
         np.testing.assert_array_equal(values, np.take_along_axis(d, expected, axis=1))
 
 
+def _exact_order(X_test, X_train, k):
+    """Return the k nearest by exact integer squared distances, ties by index."""
+    d2 = ((X_test[:, None, :].astype(np.int64) - X_train[None, :, :].astype(np.int64)) ** 2).sum(axis=2)
+    return np.argsort(d2, axis=1, kind="stable")[:, :k]
+
+
+@pytest.mark.parametrize("k", [1, 5, 12])
+def test_float32_screening_gives_the_exact_float64_answer_with_many_ties(k):
+    X_train = RNG.integers(0, 3, (2000, 20))  # small integers: thousands of exactly equal distances
+    X_test = RNG.integers(0, 3, (40, 20))
+    _, indices = knn.find_nearest_neighbours(X_test, X_train, k)
+    np.testing.assert_array_equal(indices, _exact_order(X_test, X_train, k))
+
+
+def test_rows_float32_cannot_decide_are_redone_exactly(monkeypatch):
+    base = RNG.integers(3000, 4000, 784)
+    X_train = base + RNG.integers(-2, 3, (500, 784)) * (RNG.random((500, 784)) < 0.01)  # near-duplicates
+    X_test = base[None, :] + RNG.integers(-2, 3, (6, 784)) * (RNG.random((6, 784)) < 0.01)
+    full_rows = []
+    original = knn._l2_exact_scores
+
+    def spy(block, train, cols=None):
+        if cols is None:
+            full_rows.append(len(block))
+        return original(block, train, cols)
+
+    monkeypatch.setattr(knn, "_l2_exact_scores", spy)
+    _, indices = knn.find_nearest_neighbours(X_test, X_train, 3)
+    assert sum(full_rows) == 6  # float32 error (about 10⁴ here) dwarfs the gaps (a few units): all redone
+    np.testing.assert_array_equal(indices, _exact_order(X_test, X_train, 3))
+
+
+def test_typical_images_need_no_float64_redo(monkeypatch):
+    X_train, X_test = RNG.integers(0, 256, (800, 784)), RNG.integers(0, 256, (20, 784))
+    calls = []
+    original = knn._l2_exact_scores
+    monkeypatch.setattr(knn, "_l2_exact_scores",
+                        lambda b, t, cols=None: calls.append(cols is None) or original(b, t, cols))
+    _, indices = knn.find_nearest_neighbours(X_test, X_train, 5)
+    assert calls == [False]  # only the candidates were re-ranked in float64
+    np.testing.assert_array_equal(indices, _exact_order(X_test, X_train, 5))
+
+
 def test_equal_distances_go_to_the_lower_training_index():
     X_train = np.array([[0.0], [2.0], [-2.0], [2.0]])
     _, indices = knn.find_nearest_neighbours(np.array([[0.0], [1.0]]), X_train, k=3)
@@ -107,7 +150,7 @@ def test_chunk_size_does_not_change_the_answer():
     a = knn.find_nearest_neighbours(X_TEST, X_TRAIN, 5, chunk_size=1)
     b = knn.find_nearest_neighbours(X_TEST, X_TRAIN, 5)
     np.testing.assert_array_equal(a[1], b[1])
-    assert knn._chunk_rows(60_000, None) * 60_000 * 8 <= knn.MEMORY_BUDGET_MB * 2**20
+    assert knn._chunk_rows(60_000, None) * 60_000 * 4 <= knn.MEMORY_BUDGET_MB * 2**20
 
 
 # --- choosing k, explorer ------------------------------------------------------------------------
@@ -181,6 +224,9 @@ def test_plots_and_explorer_build():
     (lambda: knn.KNNClassifier(3).fit(np.zeros((2, 3)), [0, 1]), ValueError, "k must be at most"),
     (lambda: knn.KNNClassifier(1, metric="manhattan"), ValueError, "metric must be one of"),
     (lambda: knn.KNNClassifier(1).predict(np.zeros((1, 3))), RuntimeError, "call fit"),
+    (lambda: knn.KNNClassifier(1).fit(np.zeros((2, 3)), [0, 1]).predict(np.zeros((1, 4))), ValueError,
+     "X has 4 features per row but X_train has 3"),
+    (lambda: knn.KNNClassifier(1).fit(np.zeros((2, 3)), [0, 1]).predict(np.full((1, 3), np.nan)), ValueError, "NaN"),
     (lambda: knn.score_knn_grid(X_TRAIN, Y_TRAIN, X_TEST, Y_TRAIN[:15], ks=[]), ValueError, "ks must list"),
     (lambda: knn.score_knn_grid(X_TRAIN, Y_TRAIN, X_TEST, Y_TRAIN[:15], ks=[1, 99]), ValueError,
      "at most the number of training rows"),
