@@ -12,6 +12,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._validate import as_array, check_choice, check_finite, check_int, describe
+from .plots import figure_to_png
 
 __all__ = [
     "PADDINGS", "WINDOWS", "POOL_MODES", "KERNELS",
@@ -485,18 +486,6 @@ def plot_kernel_response(image, kernel, title=None):
     return fig
 
 
-def _figure_to_png(fig):
-    """Return a figure rendered as PNG bytes, and close it so it is not shown twice."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def kernel_editor(image, preset="sharpen"):
     """Return the interactive kernel editor: nine weight boxes and a preset menu, redrawn on every change.
 
@@ -519,7 +508,7 @@ def kernel_editor(image, preset="sharpen"):
             return
         kernel = kernel_from_entries([box.value for box in boxes])
         note.value = describe_kernel(kernel)
-        picture.value = _figure_to_png(plot_kernel_response(image, kernel))
+        picture.value = figure_to_png(plot_kernel_response(image, kernel))
 
     def load(_=None):
         """Copy the chosen preset into the boxes, then redraw once."""

@@ -12,12 +12,13 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 import numpy as np
 
 from ._validate import as_array, check_choice, check_finite, check_int
+from .plots import figure_to_png
 
 __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
            "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops",
            "compute_distances", "find_nearest_neighbours", "vote", "predict_labels",
            "KNNClassifier", "score_knn_grid", "cross_validate_knn", "explain_prediction",
-           "plot_k_scores", "plot_explanation", "figure_to_png", "neighbour_explorer"]
+           "plot_k_scores", "plot_explanation", "neighbour_explorer"]
 
 METRICS = ("l1", "l2", "cosine")
 MEMORY_BUDGET_MB = 256  # size of one block of float32 scores in find_nearest_neighbours
@@ -487,18 +488,6 @@ def plot_explanation(x, X_train, explanation, class_names=None, true_label=None)
     return fig
 
 
-def figure_to_png(fig, dpi=80):
-    """Return a matplotlib figure rendered as PNG bytes, and close it (so it is not shown twice)."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k=15):
     """Return an interactive explorer: pick a test image, k and the distance; see neighbours and vote.
 
@@ -518,7 +507,7 @@ def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k
         """Redraw the neighbours and the vote for the current controls."""
         explanation = explain_prediction(X_test[index.value], X_train, y_train, k.value, metric.value)
         picture.value = figure_to_png(plot_explanation(X_test[index.value], X_train, explanation, class_names,
-                                                       int(y_test[index.value])))
+                                                       int(y_test[index.value])), dpi=80)
 
     for control in (index, k, metric):
         control.observe(update, names="value")

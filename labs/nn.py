@@ -8,6 +8,7 @@ drives it lives in ``labs.widgets_nn``.
 import numpy as np
 
 from ._validate import as_array, check_choice, check_finite, check_int, describe
+from .plots import figure_to_png
 
 __all__ = [
     "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "TOY_DATASETS",
@@ -467,18 +468,6 @@ def plot_playground(result):
 
 # --- the widget ---------------------------------------------------------------------------------
 
-def _figure_to_png(fig):
-    """Return a figure rendered as PNG bytes, and close it so it is not shown twice."""
-    import io
-
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def playground(dataset="circles"):
     """Return the interactive playground: sliders for data, hidden units, activation, learning rate, noise.
 
@@ -505,7 +494,7 @@ def playground(dataset="circles"):
     def update(_=None):
         """Retrain for the current settings and redraw."""
         settings = {name: control.value for name, control in controls.items()}
-        picture.value = _figure_to_png(plot_playground(run_playground(**settings)))
+        picture.value = figure_to_png(plot_playground(run_playground(**settings)))
 
     for control in controls.values():
         control.observe(update, names="value")

@@ -5,7 +5,7 @@ import numpy as np
 
 from ._validate import as_array, check_int
 
-__all__ = ["show_images", "plot_image", "plot_pixel_values", "plot_histogram"]
+__all__ = ["show_images", "plot_image", "plot_pixel_values", "plot_histogram", "figure_to_png"]
 
 
 def _new_axes(ax, figsize=(4, 3)):
@@ -89,3 +89,13 @@ def plot_histogram(image, ax=None, title="Intensity histogram"):
     ax.set_ylabel("number of pixels")
     ax.set_title(title)
     return ax
+
+
+def figure_to_png(fig, dpi=72):
+    """Return a figure rendered as PNG bytes and close it (widgets show it; it is not drawn twice)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    plt.close(fig)
+    return buffer.getvalue()

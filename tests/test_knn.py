@@ -7,7 +7,7 @@ import pytest
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
-from labs import knn, quizzes
+from labs import knn, plots, quizzes
 from labs.checks import knn as checks
 
 RNG = np.random.default_rng(0)
@@ -187,7 +187,7 @@ def test_plots_and_explorer_build():
     images = X_TRAIN.reshape(60, 4, 4)
     fig = knn.plot_explanation(images[0], images, knn.explain_prediction(images[0], images, Y_TRAIN, 3))
     assert len(fig.axes) == 5
-    assert knn.figure_to_png(fig).startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
+    assert plots.figure_to_png(fig).startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
     explorer = knn.neighbour_explorer(images[:5], Y_TRAIN[:5], images, Y_TRAIN)
     controls, metric, picture = explorer.children
     first = bytes(picture.value)
