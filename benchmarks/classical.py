@@ -10,9 +10,7 @@ Timings are ratios measured side by side in this run (best of a few repeats), ne
 absolute numbers compared across machines.
 """
 
-import argparse
 import os
-import platform
 import sys
 import time
 
@@ -22,16 +20,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import labs  # noqa: E402
 from labs import config, features, knn, linear  # noqa: E402
+from _report import Report, machine_summary, parse_profile  # noqa: E402
 
-ROWS = []
-
-
-def record(metric, value, target=None, passed=None, fmt="{:.4f}"):
-    """Add one row to the results table (target None: reported only)."""
-    shown = fmt.format(value) if isinstance(value, (int, float, np.floating)) else str(value)
-    verdict = "-" if passed is None else ("pass" if passed else "FAIL")
-    ROWS.append((metric, shown, target or "-", verdict))
-    print(f"  {metric}: {shown}  [{verdict}]", flush=True)
+REPORT = Report()
+record = REPORT.record
 
 
 def best_time(function, repeats):
@@ -185,25 +177,10 @@ HOG_SVM_C = 10
 HOG_GAMMA_FACTOR = 2.0
 
 
-def print_table():
-    """Print the results table."""
-    headers = ("metric", "value", "target", "result")
-    widths = [max(len(str(row[i])) for row in ROWS + [headers]) for i in range(4)]
-    line = "  ".join("{:<%d}" % w for w in widths)
-    print()
-    print(line.format(*headers))
-    print(line.format(*("-" * w for w in widths)))
-    for row in ROWS:
-        print(line.format(*row))
-
-
 def main(argv=None):
     """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=config.PROFILES, default="default")
-    args = parser.parse_args(argv)
-    print(f"Classical benchmark, profile {args.profile}; Python {platform.python_version()}, "
-          f"NumPy {np.__version__}, {os.cpu_count()} CPU cores", flush=True)
+    profile = parse_profile(__doc__.splitlines()[0], argv)
+    print(f"Classical benchmark, profile {profile}; {machine_summary()}", flush=True)
     started = time.perf_counter()
     ds = labs.data.load_dataset("mnist_small")
     print(f"mnist_small: {len(ds.X_train)} training / {len(ds.X_test)} held-out test images "
@@ -211,15 +188,15 @@ def main(argv=None):
     for step in (knn_on_mnist_small, softmax_on_mnist_small, hog_svm_on_mnist_small, distance_speed):
         step(ds)
     knn_against_sklearn("mnist_small", flat(ds.X_train), ds.y_train, flat(ds.X_test), ds.y_test, repeats=3)
-    if args.profile == "full":
+    if profile == "full":
         fashion = labs.data.load_dataset("fashion_mnist")
         print(f"fashion_mnist: {len(fashion.X_train)} training / {len(fashion.X_test)} test images", flush=True)
         knn_against_sklearn("fashion_mnist", flat(fashion.X_train), fashion.y_train, flat(fashion.X_test),
                             fashion.y_test, repeats=2, target_accuracy=0.855)
         hog_svm_on_fashion(fashion)
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")
-    print_table()
-    return 0 if all(row[3] != "FAIL" for row in ROWS) else 1
+    REPORT.print_table()
+    return REPORT.exit_status()
 
 
 if __name__ == "__main__":

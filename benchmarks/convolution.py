@@ -9,9 +9,7 @@ fastest of several repeats, the contenders interleaved so a busy machine slows t
 never an absolute number compared across machines.
 """
 
-import argparse
 import os
-import platform
 import sys
 import time
 
@@ -22,16 +20,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import labs  # noqa: E402
 from labs import config, conv  # noqa: E402
 from labs.environment import _import_keras_quietly  # noqa: E402
+from _report import Report, machine_summary, parse_profile  # noqa: E402
 
-ROWS = []
-
-
-def record(metric, value, target=None, passed=None, fmt="{:.4f}"):
-    """Add one row to the results table (target None: reported only)."""
-    shown = fmt.format(value) if isinstance(value, (int, float, np.floating)) else str(value)
-    verdict = "-" if passed is None else ("pass" if passed else "FAIL")
-    ROWS.append((metric, shown, target or "-", verdict))
-    print(f"  {metric}: {shown}  [{verdict}]", flush=True)
+REPORT = Report()
+record = REPORT.record
 
 
 def interleaved_best(functions, repeats):
@@ -120,38 +112,22 @@ def multichannel_speed(repeats):
     record("vectorised time / tf.nn.conv2d time (512x512x3, 16 filters 3x3)", numpy_s / tf_s, fmt="{:.1f}")
 
 
-def print_table():
-    """Print the results table."""
-    headers = ("metric", "value", "target", "result")
-    widths = [max(len(str(row[i])) for row in ROWS + [headers]) for i in range(4)]
-    line = "  ".join("{:<%d}" % w for w in widths)
-    print()
-    print(line.format(*headers))
-    print(line.format(*("-" * w for w in widths)))
-    for row in ROWS:
-        print(line.format(*row))
-
-
 def main(argv=None):
     """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=config.PROFILES, default="default")
-    args = parser.parse_args(argv)
-    load = ", load average {:.1f}".format(os.getloadavg()[0]) if hasattr(os, "getloadavg") else ""
-    print(f"Convolution benchmark, profile {args.profile}; Python {platform.python_version()}, "
-          f"NumPy {np.__version__}, {os.cpu_count()} CPU cores{load}", flush=True)
+    profile = parse_profile(__doc__.splitlines()[0], argv)
+    print(f"Convolution benchmark, profile {profile}; {machine_summary()}", flush=True)
     started = time.perf_counter()
     image = grey_photo()
     correctness(image)
     vector_s = speed(image, 5, repeats=7)
     loops_speed(image, vector_s)
-    if args.profile == "full":
+    if profile == "full":
         for size in (3, 7, 11):
             speed(image, size, repeats=5)
         multichannel_speed(repeats=5)
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")
-    print_table()
-    return 0 if all(row[3] != "FAIL" for row in ROWS) else 1
+    REPORT.print_table()
+    return REPORT.exit_status()
 
 
 if __name__ == "__main__":

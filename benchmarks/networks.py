@@ -13,9 +13,7 @@ wall-clock seconds on this machine at this moment: the load average is printed w
 since a CPU shared with other jobs trains more slowly.
 """
 
-import argparse
 import os
-import platform
 import sys
 import time
 
@@ -25,21 +23,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import labs  # noqa: E402
 from labs import config, features, knn, models, nn  # noqa: E402
+from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
 
-ROWS = []
-
-
-def record(metric, value, target=None, passed=None, fmt="{:.4f}"):
-    """Add one row to the results table (target None: reported only)."""
-    shown = fmt.format(value) if isinstance(value, (int, float, np.floating)) else str(value)
-    verdict = "-" if passed is None else ("pass" if passed else "FAIL")
-    ROWS.append((metric, shown, target or "-", verdict))
-    print(f"  {metric}: {shown}  [{verdict}]", flush=True)
-
-
-def load_average():
-    """Return the 1-minute load average as text (or 'n/a')."""
-    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "n/a"
+REPORT = Report()
+record = REPORT.record
 
 
 def flat(images):
@@ -136,36 +123,21 @@ def fashion_cnn():
            fmt="{:.0f}")
 
 
-def print_table():
-    """Print the results table."""
-    headers = ("metric", "value", "target", "result")
-    widths = [max(len(str(row[i])) for row in ROWS + [headers]) for i in range(4)]
-    line = "  ".join("{:<%d}" % w for w in widths)
-    print()
-    print(line.format(*headers))
-    print(line.format(*("-" * w for w in widths)))
-    for row in ROWS:
-        print(line.format(*row))
-
-
 def main(argv=None):
     """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=config.PROFILES, default="default")
-    args = parser.parse_args(argv)
+    profile = parse_profile(__doc__.splitlines()[0], argv)
     labs.setup()
-    print(f"Networks benchmark, profile {args.profile}; Python {platform.python_version()}, "
-          f"NumPy {np.__version__}, Keras {models.keras.__version__}, {os.cpu_count()} CPU cores, "
-          f"load average {load_average()}", flush=True)
+    keras_version = f"Keras {models.keras.__version__}"
+    print(f"Networks benchmark, profile {profile}; {machine_summary(keras_version)}", flush=True)
     started = time.perf_counter()
     ds = labs.data.load_dataset("mnist_small")
     for step in (gradient_check, numpy_network, dense_network, small_cnn):
         step(ds)
-    if args.profile == "full":
+    if profile == "full":
         fashion_cnn()
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")
-    print_table()
-    return 0 if all(row[3] != "FAIL" for row in ROWS) else 1
+    REPORT.print_table()
+    return REPORT.exit_status()
 
 
 if __name__ == "__main__":

@@ -91,7 +91,7 @@ def _version(package):
 
 def _gpus():
     """Return the names of the GPUs TensorFlow can use (empty on a CPU laptop)."""
-    keras = _import_keras_quietly()  # noqa: F841  (TensorFlow comes with it)
+    _import_keras_quietly()  # imports TensorFlow with its start-up messages silenced
     import tensorflow as tf
 
     return [device.name for device in tf.config.list_physical_devices("GPU")]

@@ -1,6 +1,5 @@
 """Shared test setup: tools/ importable, a throw-away course folder."""
 
-import os
 import sys
 from pathlib import Path
 

@@ -5,16 +5,7 @@ import pytest
 
 from labs import checks, images
 from labs.checks.core import CheckFailed, compare_arrays, compare_values, run_check
-
-
-def _stub(*args, **kwargs):
-    raise NotImplementedError("Exercise")
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"a check prints exactly one line, got {out!r}"
-    return out.strip()
+from check_helpers import printed_line, unfinished_exercise
 
 
 CASES = [
@@ -28,40 +19,40 @@ CASES = [
 @pytest.mark.parametrize("check, reference", CASES)
 def test_reference_passes(check, reference, capsys):
     assert check(reference) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 @pytest.mark.parametrize("check, _", CASES)
-@pytest.mark.parametrize("learner", [None, 42, _stub, lambda *a, **k: None,
+@pytest.mark.parametrize("learner", [None, 42, unfinished_exercise, lambda *a, **k: None,
                                      lambda *a, **k: np.zeros((2, 2, 2, 2)),
                                      lambda *a, **k: "not an image",
                                      lambda *a, **k: 1 / 0])
 def test_wrong_answers_fail_with_one_line_and_never_raise(check, _, learner, capsys):
     assert check(learner) is False
-    assert _line(capsys).startswith("❌")
+    assert printed_line(capsys).startswith("❌")
 
 
 def test_stub_gets_the_not_implemented_hint(capsys):
-    checks.check_to_grayscale(_stub)
-    assert "not implemented yet" in _line(capsys)
+    checks.check_to_grayscale(unfinished_exercise)
+    assert "not implemented yet" in printed_line(capsys)
 
 
 def test_subtle_errors_are_named(capsys):
     checks.check_invert(lambda image: 1 - image)
-    assert "differs" in _line(capsys)
+    assert "differs" in printed_line(capsys)
     checks.check_to_grayscale(lambda image: image.mean(axis=-1) / 255)
-    assert "Hint:" in _line(capsys)
+    assert "Hint:" in printed_line(capsys)
     checks.check_invert(lambda image: (255 - image.astype(int)))
-    assert "dtype" in _line(capsys)
+    assert "dtype" in printed_line(capsys)
 
 
 def test_shuffle_check_catches_unseeded_and_value_changing_versions(capsys):
     assert not checks.check_shuffle_pixels(lambda image, seed=0: np.random.permutation(image.reshape(-1, 3)).reshape(image.shape))
-    assert "seed" in _line(capsys)
+    assert "seed" in printed_line(capsys)
     assert not checks.check_shuffle_pixels(lambda image, seed=0: np.random.default_rng(seed).permutation(image.ravel()).reshape(image.shape))
-    assert "pixels themselves changed" in _line(capsys)
+    assert "pixels themselves changed" in printed_line(capsys)
     assert not checks.check_shuffle_pixels(lambda image, seed=0: image)
-    assert "unchanged" in _line(capsys)
+    assert "unchanged" in printed_line(capsys)
 
 
 def test_learner_mutating_its_input_is_reported(capsys):
@@ -69,7 +60,7 @@ def test_learner_mutating_its_input_is_reported(capsys):
         image[...] = 255 - image
         return image
     assert not checks.check_invert(in_place)
-    assert "in place" in _line(capsys)
+    assert "in place" in printed_line(capsys)
 
 
 def test_run_check_reports_learner_exceptions():

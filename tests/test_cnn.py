@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 
 from labs import conv, models, quizzes  # noqa: E402
 from labs.checks import cnn as checks  # noqa: E402
+from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
 keras = models.keras
 SMALL_CNN_PARAMS = [320, 0, 18_496, 0, 36_928, 0, 36_928, 650]
@@ -231,16 +232,6 @@ def test_history_plots_have_titles_and_labels():
 
 # --- checks ---------------------------------------------------------------------------------------
 
-def _stub(*args, **kwargs):
-    raise NotImplementedError("Exercise")
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"a check prints exactly one line, got {out!r}"
-    return out.strip()
-
-
 def _learner_cnn(filters_2=64, final="softmax", input_shape=(28, 28, 1)):
     layers = keras.layers
     return keras.Sequential([
@@ -268,37 +259,37 @@ CHECKS = [
 @pytest.mark.parametrize("check, solution", CHECKS)
 def test_cnn_checks_pass_a_correct_solution(check, solution, capsys):
     assert check(solution) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 @pytest.mark.parametrize("check, _", CHECKS)
-@pytest.mark.parametrize("learner", [None, _stub, lambda *a, **k: None, lambda *a, **k: np.zeros((2, 2)),
+@pytest.mark.parametrize("learner", [None, unfinished_exercise, lambda *a, **k: None, lambda *a, **k: np.zeros((2, 2)),
                                      lambda *a, **k: "no", lambda *a, **k: 1 / 0])
 def test_cnn_checks_fail_wrong_answers_with_one_line(check, _, learner, capsys):
     assert check(learner) is False
-    assert _line(capsys).startswith("❌")
+    assert printed_line(capsys).startswith("❌")
 
 
 def test_cnn_checks_name_subtle_mistakes(capsys):
     assert not checks.check_conv_params(lambda kh, kw, c, f: kh * kw * c * f)
-    assert "one bias" in _line(capsys)
+    assert "one bias" in printed_line(capsys)
     assert not checks.check_conv_params(lambda kh, kw, c, f: (kh * kw + 1) * f)
-    assert "every input channel" in _line(capsys)
+    assert "every input channel" in printed_line(capsys)
     assert not checks.check_dense_params(lambda n, units: n * units)
-    assert "one bias" in _line(capsys)
+    assert "one bias" in printed_line(capsys)
     assert not checks.check_output_size(lambda size, kernel, padding, stride: size - kernel + 1)
-    assert "Hint:" in _line(capsys)
+    assert "Hint:" in printed_line(capsys)
     assert not checks.check_output_size(lambda size, kernel, padding, stride: (size - kernel) // stride + 1)
-    assert "'same'" in _line(capsys)
+    assert "'same'" in printed_line(capsys)
     assert not checks.check_small_cnn(lambda: _learner_cnn(filters_2=32))
-    assert "layer 3 (Conv2D) outputs (11, 11, 32)" in _line(capsys)
+    assert "layer 3 (Conv2D) outputs (11, 11, 32)" in printed_line(capsys)
     assert not checks.check_small_cnn(lambda: _learner_cnn(final="relu"))
-    assert "softmax" in _line(capsys)
+    assert "softmax" in printed_line(capsys)
     assert not checks.check_small_cnn(lambda: _learner_cnn(input_shape=(32, 32, 1)))
-    assert "outputs (30, 30, 32)" in _line(capsys)
+    assert "outputs (30, 30, 32)" in printed_line(capsys)
     assert not checks.check_small_cnn(lambda: keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
                                                                 keras.layers.Dense(10)]))
-    assert "layers are ['Flatten', 'Dense']" in _line(capsys)
+    assert "layers are ['Flatten', 'Dense']" in printed_line(capsys)
 
 
 # --- quiz -----------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from scipy import ndimage, signal  # noqa: E402
 from labs import conv, quizzes  # noqa: E402
 from labs.checks import conv as checks  # noqa: E402
 from labs.environment import _import_keras_quietly  # noqa: E402
+from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
 _import_keras_quietly()
 import tensorflow as tf  # noqa: E402
@@ -282,16 +283,6 @@ def test_figures_have_titles_and_labels():
 
 # --- checks ---------------------------------------------------------------------------------------
 
-def _stub(*args, **kwargs):
-    raise NotImplementedError("Exercise")
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"a check prints exactly one line, got {out!r}"
-    return out.strip()
-
-
 def _loops_2d(image, kernel):
     """A learner's straightforward loop solution."""
     kh, kw = kernel.shape
@@ -319,24 +310,24 @@ CHECKS = [
 @pytest.mark.parametrize("check, solution", CHECKS)
 def test_conv_checks_pass_a_correct_solution(check, solution, capsys):
     assert check(solution) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 @pytest.mark.parametrize("check, _", CHECKS)
-@pytest.mark.parametrize("learner", [None, _stub, lambda *a, **k: None, lambda *a, **k: np.zeros((2, 2)),
+@pytest.mark.parametrize("learner", [None, unfinished_exercise, lambda *a, **k: None, lambda *a, **k: np.zeros((2, 2)),
                                      lambda *a, **k: "no", lambda *a, **k: 1 / 0])
 def test_conv_checks_fail_wrong_answers_with_one_line(check, _, learner, capsys):
     assert check(learner) is False
-    assert _line(capsys).startswith("❌")
+    assert printed_line(capsys).startswith("❌")
 
 
 def test_conv_checks_name_subtle_mistakes(capsys):
     assert not checks.check_conv2d_loops(lambda image, kernel: _loops_2d(image, kernel[::-1, ::-1]))
-    assert "flipped the kernel" in _line(capsys)
+    assert "flipped the kernel" in printed_line(capsys)
     assert not checks.check_conv2d_loops(lambda image, kernel: _loops_2d(image, kernel)[:, :-1])
-    assert "has shape" in _line(capsys)
+    assert "has shape" in printed_line(capsys)
     assert not checks.check_conv2d_vectorized(_loops_2d)
-    assert "loops over pixels" in _line(capsys)
+    assert "loops over pixels" in printed_line(capsys)
     # forgetting the odd extra zero at the end of 'same' padding with stride 2
     def symmetric_same(image, kernel, padding="valid", stride=1):
         if padding == "same":
@@ -345,14 +336,14 @@ def test_conv_checks_name_subtle_mistakes(capsys):
         out = conv.conv2d(image, kernel)
         return out[::stride, ::stride]
     assert not checks.check_conv2d(symmetric_same)
-    assert "padding='same', stride=2" in _line(capsys)
+    assert "padding='same', stride=2" in printed_line(capsys)
     assert not checks.check_conv2d(lambda image, kernel, padding="valid", stride=1:
                                    conv.conv2d(image, kernel, padding=padding))
-    assert "stride=2" in _line(capsys)
+    assert "stride=2" in printed_line(capsys)
     assert not checks.check_max_pool2d(lambda fm, size=2: conv.pool2d(fm, size, stride=1))
-    assert "has shape" in _line(capsys)
+    assert "has shape" in printed_line(capsys)
     assert not checks.check_max_pool2d(lambda fm, size=2: conv.pool2d(fm, size, mode="average"))
-    assert "differs" in _line(capsys)
+    assert "differs" in printed_line(capsys)
 
 
 def test_conv_check_reports_a_changed_input(capsys):
@@ -360,7 +351,7 @@ def test_conv_check_reports_a_changed_input(capsys):
         image[0, 0] = 99
         return conv.conv2d(image, kernel)
     assert not checks.check_conv2d_loops(in_place)
-    assert "changed its input" in _line(capsys)
+    assert "changed its input" in printed_line(capsys)
 
 
 # --- quiz -----------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from sklearn.svm import LinearSVC
 
 from labs import features, quizzes
 from labs.checks import features as checks
+from check_helpers import printed_line, unfinished_exercise
 
 RNG = np.random.default_rng(0)
 DIGITS = RNG.integers(0, 256, (6, 28, 28), dtype=np.uint8)
@@ -163,16 +164,6 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 
 # --- checks --------------------------------------------------------------------------------------
 
-def _stub(*args, **kwargs):
-    raise NotImplementedError
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out.strip()
-
-
 CHECKS = [
     (checks.check_reconstruct_with_pca, features.reconstruct_with_pca,
      lambda pca, X, k: (X @ pca.components_[:k].T) @ pca.components_[:k]),  # forgets the mean
@@ -186,16 +177,16 @@ CHECKS = [
 @pytest.mark.parametrize("check, reference, _", CHECKS)
 def test_check_passes_the_reference(check, reference, _, capsys):
     assert check(reference) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 @pytest.mark.parametrize("check, _, subtly_wrong", CHECKS)
 @pytest.mark.parametrize("learner", ["stub", None, "none", "shape", "wrong"])
 def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner, capsys):
-    function = {"stub": _stub, None: None, "none": lambda *a, **k: None,
+    function = {"stub": unfinished_exercise, None: None, "none": lambda *a, **k: None,
                 "shape": lambda *a, **k: np.zeros((3, 3, 3, 3)), "wrong": subtly_wrong}[learner]
     assert check(function) is False
-    line = _line(capsys)
+    line = printed_line(capsys)
     assert line.startswith("❌")
     if learner == "stub":
         assert "not implemented yet" in line
@@ -203,11 +194,11 @@ def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner,
 
 def test_check_messages_name_the_mistake(capsys):
     checks.check_shift_images(lambda images, dx, dy: np.roll(images, (dy, dx), axis=(-2, -1)))
-    assert "np.roll" in _line(capsys)
+    assert "np.roll" in printed_line(capsys)
     checks.check_colour_histogram(
         lambda image, bins: np.stack([np.histogram(image[..., c], bins=bins, range=(0, 255))[0] / image[..., c].size
                                       for c in range(3)]))
-    assert "range=(0, 256)" in _line(capsys)
+    assert "range=(0, 256)" in printed_line(capsys)
 
 
 # --- quiz ----------------------------------------------------------------------------------------

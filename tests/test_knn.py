@@ -9,6 +9,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from labs import knn, plots, quizzes
 from labs.checks import knn as checks
+from check_helpers import printed_line, unfinished_exercise
 
 RNG = np.random.default_rng(0)
 X_TRAIN = RNG.integers(0, 256, (60, 16), dtype=np.uint8)
@@ -239,16 +240,6 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 
 # --- checks --------------------------------------------------------------------------------------
 
-def _stub(*args, **kwargs):
-    raise NotImplementedError
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out.strip()
-
-
 CHECKS = [
     (checks.check_l1_distance, knn.compute_l1_distance, lambda a, b: np.abs(a - b).sum()),  # uint8 wraps
     (checks.check_l2_distance, knn.compute_l2_distance, lambda a, b: np.sum((a.astype(float) - b) ** 2)),  # no sqrt
@@ -266,16 +257,16 @@ CHECKS = [
 @pytest.mark.parametrize("check, reference, _", CHECKS)
 def test_check_passes_the_reference(check, reference, _, capsys):
     assert check(reference) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 @pytest.mark.parametrize("check, _, subtly_wrong", CHECKS)
 @pytest.mark.parametrize("learner", ["stub", None, "none", "shape", "wrong"])
 def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner, capsys):
-    function = {"stub": _stub, None: None, "none": lambda *a, **k: None,
+    function = {"stub": unfinished_exercise, None: None, "none": lambda *a, **k: None,
                 "shape": lambda *a, **k: np.zeros((3, 3, 3)), "wrong": subtly_wrong}[learner]
     assert check(function) is False
-    line = _line(capsys)
+    line = printed_line(capsys)
     assert line.startswith("❌")
     if learner == "stub":
         assert "not implemented yet" in line
@@ -283,17 +274,17 @@ def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner,
 
 def test_check_messages_name_the_mistake(capsys):
     checks.check_l1_distance(lambda a, b: np.abs(a - b).sum())
-    assert "uint8 arithmetic wraps around" in _line(capsys)
+    assert "uint8 arithmetic wraps around" in printed_line(capsys)
     checks.check_distances_no_loops(knn.compute_distances_two_loops)
-    assert "still loops" in _line(capsys)
+    assert "still loops" in printed_line(capsys)
     checks.check_distances_one_loop(lambda a, b: knn.compute_distances_one_loop(a, b).T)
-    assert "transposed" in _line(capsys)
+    assert "transposed" in printed_line(capsys)
     checks.check_predict_labels(lambda d, y, k=1: np.array(  # a tied vote goes to the nearest neighbour's label
         [Counter(y[np.argsort(r, kind="stable")[:k]]).most_common(1)[0][0] for r in d]))
-    line = _line(capsys)
+    line = printed_line(capsys)
     assert line.startswith("❌") and "smallest label" in line
     checks.check_predict_labels(lambda d, y, k=1: knn.predict_labels(d[:, ::-1], y[::-1], k))  # ties to last index
-    assert "smaller index" in _line(capsys)
+    assert "smaller index" in printed_line(capsys)
 
 
 def test_loop_free_broadcasting_passes_the_no_loop_check(capsys):
@@ -301,7 +292,7 @@ def test_loop_free_broadcasting_passes_the_no_loop_check(capsys):
         a, b = a.astype(float), b.astype(float)
         return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
     assert checks.check_distances_no_loops(broadcast) is True
-    _line(capsys)
+    printed_line(capsys)
 
 
 # --- quiz ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from sklearn.metrics import log_loss
 
 from labs import linear, quizzes
 from labs.checks import linear as checks
+from check_helpers import printed_line, unfinished_exercise
 
 RNG = np.random.default_rng(0)
 SCORES = RNG.normal(size=(6, 4)) * 3
@@ -196,16 +197,6 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 
 # --- checks --------------------------------------------------------------------------------------
 
-def _stub(*args, **kwargs):
-    raise NotImplementedError
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, out
-    return out.strip()
-
-
 def _naive_softmax(scores):
     e = np.exp(scores)
     return e / e.sum(axis=1, keepdims=True)
@@ -238,17 +229,17 @@ CHECKS = [
 @pytest.mark.parametrize("check, reference, _", CHECKS)
 def test_check_passes_the_reference(check, reference, _, capsys):
     assert check(reference) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 @pytest.mark.parametrize("check, _, subtly_wrong", CHECKS)
 @pytest.mark.parametrize("learner", ["stub", None, "none", "shape", "wrong"])
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner, capsys):
-    function = {"stub": _stub, None: None, "none": lambda *a, **k: None,
+    function = {"stub": unfinished_exercise, None: None, "none": lambda *a, **k: None,
                 "shape": lambda *a, **k: (np.zeros((2, 2)), np.zeros((7, 7))), "wrong": subtly_wrong}[learner]
     assert check(function) is False
-    line = _line(capsys)
+    line = printed_line(capsys)
     assert line.startswith("❌")
     if learner == "stub":
         assert "not implemented yet" in line
@@ -257,17 +248,17 @@ def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner,
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_check_messages_name_the_mistake(capsys):
     checks.check_softmax(_naive_softmax)
-    assert "maximum" in _line(capsys)
+    assert "maximum" in printed_line(capsys)
     checks.check_softmax_cross_entropy(lambda s, y: linear.softmax_cross_entropy(s, y)[0])
-    assert "return loss, dscores" in _line(capsys)
+    assert "return loss, dscores" in printed_line(capsys)
     checks.check_train_sgd(_sgd_updating_only_w)
-    assert "params['b']" in _line(capsys)
+    assert "params['b']" in printed_line(capsys)
 
     def one_loss_per_epoch(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, seed=0):
         params, losses = linear.train_sgd(X, y, num_classes, lr, batch_size, num_epochs, seed=seed)
         return params, losses[::-(-len(X) // batch_size)]
     checks.check_train_sgd(one_loss_per_epoch)
-    assert "one loss per update" in _line(capsys)
+    assert "one loss per update" in printed_line(capsys)
 
 
 # --- quiz ----------------------------------------------------------------------------------------

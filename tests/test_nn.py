@@ -12,6 +12,7 @@ from scipy import special  # noqa: E402
 from labs import nn, quizzes  # noqa: E402
 from labs.checks import nn as checks  # noqa: E402
 from labs.environment import _import_keras_quietly  # noqa: E402
+from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
 _import_keras_quietly()
 import tensorflow as tf  # noqa: E402
@@ -267,16 +268,6 @@ def test_figures_have_titles_and_labels():
 
 # --- checks ---------------------------------------------------------------------------------------
 
-def _stub(*args, **kwargs):
-    raise NotImplementedError("Exercise")
-
-
-def _line(capsys):
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1, f"a check prints exactly one line, got {out!r}"
-    return out.strip()
-
-
 def _learner_loss(params, X, y):
     """A learner's solution written out step by step (ReLU hidden layer)."""
     z1 = X @ params["W1"] + params["b1"]
@@ -308,27 +299,27 @@ CHECKS = [
 @pytest.mark.parametrize("check, solution", CHECKS)
 def test_nn_checks_pass_a_correct_solution(check, solution, capsys):
     assert check(solution) is True
-    assert _line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅")
 
 
 def test_two_layer_check_reports_the_gradient_check(capsys):
     checks.check_two_layer_loss(_learner_loss)
-    assert "numerical gradient check: every relative error below 1e-6" in _line(capsys)
+    assert "numerical gradient check: every relative error below 1e-6" in printed_line(capsys)
 
 
 @pytest.mark.parametrize("check, _", CHECKS)
-@pytest.mark.parametrize("learner", [None, _stub, lambda *a, **k: None, lambda *a, **k: np.zeros((2, 2)),
+@pytest.mark.parametrize("learner", [None, unfinished_exercise, lambda *a, **k: None, lambda *a, **k: np.zeros((2, 2)),
                                      lambda *a, **k: "no", lambda *a, **k: 1 / 0])
 def test_nn_checks_fail_wrong_answers_with_one_line(check, _, learner, capsys):
     assert check(learner) is False
-    assert _line(capsys).startswith("❌")
+    assert printed_line(capsys).startswith("❌")
 
 
 def test_nn_checks_name_subtle_mistakes(capsys):
     assert not checks.check_stable_softmax(lambda s: np.exp(s) / np.exp(s).sum(1, keepdims=True))
-    assert "subtract each row's maximum" in _line(capsys)
+    assert "subtract each row's maximum" in printed_line(capsys)
     assert not checks.check_stable_softmax(lambda s: np.exp(s) / np.exp(s).sum())
-    assert "Hint:" in _line(capsys)
+    assert "Hint:" in printed_line(capsys)
 
     def no_relu_mask(params, X, y):
         loss, grads = _learner_loss(params, X, y)
@@ -339,23 +330,23 @@ def test_nn_checks_name_subtle_mistakes(capsys):
         dz1 = probs / len(X) @ params["W2"].T
         return loss, {**grads, "W1": X.T @ dz1, "b1": dz1.sum(0)}
     assert not checks.check_two_layer_loss(no_relu_mask)
-    line = _line(capsys)
+    line = printed_line(capsys)
     assert "grads['b1']" in line and "relative error" in line and "z1 <= 0" in line
 
     def sum_not_mean(params, X, y):
         loss, grads = _learner_loss(params, X, y)
         return loss * len(X), grads
     assert not checks.check_two_layer_loss(sum_not_mean)
-    assert "the loss is" in _line(capsys)
+    assert "the loss is" in printed_line(capsys)
     assert not checks.check_two_layer_loss(lambda p, X, y: _learner_loss(p, X, y)[1])
-    assert "tuple (loss, grads)" in _line(capsys)
+    assert "tuple (loss, grads)" in printed_line(capsys)
 
     assert not checks.check_minibatches(lambda n, b, rng: [np.arange(n)[i:i + b] for i in range(0, n, b)])
-    assert "nothing is shuffled" in _line(capsys)
+    assert "nothing is shuffled" in printed_line(capsys)
     assert not checks.check_minibatches(lambda n, b, rng: _learner_batches(n, b, np.random.default_rng(5)))
-    assert "rng you were given" in _line(capsys)
+    assert "rng you were given" in printed_line(capsys)
     assert not checks.check_minibatches(lambda n, b, rng: _learner_batches(n, b, rng)[:-1])
-    assert "batches, expected" in _line(capsys)
+    assert "batches, expected" in printed_line(capsys)
 
 
 # --- quiz -----------------------------------------------------------------------------------------

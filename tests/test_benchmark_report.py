@@ -1,0 +1,57 @@
+"""The results table the benchmark scripts print (benchmarks/_report.py)."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
+
+
+def test_rows_are_echoed_formatted_and_judged(capsys):
+    report = Report()
+    report.record("accuracy", np.float32(0.97104), ">= 0.975", False)
+    report.record("parameters", 93322, "93322", True, fmt="{:,}")
+    report.record("note", "a / b")
+    assert report.rows == [("accuracy", "0.9710", ">= 0.975", "FAIL"), ("parameters", "93,322", "93322", "pass"),
+                           ("note", "a / b", "-", "-")]
+    assert "accuracy: 0.9710  [FAIL]" in capsys.readouterr().out
+    assert report.exit_status() == 1
+
+
+def test_exit_status_is_zero_when_no_target_is_missed():
+    report = Report()
+    report.record("reported only", 1.5)
+    report.record("met", 1, ">= 1", True, fmt="{}")
+    assert report.exit_status() == 0
+
+
+def test_table_columns_line_up():
+    report = Report()
+    report.record("a long metric name", 0.5, ">= 0.4", True)
+    report.record("short", 12.25, fmt="{:.1f}")
+    lines = report.table().splitlines()
+    assert lines[0].split() == ["metric", "value", "target", "result"]
+    assert set(lines[1].replace(" ", "")) == {"-"}
+    value_column = lines[0].index("value")
+    assert [line[value_column:].split()[0] for line in lines[2:]] == ["0.5000", "12.2"]
+
+
+def test_load_average_is_text():
+    assert isinstance(load_average(), str)
+
+
+def test_profile_defaults_to_default_and_rejects_unknown_names(capsys):
+    assert parse_profile("demo", []) == "default"
+    assert parse_profile("demo", ["--profile", "full"]) == "full"
+    with pytest.raises(SystemExit):
+        parse_profile("demo", ["--profile", "huge"])
+    assert "invalid choice: 'huge'" in capsys.readouterr().err
+
+
+def test_machine_summary_names_the_versions_given():
+    line = machine_summary("Keras 9.9")
+    assert line.startswith("Python ") and "Keras 9.9" in line and "CPU cores" in line
