@@ -113,6 +113,36 @@ def test_warmup_cosine_rises_then_falls_to_zero():
 
 # --- preparing data and training ------------------------------------------------------------------
 
+@pytest.mark.parametrize("smoothing", [0.0, 0.1, 0.3])
+def test_smoothed_sparse_crossentropy_matches_keras_on_one_hot_labels(smoothing):
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(10), size=32).astype("float32")
+    labels = rng.integers(0, 10, size=32)
+    ours = models.SmoothedSparseCrossentropy(smoothing)(labels, probabilities)
+    reference = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)(np.eye(10)[labels], probabilities)
+    assert float(ours) == pytest.approx(float(reference), rel=1e-6)
+    as_column = models.SmoothedSparseCrossentropy(smoothing)(labels[:, None], probabilities)  # Keras' (N, 1) labels
+    assert float(as_column) == pytest.approx(float(ours), rel=1e-6)
+    if smoothing == 0:
+        plain = keras.losses.SparseCategoricalCrossentropy()(labels, probabilities)
+        assert float(ours) == pytest.approx(float(plain), rel=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
+@pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword:DeprecationWarning")
+def test_smoothed_loss_survives_saving_a_compiled_model(tmp_path):
+    model = models.compile_classifier(_tiny_model(), learning_rate=1e-2, label_smoothing=0.2)
+    path = tmp_path / "tiny.keras"
+    model.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded.loss, models.SmoothedSparseCrossentropy) and loaded.loss.label_smoothing == 0.2
+    with pytest.raises(ValueError, match=r"label_smoothing must be a number in \[0, 1\), got int 1"):
+        models.SmoothedSparseCrossentropy(1)
+    with pytest.raises(ValueError, match="label_smoothing must be a number"):
+        models.compile_classifier(_tiny_model(), label_smoothing="a little")
+
+
+
 def test_prepare_images_scales_and_adds_a_channel():
     X = np.array([[[0, 255], [51, 102]]], dtype=np.uint8)
     prepared = models.prepare_images(X)
@@ -173,6 +203,10 @@ def test_train_with_recipe_decays_the_learning_rate_to_zero():
                                        progress="silent")
     assert len(history.history["loss"]) == 2
     assert float(model.optimizer.learning_rate) == pytest.approx(0, abs=1e-9)  # 4 of 4 steps done
+    assert model.loss == "sparse_categorical_crossentropy"
+    models.train_with_recipe(model, X, y, {"epochs": 1, "batch_size": 32, "learning_rate": 0.01,
+                                           "label_smoothing": 0.1}, progress="silent")
+    assert model.loss.label_smoothing == 0.1
     assert set(models.RECIPES) == {"dense_mnist", "small_cnn", "batchnorm_cnn"}
 
 

@@ -1,4 +1,4 @@
-"""The results table the benchmark scripts print (benchmarks/_report.py)."""
+"""The benchmark scripts: the shared results table (benchmarks/_report.py) and the recipe search."""
 
 import sys
 from pathlib import Path
@@ -55,3 +55,14 @@ def test_profile_defaults_to_default_and_rejects_unknown_names(capsys):
 def test_machine_summary_names_the_versions_given():
     line = machine_summary("Keras 9.9")
     assert line.startswith("Python ") and "Keras 9.9" in line and "CPU cores" in line
+
+
+def test_the_small_cnn_recipe_is_one_of_the_cross_validated_candidates():
+    import small_cnn_recipes
+    from labs import models
+
+    assert models.RECIPES["small_cnn"] in small_cnn_recipes.CANDIDATES
+    assert small_cnn_recipes.describe_recipe(models.RECIPES["small_cnn"]) == \
+        "epochs 20, batch 64, lr 0.002, smoothing 0.2"
+    assert small_cnn_recipes.describe_recipe({"epochs": 1, "batch_size": 8, "learning_rate": 1e-3}) == \
+        "epochs 1, batch 8, lr 0.001"
