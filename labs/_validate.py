@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "check_int", "check_choice", "check_finite", "describe"]
+__all__ = ["as_array", "check_int", "check_choice", "check_finite", "check_labels", "describe"]
 
 
 def describe(value):
@@ -68,6 +68,17 @@ def check_int(value, name, *, minimum=None, maximum=None):
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be at most {maximum}, got {value}.")
     return value
+
+
+def check_labels(y, name, num_rows=None, num_classes=None):
+    """Check ``y`` is a 1-D array of class numbers (num_rows of them, below num_classes, when given); return int64."""
+    y = as_array(y, name, ndim=1, dtype_kind="iub")
+    if num_rows is not None and len(y) != num_rows:
+        raise ValueError(f"{name} has {len(y)} labels but there are {num_rows} rows; they must match.")
+    if y.min() < 0 or (num_classes is not None and y.max() >= num_classes):
+        wanted = "0, 1, 2, ..." if num_classes is None else f"0..{num_classes - 1}"
+        raise ValueError(f"{name} must hold class numbers {wanted}; found values from {y.min()} to {y.max()}.")
+    return y.astype(np.int64, copy=False)
 
 
 def check_choice(value, name, choices):

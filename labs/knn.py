@@ -11,7 +11,7 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite, check_int
+from ._validate import as_array, check_choice, check_finite, check_int, check_labels
 from .plots import figure_to_png
 
 __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
@@ -290,16 +290,6 @@ def vote(neighbour_labels, num_classes=None):
     return counts.argmax(axis=1)  # argmax returns the first (smallest) label among equal counts
 
 
-def _as_labels(y, name, length):
-    """Check labels are a 1-D integer array of the given length."""
-    y = as_array(y, name, ndim=1, dtype_kind="iu")
-    if len(y) != length:
-        raise ValueError(f"{name} has {len(y)} labels but there are {length} rows; they must match.")
-    if y.min() < 0:
-        raise ValueError(f"{name} must hold class numbers 0, 1, 2, ...; found {y.min()}.")
-    return y.astype(np.int64, copy=False)
-
-
 def predict_labels(dists, y_train, k=1):
     """Predict a label for each test row from its distances to the training rows (majority of k).
 
@@ -307,7 +297,7 @@ def predict_labels(dists, y_train, k=1):
     Returns an int64 array of shape (num_test,). Ties: see the module docstring.
     """
     dists = check_finite(as_array(dists, "dists", ndim=2, dtype_kind="uif"), "dists")
-    y_train = _as_labels(y_train, "y_train", dists.shape[1])
+    y_train = check_labels(y_train, "y_train", dists.shape[1])
     k = check_int(k, "k", minimum=1)
     if k > dists.shape[1]:
         raise ValueError(f"k must be at most the number of training rows ({dists.shape[1]}), got k={k}.")
@@ -329,7 +319,7 @@ class KNNClassifier:
     def fit(self, X, y):
         """Remember the training set. X: array of shape (num_train, D); y: int labels (num_train,)."""
         X = _as_rows(X, "X")
-        y = _as_labels(y, "y", len(X))
+        y = check_labels(y, "y", len(X))
         if self.k > len(X):
             raise ValueError(f"k must be at most the number of training rows ({len(X)}), got k={self.k}.")
         self.X_train_, self.y_train_ = X, y
@@ -351,7 +341,7 @@ class KNNClassifier:
 
     def score(self, X, y):
         """Return the accuracy on X (num_test, D) with true labels y (num_test,)."""
-        y = _as_labels(y, "y", len(np.asarray(X)))
+        y = check_labels(y, "y", len(np.asarray(X)))
         return float(np.mean(self.predict(X) == y))
 
 
@@ -375,8 +365,8 @@ def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
     Finds the max(ks) neighbours once per metric, then votes with each k.
     """
     X_val, X_train = _as_pair_of_sets(X_val, X_train)
-    y_train = _as_labels(y_train, "y_train", len(X_train))
-    y_val = _as_labels(y_val, "y_val", len(X_val))
+    y_train = check_labels(y_train, "y_train", len(X_train))
+    y_val = check_labels(y_val, "y_val", len(X_val))
     ks = _check_ks(ks, len(X_train))
     num_classes = int(max(y_train.max(), y_val.max())) + 1
     scores = {}
@@ -395,7 +385,7 @@ def cross_validate_knn(X, y, ks, metrics=METRICS, num_folds=5, seed=0):
     from sklearn.model_selection import StratifiedKFold
 
     X = _as_rows(X, "X")
-    y = _as_labels(y, "y", len(X))
+    y = check_labels(y, "y", len(X))
     num_folds = check_int(num_folds, "num_folds", minimum=2, maximum=len(X))
     folds = StratifiedKFold(num_folds, shuffle=True, random_state=check_int(seed, "seed", minimum=0))
     per_fold = [score_knn_grid(X[train], y[train], X[val], y[val], ks, metrics) for train, val in folds.split(X, y)]
@@ -446,7 +436,7 @@ def explain_prediction(x, X_train, y_train, k=5, metric="l2"):
     if x.size != X_train[0].size:
         raise ValueError(f"x has {x.size} values but each training image has {X_train[0].size}; "
                          f"x has shape {x.shape}, X_train {X_train.shape}.")
-    y_train = _as_labels(y_train, "y_train", len(X_train))
+    y_train = check_labels(y_train, "y_train", len(X_train))
     distances, indices = find_nearest_neighbours(x.reshape(1, -1), X_train.reshape(len(X_train), -1), k, metric)
     labels = y_train[indices[0]]
     votes = np.bincount(labels, minlength=int(y_train.max()) + 1)
@@ -497,7 +487,7 @@ def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k
     import ipywidgets as widgets
 
     X_test = as_array(X_test, "X_test", ndim=3, dtype_kind="uif")
-    y_test = _as_labels(y_test, "y_test", len(X_test))
+    y_test = check_labels(y_test, "y_test", len(X_test))
     index = widgets.IntSlider(value=0, min=0, max=len(X_test) - 1, description="test image")
     k = widgets.IntSlider(value=5, min=1, max=check_int(max_k, "max_k", minimum=1), description="k")
     metric = widgets.ToggleButtons(options=list(METRICS), value="l2", description="distance")

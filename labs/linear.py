@@ -6,7 +6,7 @@ template per class (row), b is (C,), scores are (N, C), y holds N class numbers 
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite, check_int
+from ._validate import as_array, check_choice, check_finite, check_int, check_labels
 
 __all__ = ["PENALTIES", "one_hot", "compute_scores", "sigmoid", "softmax", "softmax_cross_entropy",
            "squared_error", "make_params", "compute_loss_and_gradients", "compute_numerical_gradient",
@@ -24,16 +24,6 @@ def _as_matrix(X, name, num_columns=None, what="columns"):
     if num_columns is not None and X.shape[1] != num_columns:
         raise ValueError(f"{name} has {X.shape[1]} {what} but {num_columns} were expected (shape {X.shape}).")
     return X.astype(np.float64, copy=False)
-
-
-def _as_labels(y, num_rows, num_classes):
-    """Check y is a 1-D array of num_rows class numbers in 0..num_classes-1 and return it."""
-    y = as_array(y, "y", ndim=1, dtype_kind="iu")
-    if len(y) != num_rows:
-        raise ValueError(f"y has {len(y)} labels but there are {num_rows} rows of scores/X; they must match.")
-    if y.min() < 0 or y.max() >= num_classes:
-        raise ValueError(f"y must hold class numbers 0..{num_classes - 1}; found values from {y.min()} to {y.max()}.")
-    return y.astype(np.int64, copy=False)
 
 
 def _check_params(params, num_features=None):
@@ -59,8 +49,7 @@ def one_hot(y, num_classes):
     y: int array of shape (N,) with values 0..num_classes-1. Returns float array (N, num_classes).
     """
     num_classes = check_int(num_classes, "num_classes", minimum=1)
-    y = as_array(y, "y", ndim=1, dtype_kind="iu")
-    y = _as_labels(y, len(y), num_classes)
+    y = check_labels(y, "y", num_classes=num_classes)
     encoded = np.zeros((len(y), num_classes))
     encoded[np.arange(len(y)), y] = 1.0
     return encoded
@@ -105,7 +94,7 @@ def softmax_cross_entropy(scores, y):
     Stable for huge scores: uses log-sum-exp after subtracting each row's maximum.
     """
     s = _as_matrix(scores, "scores")
-    y = _as_labels(y, len(s), s.shape[1])
+    y = check_labels(y, "y", len(s), s.shape[1])
     shifted = s - s.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(len(s))
@@ -121,7 +110,7 @@ def squared_error(probs, y):
     probs: array of shape (N, C); y: int array of shape (N,).
     """
     p = _as_matrix(probs, "probs")
-    y = _as_labels(y, len(p), p.shape[1])
+    y = check_labels(y, "y", len(p), p.shape[1])
     return float(((p - one_hot(y, p.shape[1])) ** 2).sum(axis=1).mean())
 
 
@@ -217,7 +206,7 @@ def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, p
     random order (seeded), in ceil(N / batch_size) steps.
     """
     X = _as_matrix(X, "X")
-    y = _as_labels(y, len(X), check_int(num_classes, "num_classes", minimum=2))
+    y = check_labels(y, "y", len(X), check_int(num_classes, "num_classes", minimum=2))
     batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))  # more than N: full batch
     num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
     if not float(lr) > 0:

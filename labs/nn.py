@@ -7,7 +7,7 @@ drives it lives in ``labs.widgets_nn``.
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite, check_int, describe
+from ._validate import as_array, check_choice, check_finite, check_int, check_labels, describe
 from .plots import figure_to_png
 
 __all__ = [
@@ -146,16 +146,6 @@ def _check_X(X, num_inputs):
     return check_finite(X.astype(float), "X")
 
 
-def _check_labels(y, num_samples, num_classes):
-    """Return y as int labels of shape (num_samples,) with values 0..num_classes-1."""
-    y = as_array(y, "y", ndim=1, dtype_kind="uib")
-    if len(y) != num_samples:
-        raise ValueError(f"y has {len(y)} labels but X has {num_samples} rows; they must match.")
-    if y.min() < 0 or y.max() >= num_classes:
-        raise ValueError(f"y must hold class labels 0 to {num_classes - 1}, got values {y.min()} to {y.max()}.")
-    return y.astype(np.int64)
-
-
 def two_layer_forward(params, X, activation="relu"):
     """Run X through hidden layer then output layer; return (scores (N, C), cache for the backward pass).
 
@@ -177,7 +167,7 @@ def compute_two_layer_loss(params, X, y, activation="relu", reg=0.0):
     """
     scores, cache = two_layer_forward(params, X, activation)
     N, C = scores.shape
-    y = _check_labels(y, N, C)
+    y = check_labels(y, "y", N, C)
     if not isinstance(reg, (int, float)) or isinstance(reg, bool) or reg < 0:
         raise ValueError(f"reg must be a number >= 0, got {describe(reg)}.")
     probs = softmax(scores)

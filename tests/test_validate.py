@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from labs._validate import as_array, check_choice, check_finite, check_int, describe
+from labs._validate import as_array, check_choice, check_finite, check_int, check_labels, describe
 
 
 @pytest.mark.parametrize("kwargs, value, error, message", [
@@ -46,3 +46,16 @@ def test_describe():
     assert describe(None) == "None"
     assert "shape (2,)" in describe(np.zeros(2))
     assert describe([1, 2]) == "a list of length 2"
+
+
+def test_check_labels_names_the_length_and_range_problems():
+    assert check_labels(np.array([2, 0, 1], dtype=np.uint8), "y", 3, 3).dtype == np.int64
+    assert check_labels(np.array([True, False]), "y").tolist() == [1, 0]
+    with pytest.raises(ValueError, match="y_val has 2 labels but there are 3 rows"):
+        check_labels([0, 1], "y_val", 3)
+    with pytest.raises(ValueError, match=r"y must hold class numbers 0\.\.2; found values from 0 to 3"):
+        check_labels([0, 3], "y", num_classes=3)
+    with pytest.raises(ValueError, match=r"class numbers 0, 1, 2, \.\.\.; found values from -1 to 1"):
+        check_labels([-1, 1], "y")
+    with pytest.raises(TypeError, match="y must have a numeric dtype"):
+        check_labels([0.0, 1.0], "y")
