@@ -6,7 +6,19 @@ from pathlib import Path
 __all__ = ["PROFILES", "profile", "is_full", "keras_home", "data_cache_dir", "SEED"]
 
 PROFILES = ("default", "full")
-SEED = 42
+
+
+def _seed_from_env(default=42):
+    """Return $LABS_SEED as an int (benchmarks/bands.py varies it), else ``default``."""
+    text = os.environ.get("LABS_SEED", "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) >= 2**32:
+        raise ValueError(f"LABS_SEED must be a whole number from 0 to 2**32 - 1, got {text!r}. Unset it for 42.")
+    return int(text)
+
+
+SEED = _seed_from_env()  # every notebook's seed: 42 unless LABS_SEED says otherwise
 
 
 def profile():

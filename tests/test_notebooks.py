@@ -364,6 +364,42 @@ def test_rules_report_each_violation(change, expected):
     assert any(expected in p for p in problems), problems
 
 
+def _with_cells(*cells):
+    """Return the good solution notebook with code cells appended after its last code cell."""
+    nb = solution_nb()
+    for offset, cell in enumerate(cells):
+        cell.execution_count = 4 + offset
+        nb.cells.insert(6 + offset, cell)
+    return nb
+
+
+IGNORED = {"tags": ["nbval-ignore-output"]}
+SHOW = "print(f'accuracy {accuracy:.3f}')"
+VERDICT = "labs.expect.between('accuracy', accuracy, 0.9, 1.0)"
+
+
+@pytest.mark.parametrize("cells", [
+    [code(SHOW, **IGNORED), code(VERDICT)],
+    [code(SHOW, **IGNORED), code("history.plot();"), code(VERDICT)],
+    [code("print(seconds)", tags=["nbval-ignore-output", "machine-specific"])],
+], ids=["verdict-next", "verdict-second", "machine-specific"])
+def test_ignored_cells_followed_by_a_verdict_are_accepted(cells):
+    assert rules.check_ignored_outputs(_with_cells(*cells)) == []
+    assert rules.count_ignored(_with_cells(*cells))[0] == 1
+
+
+@pytest.mark.parametrize("cells", [
+    [code(SHOW, **IGNORED)],
+    [code(SHOW, **IGNORED), code("a = 1"), code("b = 2"), code(VERDICT)],
+    [code(SHOW, **IGNORED), code(VERDICT, **IGNORED)],
+    [code("print(seconds)", tags=["nbval-ignore-output", "timing"])],
+], ids=["no-verdict", "verdict-too-far", "verdict-ignored-too", "untagged-timing"])
+def test_ignored_cells_without_a_verdict_are_reported(cells):
+    problems = rules.check_ignored_outputs(_with_cells(*cells))
+    assert problems and "cell 7: its output is ignored by nbval" in problems[0], problems
+    assert any("cell 7" in p for p in rules.find_rule_violations(_with_cells(*cells)))
+
+
 def test_raises_exception_cells_may_store_an_error():
     nb = solution_nb()
     nb.cells[5].metadata["tags"] = ["raises-exception"]

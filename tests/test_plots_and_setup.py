@@ -80,3 +80,16 @@ def test_profile_setting(monkeypatch):
     monkeypatch.setenv("LABS_PROFILE", "huge")
     with pytest.raises(ValueError, match="LABS_PROFILE must be one of"):
         labs.config.profile()
+
+
+@pytest.mark.parametrize("text, seed", [("", 42), ("  ", 42), ("7", 7), ("0", 0), (" 12 ", 12)])
+def test_seed_comes_from_labs_seed(monkeypatch, text, seed):
+    monkeypatch.setenv("LABS_SEED", text)
+    assert labs.config._seed_from_env() == seed
+
+
+@pytest.mark.parametrize("text", ["x", "-1", "1.5", str(2**32)])
+def test_a_bad_labs_seed_is_refused_clearly(monkeypatch, text):
+    monkeypatch.setenv("LABS_SEED", text)
+    with pytest.raises(ValueError, match="LABS_SEED must be a whole number"):
+        labs.config._seed_from_env()

@@ -62,7 +62,11 @@ _MD_LOOKALIKE = re.compile(r"<!--\s*(?:BEGIN|END)\s*SOLUTION", re.IGNORECASE)
 _DEF_RE = re.compile(r"^(\s*)(?:async\s+)?def\s+(\w+)\s*\(")
 
 # Tags that only mean something for the solution (the nbval run, authoring).
-SOLUTION_ONLY_TAGS = frozenset({"solution", "nbval-ignore-output", "nbval-check-output", "nbval-skip"})
+IGNORE_TAG = "nbval-ignore-output"
+# An ignored cell whose output varies by machine and not by training: timings, progress, the machine report.
+MACHINE_TAG = "machine-specific"
+VERDICT_CALL = "labs.expect."  # a checked verdict line about a learned value (labs/expect.py)
+SOLUTION_ONLY_TAGS = frozenset({"solution", IGNORE_TAG, MACHINE_TAG, "nbval-check-output", "nbval-skip"})
 # Cell metadata that changes on every run and is never worth a diff.
 VOLATILE_CELL_METADATA = ("execution", "ExecuteTime")
 # Notebook metadata that belongs to a run of the solution, not to the learner's copy.
@@ -461,10 +465,41 @@ def check_clean_outputs(nb):
     return problems
 
 
+def is_ignored(cell):
+    """Return True if nbval ignores this code cell's output."""
+    return cell.cell_type == "code" and IGNORE_TAG in cell.metadata.get("tags", [])
+
+
+def check_ignored_outputs(nb):
+    """List ignored cells that are neither machine-specific nor followed by a checked verdict.
+
+    A cell showing a learned value (an accuracy, a history) is ignored by nbval; one of
+    the next two code cells must then print a verdict with labs.expect, which nbval checks.
+    Timings, progress and the machine report carry the machine-specific tag instead.
+    """
+    problems = []
+    code = [(i, c) for i, c in enumerate(nb.cells, 1) if c.cell_type == "code"]
+    for position, (index, cell) in enumerate(code):
+        if not is_ignored(cell) or MACHINE_TAG in cell.metadata.get("tags", []):
+            continue
+        following = [c for _, c in code[position + 1:position + 3]]
+        if not any(VERDICT_CALL in c.source and not is_ignored(c) for c in following):
+            problems.append(f"cell {index}: its output is ignored by nbval, but neither of the next two code "
+                            f"cells prints a checked verdict ({VERDICT_CALL}between/ordered); tag it "
+                            f"{MACHINE_TAG!r} if it only shows timings or machine details.")
+    return problems
+
+
+def count_ignored(nb):
+    """Return (ignored code cells, code cells) of a notebook."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    return sum(map(is_ignored, code)), len(code)
+
+
 def find_rule_violations(nb):
     """Return every authoring-rule problem of a solution notebook (empty list when it is fine)."""
     return (check_slide_metadata(nb) + check_front_matter(nb) + check_exercises(nb)
-            + check_executed(nb) + check_clean_outputs(nb))
+            + check_executed(nb) + check_clean_outputs(nb) + check_ignored_outputs(nb))
 
 
 # --------------------------------------------------------------------------- slides

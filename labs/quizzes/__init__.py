@@ -1,5 +1,7 @@
-"""Quizzes: ``show_quiz(topic)`` in a notebook, ``answer(topic, n, response)`` without widgets."""
+"""Quizzes: ``show_quiz(topic)`` in a notebook, ``answer(topic, question, option)`` without widgets (from 1)."""
 
-from .core import Feedback, MultipleChoice, Numeric, answer, grade, load_quiz, quiz_topics, show_quiz
+from .core import (Feedback, MultipleChoice, Numeric, answer, grade, how_to_answer, load_quiz, print_quiz,
+                   quiz_text, quiz_topics, show_quiz)
 
-__all__ = ["Feedback", "MultipleChoice", "Numeric", "answer", "grade", "load_quiz", "quiz_topics", "show_quiz"]
+__all__ = ["Feedback", "MultipleChoice", "Numeric", "answer", "grade", "how_to_answer", "load_quiz",
+           "print_quiz", "quiz_text", "quiz_topics", "show_quiz"]

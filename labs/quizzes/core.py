@@ -1,82 +1,207 @@
-"""Check-your-understanding questions: data, a pure grading function, a thin widget."""
+"""Check-your-understanding questions: data, a pure grading function, a thin widget.
 
+Learners number everything from 1: question 1 is the first question and option 1
+the first option, in the widget, in the text listing and in ``answer``/``grade``.
+Only the answer key in the quiz data (``MultipleChoice.answer``) is a Python
+index, counted from 0, and it is never shown to learners.
+"""
+
+import functools
+import html
 import importlib
 import math
 import numbers
 import pkgutil
-from dataclasses import dataclass
+import re
+import textwrap
+from dataclasses import dataclass, field
 
 __all__ = ["MultipleChoice", "Numeric", "Feedback", "grade", "load_quiz", "quiz_topics",
-           "show_quiz", "answer"]
+           "show_quiz", "quiz_text", "print_quiz", "how_to_answer", "answer"]
+
+RIGHT, WRONG = "✅ right", "❌ not quite"
+_WIDTH = 88
+_WHOLE_NUMBER = re.compile(r"[+-]?\d+")
+_LABEL = re.compile(r"(\d+)\s*[.):]\s*(.+)", re.DOTALL)
 
 
 @dataclass(frozen=True)
 class MultipleChoice:
-    """A question with one right option (``answer`` is its index in ``options``)."""
+    """A question with one right option; ``answer`` is its Python index in ``options`` (0 = first option).
+
+    Learners see and type the options numbered from 1, so ``answer=1`` is the option
+    they know as number 2.
+    """
 
     prompt: str
     options: tuple
     answer: int
     explanation: str
 
+    def __post_init__(self):
+        _check_text(self.prompt, "prompt")
+        _check_text(self.explanation, "explanation")
+        if isinstance(self.options, str) or not isinstance(self.options, (tuple, list)):
+            raise TypeError(f"options must be a tuple of strings, got {type(self.options).__name__}.")
+        object.__setattr__(self, "options", tuple(self.options))
+        for i, option in enumerate(self.options):
+            _check_text(option, f"options[{i}]")
+        if len(self.options) < 2:
+            raise ValueError(f"options must hold at least 2 options, got {len(self.options)}.")
+        keys = [_normalise(o) for o in self.options]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"options must differ (ignoring case and spaces), got {self.options}.")
+        last = len(self.options) - 1
+        if isinstance(self.answer, bool) or not isinstance(self.answer, numbers.Integral):
+            raise TypeError(f"answer must be the index of the right option (0 to {last}), "
+                            f"got {type(self.answer).__name__} {self.answer!r}.")
+        if not 0 <= self.answer <= last:
+            raise ValueError(f"answer must be the index of the right option, 0 to {last} for "
+                             f"{len(self.options)} options (0 is the first), got {self.answer}.")
+        object.__setattr__(self, "answer", int(self.answer))
+
 
 @dataclass(frozen=True)
 class Numeric:
-    """A question whose answer is a number, accepted within ``tolerance``."""
+    """A question whose answer is a number, accepted within ``tolerance`` (0 = exactly)."""
 
     prompt: str
     answer: float
     tolerance: float
     explanation: str
 
+    def __post_init__(self):
+        _check_text(self.prompt, "prompt")
+        _check_text(self.explanation, "explanation")
+        for name in ("answer", "tolerance"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}.")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be a finite number, got {value!r}.")
+        if self.tolerance < 0:
+            raise ValueError(f"tolerance must be 0 or more (0 means exactly), got {self.tolerance!r}.")
+
 
 @dataclass(frozen=True)
 class Feedback:
-    """The verdict on one answer."""
+    """The verdict on one answer: ``correct`` and the line shown to the learner."""
 
     correct: bool
-    message: str
+    message: str = field(repr=False)
 
+
+def _check_text(value, name):
+    """Raise unless ``value`` is a non-empty string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}.")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty.")
+
+
+def _normalise(text):
+    """Return ``text`` without case and with single spaces, for matching typed answers."""
+    return " ".join(text.split()).casefold()
+
+
+# --- grading (pure) ------------------------------------------------------------------------------
 
 def grade(question, response):
-    """Grade a response: an option index (MultipleChoice) or a number (Numeric)."""
+    """Grade a response: an option number counted from 1 or an option's text (MultipleChoice), a number (Numeric)."""
+    if not isinstance(question, (MultipleChoice, Numeric)):
+        raise TypeError(f"question must be MultipleChoice or Numeric, got {type(question).__name__}.")
     if response is None or (isinstance(response, str) and not response.strip()):
-        return Feedback(False, "Choose or type an answer first.")
+        what = "pick an option" if isinstance(question, MultipleChoice) else "type a number"
+        return Feedback(False, f"❌ No answer yet: {what} first.")
     if isinstance(question, MultipleChoice):
         return _grade_choice(question, response)
-    if isinstance(question, Numeric):
-        return _grade_number(question, response)
-    raise TypeError(f"question must be MultipleChoice or Numeric, got {type(question).__name__}.")
+    return _grade_number(question, response)
 
 
 def _grade_choice(question, response):
-    """Grade a multiple-choice response given as an index or as the option text."""
+    """Grade a multiple-choice response given as an option number (from 1) or as the option text."""
+    chosen = _resolve_choice(question, response)
+    if isinstance(chosen, Feedback):
+        return chosen
+    you_chose = f'You chose {chosen + 1}, "{question.options[chosen]}"'
+    if chosen == question.answer:
+        return Feedback(True, f"{you_chose}: {RIGHT}. {question.explanation}")
+    return Feedback(False, f"{you_chose}: {WRONG}. Think again, then try another option.")
+
+
+def _resolve_choice(question, response):
+    """Return the 0-based index of the option ``response`` names, or a ❌ Feedback saying why there is none."""
+    count = len(question.options)
+    listing = _list_options(question)
     if isinstance(response, str):
-        if response not in question.options:
-            return Feedback(False, f"{response!r} is not one of the options.")
-        response = question.options.index(response)
+        typed = response.strip()
+        by_text = _option_by_text(question, typed)
+        if _WHOLE_NUMBER.fullmatch(typed):
+            number = int(typed)
+            if by_text is not None and 1 <= number <= count and number - 1 != by_text:
+                other = question.options[number - 1]
+                return Feedback(False, f'❌ "{typed}" is ambiguous: option {number} is "{other}" but option '
+                                       f'{by_text + 1} reads "{typed}". Give the option number without quotes: '
+                                       f"{number} or {by_text + 1}.")
+            return by_text if by_text is not None else _resolve_number(question, number, listing)
+        if by_text is not None:
+            return by_text
+        label = _LABEL.fullmatch(typed)
+        if label:  # a label copied from the listing, such as "2. softmax"
+            number, text = int(label.group(1)), _option_by_text(question, label.group(2))
+            if text is not None and number == text + 1:
+                return text
+        return Feedback(False, f'❌ "{typed}" is not one of the options. Type an option number (1 to {count}) '
+                               f"or an option's exact text: {listing}.")
     if isinstance(response, bool) or not isinstance(response, numbers.Integral):
-        return Feedback(False, f"Answer with an option number from 0 to {len(question.options) - 1}.")
-    if not 0 <= response < len(question.options):
-        return Feedback(False, f"There is no option {response}; pick 0 to {len(question.options) - 1}.")
-    if response == question.answer:
-        return Feedback(True, f"✅ Correct. {question.explanation}")
-    return Feedback(False, "❌ Not quite — think again, then try another option.")
+        return Feedback(False, f"❌ Answer with an option number from 1 to {count} or an option's text, "
+                               f"got {response!r}. The options: {listing}.")
+    number = int(response)
+    if not 1 <= number <= count and _option_by_text(question, str(number)) is not None:
+        return _option_by_text(question, str(number))  # e.g. 255 when an option reads "255"
+    return _resolve_number(question, number, listing)
+
+
+def _resolve_number(question, number, listing):
+    """Return the 0-based index of option ``number`` (from 1), or a ❌ Feedback if there is no such option."""
+    count = len(question.options)
+    if 1 <= number <= count:
+        return number - 1
+    start = " (options are numbered from 1)" if number == 0 else ""
+    return Feedback(False, f"❌ There is no option {number}{start}; pick 1 to {count}: {listing}.")
+
+
+def _option_by_text(question, text):
+    """Return the 0-based index of the option whose text is ``text`` (ignoring case and spaces), or None."""
+    keys = [_normalise(o) for o in question.options]
+    wanted = _normalise(text)
+    return keys.index(wanted) if wanted in keys else None
+
+
+def _list_options(question):
+    """Return the options on one line: '1. sigmoid, 2. softmax, ...'."""
+    return ", ".join(f"{i}. {option}" for i, option in enumerate(question.options, start=1))
 
 
 def _grade_number(question, response):
     """Grade a numeric response given as a number or a string such as '297,600'."""
+    typed = response.strip() if isinstance(response, str) else response
     try:
-        value = float(str(response).replace(",", "").replace("_", "").strip())
+        if isinstance(typed, bool):
+            raise ValueError
+        value = float(str(typed).replace(",", "").replace("_", "").strip())
     except ValueError:
-        return Feedback(False, f"{response!r} is not a number.")
+        return Feedback(False, f"❌ {typed!r} is not a number; type digits such as 42 or 0.5.")
     if not math.isfinite(value):
-        return Feedback(False, "Type a finite number.")
+        return Feedback(False, f"❌ {typed!r} is not a finite number; type digits such as 42 or 0.5.")
+    shown = typed if isinstance(typed, str) else f"{value:g}" if value != int(value) else f"{int(value)}"
     if abs(value - question.answer) <= question.tolerance:
-        return Feedback(True, f"✅ Correct. {question.explanation}")
+        return Feedback(True, f"You answered {shown}: {RIGHT}. {question.explanation}")
     direction = "too high" if value > question.answer else "too low"
-    return Feedback(False, f"❌ {value:g} is {direction}; try again.")
+    return Feedback(False, f"You answered {shown}: {WRONG}, that is {direction}. Try again.")
 
+
+# --- quizzes by topic ----------------------------------------------------------------------------
 
 def quiz_topics():
     """List the topics that have a quiz (one module per notebook in labs/quizzes/)."""
@@ -98,30 +223,134 @@ def load_quiz(topic):
 
 
 def answer(topic, number, response):
-    """Grade question ``number`` (1-based) of ``topic`` without widgets; print and return the feedback."""
+    """Grade question ``number`` (from 1) of ``topic`` without widgets; print and return the feedback.
+
+    ``response`` is an option number (from 1) or the option's text, or a number for a
+    number question. It never raises on what a learner types: an unknown topic, a
+    question number out of range or an answer that is not an option each print one
+    ❌ line that says what to type instead.
+    """
+    topics = quiz_topics()
+    if not isinstance(topic, str) or topic.strip().lower() not in topics:
+        return _say(Feedback(False, f"❌ There is no quiz {_quoted(topic)}. Quizzes: {', '.join(topics)}."))
+    topic = topic.strip().lower()
     questions = load_quiz(topic)
-    if isinstance(number, bool) or not isinstance(number, numbers.Integral) or not 1 <= number <= len(questions):
-        raise ValueError(f"number must be 1 to {len(questions)} for the {topic!r} quiz, got {number!r}.")
-    feedback = grade(questions[number - 1], response)
+    index = _question_index(number, len(questions))
+    if index is None:
+        return _say(Feedback(False, f'❌ The "{topic}" quiz has questions 1 to {len(questions)}, '
+                                    f"got {_quoted(number)}. Example: {_example_call(topic, questions)}."))
+    feedback = grade(questions[index], response)
+    return _say(Feedback(feedback.correct, f"Q{index + 1}. {feedback.message}"))
+
+
+def _quoted(value):
+    """Show a learner's value in a message: strings in double quotes, anything else as its repr."""
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+def _question_index(number, count):
+    """Return the 0-based index of question ``number`` (an int or a string such as '3'), or None."""
+    if isinstance(number, str) and _WHOLE_NUMBER.fullmatch(number.strip()):
+        number = int(number)
+    if isinstance(number, bool) or not isinstance(number, numbers.Integral) or not 1 <= number <= count:
+        return None
+    return int(number) - 1
+
+
+def _say(feedback):
+    """Print the feedback line and return the feedback."""
     print(feedback.message)
     return feedback
 
 
+def how_to_answer(topic):
+    """Return one sentence that says how to answer the ``topic`` quiz without widgets."""
+    questions = load_quiz(topic)
+    example = _example_call(topic, questions)
+    number, option = _example(questions)
+    if isinstance(questions[number - 1], MultipleChoice):
+        return (f"No widgets? Type {example} in a code cell to answer question {number} with option {option} "
+                f"(options count from 1; the option's text works too).")
+    return f"No widgets? Type {example} in a code cell to answer question {number} with the number {option}."
+
+
+def _example(questions):
+    """Return (question number, answer) for the example: a wrong option of the first multiple-choice question."""
+    for number, question in enumerate(questions, start=1):
+        if isinstance(question, MultipleChoice):
+            return number, 1 if question.answer != 0 else 2
+    return 1, 42
+
+
+def _example_call(topic, questions):
+    """Return the example call, e.g. 'labs.quizzes.answer("linear", 3, 1)'."""
+    number, option = _example(questions)
+    return f'labs.quizzes.answer("{topic}", {number}, {option})'
+
+
+# --- showing a quiz ------------------------------------------------------------------------------
+
+def quiz_text(topic):
+    """Return the quiz as plain text: numbered questions, options numbered from 1, how to answer."""
+    questions = load_quiz(topic)
+    lines = [f'Quiz "{topic}": {len(questions)} questions.', ""]
+    for number, question in enumerate(questions, start=1):
+        lines += [""] if number > 1 else []
+        lines += textwrap.wrap(f"Q{number}. {question.prompt}", _WIDTH, subsequent_indent="    ",
+                               break_long_words=False, break_on_hyphens=False)
+        if isinstance(question, MultipleChoice):
+            for i, option in enumerate(question.options, start=1):
+                lines += textwrap.wrap(f"{i}. {option}", _WIDTH, initial_indent="    ",
+                                       subsequent_indent="       ", break_long_words=False)
+        else:
+            lines.append("    Your answer: a number.")
+    lines += ["", how_to_answer(topic)]
+    return "\n".join(lines)
+
+
+def print_quiz(topic):
+    """Print the quiz for ``topic`` as text (questions, numbered options, how to answer)."""
+    print(quiz_text(topic))
+
+
 def show_quiz(topic):
-    """Display the quiz for ``topic`` as widgets with immediate feedback."""
+    """Display the quiz for ``topic`` as widgets with immediate feedback (as text where widgets cannot show)."""
     import ipywidgets as widgets
 
     boxes = [_question_widget(i, q, widgets) for i, q in enumerate(load_quiz(topic), start=1)]
-    return widgets.VBox(boxes)
+    return _quiz_box_class()(boxes, quiz_text(topic))
+
+
+@functools.cache
+def _quiz_box_class():
+    """Return the quiz widget class: a VBox whose text form is the readable quiz, not 'VBox(children=...'."""
+    import ipywidgets as widgets
+
+    class QuizBox(widgets.VBox):
+        """The quiz widget; without a widget front end (nbconvert, a terminal) it reads as the quiz text."""
+
+        def __init__(self, children, text):
+            super().__init__(children)
+            self.text = text
+
+        def __repr__(self):
+            return self.text
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs) or {}
+            bundle["text/plain"] = self.text
+            return bundle
+
+    return QuizBox
 
 
 def _question_widget(number, question, widgets):
     """Build the widget of one question: prompt, input, feedback line."""
-    prompt = widgets.HTML(f"<b>{number}. {question.prompt}</b>")
+    prompt = widgets.HTML(f"<b>Q{number}. {html.escape(question.prompt)}</b>")
     feedback = widgets.HTML("")
     if isinstance(question, MultipleChoice):
-        entry = widgets.RadioButtons(options=list(question.options), value=None,
-                                     layout=widgets.Layout(width="auto"))
+        labels = [(f"{i}. {option}", i) for i, option in enumerate(question.options, start=1)]
+        entry = widgets.RadioButtons(options=labels, value=None, layout=widgets.Layout(width="auto"))
         entry.observe(lambda change: _show(feedback, grade(question, change["new"])), names="value")
         return widgets.VBox([prompt, entry, feedback])
     entry = widgets.Text(placeholder="type a number and press Enter")
@@ -135,4 +364,4 @@ def _question_widget(number, question, widgets):
 def _show(feedback_widget, feedback):
     """Write a verdict into the feedback line."""
     colour = "green" if feedback.correct else "#b00"
-    feedback_widget.value = f"<span style='color:{colour}'>{feedback.message}</span>"
+    feedback_widget.value = f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>"
