@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Jupyter refuses to run as root unless told; laptops are not root, CI and containers are.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test nbval setup data notebooks check-notebooks timing clean-venv
+.PHONY: lab test nbval nbval-perturbed setup data notebooks check-notebooks timing clean-venv
 
 lab: setup
 	$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) notebooks/00_welcome.ipynb
@@ -23,6 +23,16 @@ test: setup
 # Only the stored outputs of the solution notebooks, compared with a fresh run.
 nbval: setup
 	$(BIN)/python -m pytest solutions $(NBVAL)
+
+# The same, with the float sums done in another order, as another CPU would: one core,
+# TensorFlow's oneDNN kernels off, another OpenBLAS kernel, NumPy's widest SIMD paths off.
+# Trained models' numbers then change (their cells are ignored); every checked output must not.
+PERTURB := TF_ENABLE_ONEDNN_OPTS=0 NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" \
+	OPENBLAS_CORETYPE=$(if $(filter x86_64,$(shell uname -m)),Haswell,ARMV8) \
+	$(if $(shell command -v taskset),taskset -c 0,)
+
+nbval-perturbed: setup
+	$(PERTURB) $(BIN)/python -m pytest solutions $(NBVAL)
 
 setup: $(STAMP) data
 

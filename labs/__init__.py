@@ -13,7 +13,7 @@ import importlib.util
 
 from .environment import environment_report, readiness_report, setup
 
-SUBMODULES = ("checks", "config", "data", "download", "images", "plots", "quizzes", "shapes")
+SUBMODULES = ("checks", "config", "data", "download", "expect", "images", "plots", "quizzes", "shapes")
 
 __all__ = ["setup", "environment_report", "readiness_report", *SUBMODULES]
 
