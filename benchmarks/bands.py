@@ -13,6 +13,10 @@ times, with LABS_SEED set to each seed and under two settings:
   OpenBLAS kernel and NumPy's widest SIMD paths off: the float sums happen in
   another order, as on another CPU.
 
+With --diff it instead runs each notebook once, perturbed, with the seed its outputs
+were stored with, and lists every output that changed against the stored one (old →
+new): only cells nbval ignores may change.
+
 Every verdict records its value (LABS_RECORD_EXPECT), and the table shows, for each
 verdict, the band written in the notebook, the range measured over all runs, and
 whether every run fell inside the band. It also reports how tight each band is
@@ -23,6 +27,7 @@ whether every run fell inside the band. It also reports how tight each band is
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 from collections import defaultdict
@@ -108,6 +113,58 @@ def report(found, failures, runs_expected):
     return table
 
 
+def _text(cell, patterns):
+    """Return the text nbval would compare for one code cell, sanitised like nbval does."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out.get("text", ""))
+        elif "data" in out:
+            parts.append(out["data"].get("text/plain", ""))
+        elif out.get("output_type") == "error":
+            parts.append(f"{out.get('ename')}: {out.get('evalue')}")
+    text = "".join(parts)
+    for regex, replacement in patterns:
+        text = re.sub(regex, replacement, text)
+    return text
+
+
+def diff_outputs(paths, seed=42):
+    """Run each notebook perturbed and return a Report of every output that differs from the stored one."""
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((ROOT / "tests" / "nbval_sanitize.cfg").read_text())
+    table = Report()
+    for path in paths:
+        stored = nbformat.read(path, as_version=4)
+        print(f"running {path.name}, seed {seed}, perturbed ...", flush=True)
+        saved_env, saved_cpus = dict(os.environ), os.sched_getaffinity(0)
+        os.environ.update(LABS_SEED=str(seed), **PERTURBED)
+        os.sched_setaffinity(0, {min(saved_cpus)})
+        try:
+            result = notebook_rules.execute_notebook(stored, path.parent)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_env)
+            os.sched_setaffinity(0, saved_cpus)
+        if result.failure:
+            table.record(f"{path.stem[:2]}: run failed", result.failure.describe(path.name).splitlines()[0],
+                         "no failure", False)
+            continue
+        changed = 0
+        for number, (old, new) in enumerate(zip(stored.cells, result.nb.cells), 1):
+            if old.cell_type != "code" or _text(old, patterns) == _text(new, patterns):
+                continue
+            changed += 1
+            ignored = notebook_rules.is_ignored(old)
+            first = next((a, b) for a, b in zip(_text(old, patterns).splitlines() + [""],
+                                                 _text(new, patterns).splitlines() + [""]) if a != b)
+            table.record(f"{path.stem[:2]} cell {number} ({'ignored' if ignored else 'CHECKED'})",
+                         f"{first[0].strip()[:60]!r} -> {first[1].strip()[:60]!r}", "ignored cells only", ignored)
+        table.record(f"{path.stem[:2]}: outputs changed by the perturbed run", changed, fmt="{:d}")
+    return table
+
+
 def _is_ordered(values):
     """Return True if the dict's values strictly decrease in order."""
     numbers = list(values.values())
@@ -119,9 +176,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path, help="solution notebooks (default: all with verdicts)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[42, 1, 2])
+    parser.add_argument("--diff", action="store_true",
+                        help="run each notebook once, perturbed, and list the outputs that changed")
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or notebooks_with_verdicts()
     print(machine_summary(), flush=True)
+    if args.diff:
+        table = diff_outputs([p.resolve() for p in args.notebooks] or notebook_rules.solution_paths())
+        table.print_table()
+        return table.exit_status()
     found, failures = measure(paths, args.seeds)
     table = report(found, failures, runs_expected=len(args.seeds) * len(SETTINGS))
     table.print_table()

@@ -66,3 +66,43 @@ def test_the_small_cnn_recipe_is_one_of_the_cross_validated_candidates():
         "epochs 20, batch 64, lr 0.002, smoothing 0.2"
     assert small_cnn_recipes.describe_recipe({"epochs": 1, "batch_size": 8, "learning_rate": 1e-3}) == \
         "epochs 1, batch 8, lr 0.001"
+
+
+# --------------------------------------------------------------------------- benchmarks/bands.py
+
+
+def _tiny_notebook(tmp_path, cells):
+    """Write a notebook of code cells [(source, tags, stored text)] and return its path."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    nb = new_notebook(cells=[new_code_cell(src, metadata={"tags": tags},
+                                           outputs=[new_output("stream", name="stdout", text=text)] if text else [])
+                             for src, tags, text in cells])
+    path = tmp_path / "99_tiny.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_bands_measures_every_verdict_over_seeds_and_settings(tmp_path, capsys):
+    import bands
+
+    path = _tiny_notebook(tmp_path, [
+        ("import os, labs\nvalue = int(os.environ['LABS_SEED']) / 10", [], ""),
+        ("labs.expect.between('seed / 10', value, 0.0, 0.15)", [], ""),
+    ])
+    assert bands.main([str(path), "--seeds", "1", "2"]) == 1   # seed 2 gives 0.2, outside the band
+    out = capsys.readouterr().out
+    assert "99: seed / 10  0.100-0.200 over 4 runs" in out and "FAIL" in out
+
+
+def test_bands_diff_allows_changes_in_ignored_cells_only(tmp_path, capsys):
+    import bands
+
+    show = "import os; print(os.environ.get('TF_ENABLE_ONEDNN_OPTS', 'unset'))"
+    path = _tiny_notebook(tmp_path, [(show, ["nbval-ignore-output"], "unset\n"), ("print(6 * 7)", [], "42\n")])
+    assert bands.main([str(path), "--diff"]) == 0
+    assert "99 cell 1 (ignored): 'unset' -> '0'" in capsys.readouterr().out
+    path = _tiny_notebook(tmp_path, [(show, [], "unset\n")])
+    assert bands.main([str(path), "--diff"]) == 1
+    assert "99 cell 1 (CHECKED): 'unset' -> '0'  [FAIL]" in capsys.readouterr().out
