@@ -46,6 +46,7 @@ $(STAMP): requirements.txt pyproject.toml
 data: $(STAMP)
 	@tools/install_offline_data.sh
 	$(BIN)/python -m labs.data status
+	$(BIN)/python -m labs.pretrained status
 
 # Regenerate the learner notebooks from the solutions (never touches anything else).
 notebooks: $(STAMP)

@@ -4,8 +4,8 @@
     labs.setup()
 
 Submodules (loaded on first use, so `python -m labs.data` and a quick `import labs`
-stay light): data, shapes, download, plots, checks, quizzes, images, and one module
-per algorithm the lessons build on.
+stay light): data, shapes, download, pretrained, plots, checks, quizzes, images, and
+one module per algorithm the lessons build on.
 """
 
 import importlib
@@ -13,7 +13,7 @@ import importlib.util
 
 from .environment import environment_report, readiness_report, setup
 
-SUBMODULES = ("checks", "config", "data", "download", "expect", "images", "plots", "quizzes", "shapes")
+SUBMODULES = ("checks", "config", "data", "download", "expect", "images", "plots", "pretrained", "quizzes", "shapes")
 
 __all__ = ["setup", "environment_report", "readiness_report", *SUBMODULES]
 
