@@ -76,7 +76,11 @@ def test_compare_arrays_messages():
         compare_arrays(np.array([np.nan]), np.array([1.0]), "x")
     with pytest.raises(CheckFailed, match="index"):
         compare_arrays(np.array([1.0, 2.0]), np.array([1.0, 3.0]), "x")
-    assert compare_arrays([1.0, 2.0], np.array([1.0, 2.0 + 1e-9]), "x").shape == (2,)
+    assert compare_arrays(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]), "x").shape == (2,)
+    with pytest.raises(CheckFailed, match="a list of length 2, not a NumPy array"):  # the docstrings promise arrays
+        compare_arrays([1.0, 2.0], np.array([1.0, 2.0]), "x")
+    with pytest.raises(CheckFailed, match="array of text"):
+        compare_arrays(np.array(["1", "2"]), np.array([1.0, 2.0]), "x")
 
 
 def test_compare_values():
@@ -85,9 +89,79 @@ def test_compare_values():
         compare_values([1, 2], 1, "loss")
     with pytest.raises(CheckFailed, match="expected 2"):
         compare_values(1.0, 2, "loss")
+    with pytest.raises(CheckFailed, match="the text '1.0', not a number"):
+        compare_values("1.0", 1, "loss")
+    with pytest.raises(CheckFailed, match="a float"):
+        compare_values(14.0, 14, "size", integer=True)
+    with pytest.raises(CheckFailed) as failure:
+        compare_values(6, 8, "count", mistakes=[(6, "one bias")])
+    assert failure.value.hint == "one bias"
 
 
 def test_every_topic_check_is_exported_once():
     names = [name for topic in checks.TOPICS for name in topic.__all__]
     assert len(names) == len(set(names)), "two topics export a check with the same name"
     assert all(callable(getattr(checks, name)) for name in names)
+
+
+# --- the machinery: where a learner's exception came from, loops, in-place changes, one line ----------
+
+def _learner_dividing_by_zero(x):
+    total = x.sum()
+    return total / 0 if isinstance(total, int) else 1 // 0
+
+
+def test_a_learner_exception_points_at_the_learners_line(capsys):
+    assert run_check("demo", _learner_dividing_by_zero, lambda f: checks.call_learner(f, np.ones(2))) is False
+    line = printed_line(capsys)
+    assert "raised ZeroDivisionError: integer division or modulo by zero at line" in line
+    assert "`return total / 0 if isinstance(total, int) else 1 // 0`" in line
+
+
+def test_an_exception_inside_labs_points_at_the_learners_call(capsys):
+    def learner(y):
+        return images.invert(y.astype(float))  # labs refuses float images: the pointer is this line, not labs'
+    run_check("demo", learner, lambda f: checks.call_learner(f, np.ones(2)))
+    line = printed_line(capsys)
+    assert "raised TypeError" in line and "`return images.invert(y.astype(float))" in line
+
+
+def test_multi_line_messages_and_raised_hints_stay_on_one_line(capsys):
+    def learner(x):
+        raise ValueError("operands could not be broadcast together\nwith shapes (5,4) (5,)")
+    run_check("demo", learner, lambda f: checks.call_learner(f, 1), hint="general",
+              raised_hints={"could not be broadcast": "keepdims=True"})
+    line = printed_line(capsys)
+    assert "second" not in line and "with shapes" not in line and line.endswith("Hint: keepdims=True")
+    run_check("demo", lambda x: x, lambda f: "first\nsecond")
+    assert printed_line(capsys) == "✅ demo: first second"
+
+
+def test_an_unforeseen_error_in_a_check_is_still_one_line(capsys):
+    assert run_check("demo", lambda: None, lambda f: {}["key"]) is False
+    assert printed_line(capsys).startswith("❌ demo: could not check the result (KeyError")
+
+
+def test_numeric_warnings_of_wrong_answers_stay_out_of_the_output(capsys, recwarn):
+    assert run_check("demo", lambda: None, lambda f: str(np.exp(np.array([1000.0])) / 0)) is True
+    printed_line(capsys)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_changes_inside_a_dict_argument_are_reported():
+    def learner(params):
+        params["W"] += 1
+    with pytest.raises(CheckFailed, match="changed its input `params` in place"):
+        checks.call_learner(learner, {"W": np.zeros(2)})
+
+
+def test_count_python_lines_grows_with_loops_only():
+    from labs.checks.core import count_python_lines
+
+    def loop(x):
+        return np.array([v * 2 for v in x])
+
+    def vectorised(x):
+        return x * 2
+    assert count_python_lines(loop, np.ones(40)) - count_python_lines(loop, np.ones(20)) >= 20
+    assert count_python_lines(vectorised, np.ones(40)) == count_python_lines(vectorised, np.ones(20))

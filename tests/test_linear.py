@@ -162,30 +162,30 @@ GOOD = {"W": np.zeros((3, 4)), "b": np.zeros(3)}
      "y has 2 labels but there are 3"),
     (lambda: linear.softmax_cross_entropy(np.zeros((2, 4)), np.array([0, 4])), ValueError, "class numbers 0..3"),
     (lambda: linear.softmax_cross_entropy(np.zeros((2, 4)), np.array([0.0, 1.0])), TypeError,
-     "y must have a numeric dtype"),
+     "y: class labels must be integers"),
     (lambda: linear.softmax_cross_entropy(np.array([[np.nan, 0.0]]), np.array([0])), ValueError, "NaN"),
     (lambda: linear.softmax(np.zeros((0, 3))), ValueError, "scores is empty"),
     (lambda: linear.softmax(np.zeros((2, 2, 2))), ValueError, "scores must be 1-D or 2-D"),
     (lambda: linear.compute_scores(np.zeros((2, 5)), np.zeros((3, 4)), np.zeros(3)), ValueError, "X has 5 features"),
     (lambda: linear.compute_scores(np.zeros((2, 4)), np.zeros((3, 4)), np.zeros(2)), ValueError,
-     "params\\['b'\\] has 2"),
+     "b has 2 entries but W has 3 rows"),
     (lambda: linear.compute_loss_and_gradients(GOOD, np.zeros((2, 5)), np.array([0, 1])), ValueError,
      "X has 5 features per row but params\\['W'\\] expects 4"),
     (lambda: linear.compute_loss_and_gradients([1, 2], np.zeros((2, 4)), np.array([0, 1])), TypeError,
      "params must be a dict"),
     (lambda: linear.compute_loss_and_gradients(GOOD, np.zeros((2, 4)), np.array([0, 1]), reg=-1), ValueError,
-     "reg must be zero or positive"),
+     "reg must be at least 0"),
     (lambda: linear.compute_loss_and_gradients(GOOD, np.zeros((2, 4)), np.array([0, 1]), penalty="l3"), ValueError,
      "penalty must be one of"),
     (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 2, batch_size=0), ValueError,
      "batch_size must be at least 1"),
-    (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 2, lr=0), ValueError, "lr must be a positive"),
+    (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 2, lr=0), ValueError, "lr must be greater than 0"),
     (lambda: linear.train_sgd(np.zeros((0, 2)), np.zeros(0, int), 2), ValueError, "X is empty"),
     (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 1), ValueError, "num_classes must be at least 2"),
     (lambda: linear.predict_linear(GOOD, np.zeros((2, 3))), ValueError, "X has 3 features"),
     (lambda: linear.one_hot(np.array([0, 3]), 3), ValueError, "class numbers 0..2"),
     (lambda: linear.compute_numerical_gradient(5, np.zeros(3)), TypeError, "f must be a function"),
-    (lambda: linear.compute_numerical_gradient(np.sum, np.zeros(3, int)), TypeError, "x must have a numeric dtype"),
+    (lambda: linear.compute_numerical_gradient(np.sum, np.zeros(3, int)), TypeError, "x must hold floats"),
     (lambda: linear.gradient_check(np.sum, np.zeros(3), np.zeros(4)), ValueError, "analytic must have the shape"),
     (lambda: linear.compute_relative_error(np.zeros(3), np.zeros(2)), ValueError, "same shape"),
     (lambda: linear.plot_templates(np.zeros((3, 5)), image_shape=(2, 2)), ValueError, "has 4 pixels"),
@@ -207,13 +207,13 @@ def _loss_without_mean(scores, y):
     return loss * len(scores), dscores * len(scores)
 
 
-def _sgd_updating_only_w(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, seed=0):
+def _sgd_updating_only_w(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
     params, rng, losses = linear.make_params(X.shape[1], num_classes, seed=seed), np.random.default_rng(seed), []
     for _ in range(num_epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
             batch = order[start:start + batch_size]
-            loss, grads = linear.compute_loss_and_gradients(params, X[batch], y[batch])
+            loss, grads = linear.compute_loss_and_gradients(params, X[batch], y[batch], reg)
             params["W"] -= lr * grads["W"]
             losses.append(loss)
     return params, np.array(losses)
@@ -254,8 +254,8 @@ def test_check_messages_name_the_mistake(capsys):
     checks.check_train_sgd(_sgd_updating_only_w)
     assert "params['b']" in printed_line(capsys)
 
-    def one_loss_per_epoch(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, seed=0):
-        params, losses = linear.train_sgd(X, y, num_classes, lr, batch_size, num_epochs, seed=seed)
+    def one_loss_per_epoch(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
+        params, losses = linear.train_sgd(X, y, num_classes, lr, batch_size, num_epochs, reg, seed=seed)
         return params, losses[::-(-len(X) // batch_size)]
     checks.check_train_sgd(one_loss_per_epoch)
     assert "one loss per update" in printed_line(capsys)

@@ -4,17 +4,9 @@ import numpy as np
 
 from .. import conv as conv_reference
 from .. import models as reference
-from .core import CheckFailed, call_learner, compare_values, run_check
+from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
 
 __all__ = ["check_conv_params", "check_dense_params", "check_output_size", "check_small_cnn"]
-
-
-def _is(got, value):
-    """Return True when ``got`` is the single number ``value`` (False for arrays, text, None)."""
-    try:
-        return np.ndim(got) == 0 and float(got) == value
-    except (TypeError, ValueError):
-        return False
 
 
 def check_conv_params(conv_params):
@@ -23,14 +15,18 @@ def check_conv_params(conv_params):
         cases = [(3, 3, 1, 32), (3, 3, 32, 64), (3, 3, 64, 64), (5, 5, 3, 16), (1, 1, 64, 10), (3, 5, 2, 7)]
         for kh, kw, c_in, filters in cases:
             got = call_learner(function, kh, kw, c_in, filters)
-            expected = reference.compute_conv_params(kh, kw, c_in, filters)
-            if _is(got, kh * kw * c_in * filters):
-                hint = "each filter also has one bias: add 1 before multiplying by the number of filters."
-            elif _is(got, (kh * kw + 1) * filters):
-                hint = "a filter spans every input channel: it has kh * kw * in_channels weights."
-            else:
-                hint = "(kh * kw * in_channels + 1) * filters."
-            compare_values(got, expected, f"conv_params{(kh, kw, c_in, filters)}", tol=0, hint=hint)
+            weights = kh * kw * c_in
+            mistakes = [(weights * filters, "each filter also has one bias: add 1 before multiplying by the number "
+                                             "of filters."),
+                        ((kh * kw + 1) * filters, "a filter spans every input channel: it has kh * kw * in_channels "
+                                                  "weights."),
+                        (weights * filters + 1, "one bias per filter, not one in all: (kh * kw * in_channels + 1) * "
+                                                "filters."),
+                        ((weights + 1) * c_in, "multiply by the number of filters (one kernel each), not of input "
+                                               "channels.")]
+            compare_values(got, reference.compute_conv_params(kh, kw, c_in, filters),
+                           f"conv_params{(kh, kw, c_in, filters)}", tol=0, integer=True, mistakes=mistakes,
+                           hint="(kh * kw * in_channels + 1) * filters.")
         return f"(kh·kw·c_in + 1)·filters is right on {len(cases)} layers, e.g. 320, 18,496 and 36,928."
     return run_check("conv_params", conv_params, test)
 
@@ -41,10 +37,12 @@ def check_dense_params(dense_params):
         cases = [(576, 64), (64, 10), (784, 512), (512, 512), (1, 1)]
         for num_inputs, units in cases:
             got = call_learner(function, num_inputs, units)
-            hint = ("each unit also has one bias: (num_inputs + 1) * units."
-                    if _is(got, num_inputs * units) else "(num_inputs + 1) * units.")
+            mistakes = [(num_inputs * units, "each unit also has one bias: (num_inputs + 1) * units."),
+                        (num_inputs * units + 1, "one bias per unit, not one in all: (num_inputs + 1) * units."),
+                        ((units + 1) * num_inputs, "the bias belongs to each unit: (num_inputs + 1) * units.")]
             compare_values(got, reference.compute_dense_params(num_inputs, units),
-                           f"dense_params({num_inputs}, {units})", tol=0, hint=hint)
+                           f"dense_params({num_inputs}, {units})", tol=0, integer=True, mistakes=mistakes,
+                           hint="(num_inputs + 1) * units.")
         return f"(num_inputs + 1)·units is right on {len(cases)} layers, e.g. 36,928 and 650."
     return run_check("dense_params", dense_params, test)
 
@@ -56,10 +54,23 @@ def check_output_size(output_size):
                  (28, 3, "same", 1), (28, 3, "same", 2), (7, 3, "same", 2), (9, 5, "valid", 2), (5, 5, "valid", 1)]
         for size, kernel, padding, stride in cases:
             got = call_learner(function, size, kernel, padding, stride)
-            hint = ("'valid': (input_size - kernel_size) // stride + 1." if padding == "valid" else
-                    "'same': ceil(input_size / stride), the kernel size does not matter.")
+            valid, same = (size - kernel) // stride + 1, -(-size // stride)
+            if padding == "valid":
+                hint = "'valid': (input_size - kernel_size) // stride + 1."
+                mistakes = [(size - kernel + 1, "divide by the stride: (input_size - kernel_size) // stride + 1."),
+                            ((size - kernel) // stride, "add 1: the first position counts too."),
+                            ((size - kernel) / stride + 1, "use // (floor division): a last window that does not "
+                                                           "fit is not a position."),
+                            (same, "'valid' does not pad: the kernel must fit inside, (input_size - kernel_size) "
+                                   "// stride + 1.")]
+            else:
+                hint = "'same': ceil(input_size / stride), the kernel size does not matter."
+                mistakes = [(size // stride, "'same' rounds up: ceil(input_size / stride), e.g. "
+                                             "-(-input_size // stride)."),
+                            (valid, hint), (size, "divide by the stride: ceil(input_size / stride).")]
             compare_values(got, conv_reference.compute_output_size(size, kernel, padding, stride),
-                           f"output_size({size}, {kernel}, {padding!r}, {stride})", tol=0, hint=hint)
+                           f"output_size({size}, {kernel}, {padding!r}, {stride})", tol=0, integer=True,
+                           mistakes=mistakes, hint=hint)
         return f"right on {len(cases)} cases: valid and same, stride 1 and 2, convolution and pooling."
     return run_check("output_size", output_size, test)
 
@@ -68,19 +79,50 @@ _EXPECTED_LAYERS = [("Conv2D", (26, 26, 32), 320), ("MaxPooling2D", (13, 13, 32)
                     ("Conv2D", (11, 11, 64), 18496), ("MaxPooling2D", (5, 5, 64), 0),
                     ("Conv2D", (3, 3, 64), 36928), ("Flatten", (576,), 0),
                     ("Dense", (64,), 36928), ("Dense", (10,), 650)]
+_ACTIVATIONS = ["relu", None, "relu", None, "relu", None, "relu", "softmax"]
+
+
+def _known_weights():
+    """Return fixed weights for the classic CNN (Keras order: kernel then bias, per layer), of moderate size."""
+    rng = np.random.default_rng(17)
+    shapes = [(3, 3, 1, 32), (3, 3, 32, 64), (3, 3, 64, 64), (576, 64), (64, 10)]
+    weights = []
+    for shape in shapes:
+        fan_in = int(np.prod(shape[:-1]))
+        weights += [rng.normal(size=shape) * np.sqrt(2.0 / fan_in), 0.1 * rng.normal(size=shape[-1])]
+    return [w.astype(np.float32) for w in weights]
+
+
+def _reference_forward(weights, images):
+    """Run the classic CNN in NumPy (valid 3x3 convolutions, ReLU, 2x2 max pooling) on (N, 28, 28, 1) images."""
+    relu = conv_reference.relu
+    outputs = []
+    for x in images.astype(np.float64):
+        for number in range(3):
+            x = relu(conv_reference.conv2d(x, weights[2 * number].astype(np.float64)) + weights[2 * number + 1])
+            if number < 2:
+                x = conv_reference.pool2d(x, 2)
+        x = relu(x.reshape(-1) @ weights[6] + weights[7])
+        scores = x @ weights[8] + weights[9]
+        e = np.exp(scores - scores.max())
+        outputs.append(e / e.sum())
+    return np.array(outputs)
 
 
 def check_small_cnn(build_small_cnn):
-    """Check the learner's ``build_small_cnn()``: the classic CNN's layers, shapes and 93,322 parameters."""
+    """Check the learner's ``build_small_cnn()``: the classic CNN's layers, shapes, activations and parameters."""
     def test(function):
         model = call_learner(function)
         if model is None:
             raise CheckFailed("build_small_cnn() returned None.", "end with `return model`.")
         if not isinstance(model, reference.keras.Model):
-            raise CheckFailed(f"build_small_cnn() should return a Keras model, got {type(model).__name__}.")
+            hint = ("wrap the list of layers in keras.Sequential([...]) and return that model."
+                    if isinstance(model, (list, tuple)) else "return the keras.Sequential([...]) model itself.")
+            raise CheckFailed(f"build_small_cnn() should return a Keras model, got {type(model).__name__}.", hint)
+        model_layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
         try:
             layers = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
-                      for layer in model.layers]
+                      for layer in model_layers]
         except (AttributeError, ValueError):
             raise CheckFailed("the model has no known input shape.",
                               "start the Sequential list with keras.Input(shape=(28, 28, 1)).") from None
@@ -97,9 +139,25 @@ def check_small_cnn(build_small_cnn):
             if got[2] != expected[2]:
                 raise CheckFailed(f"layer {number} ({got[0]}) has {got[2]:,} parameters, expected {expected[2]:,}.",
                                   "check the number of filters or units of that layer.")
-        activation = getattr(model.layers[-1], "activation", None)
-        if getattr(activation, "__name__", "") != "softmax":
-            raise CheckFailed("the last layer does not use a softmax activation.",
-                              "Dense(10, activation='softmax') turns the 10 scores into probabilities.")
+        for number, (layer, expected) in enumerate(zip(model_layers, _ACTIVATIONS), start=1):
+            activation = getattr(getattr(layer, "activation", None), "__name__", "")
+            if expected == "softmax" and activation != "softmax":
+                raise CheckFailed("the last layer does not use a softmax activation.",
+                                  "Dense(10, activation='softmax') turns the 10 scores into probabilities.")
+            if expected == "relu" and activation != "relu":
+                raise CheckFailed(f"layer {number} ({type(layer).__name__}) has activation {activation or 'none'!r}, "
+                                  "expected 'relu'.",
+                                  "add activation='relu' to every Conv2D and to the hidden Dense layer: without "
+                                  "it, stacked layers collapse into one linear map.")
+        weights = _known_weights()
+        images = np.random.default_rng(18).random((2, 28, 28, 1)).astype(np.float32)
+        model.set_weights(weights)
+        got = np.asarray(model(images, training=False))
+        compare_arrays(got, _reference_forward(weights, images), "the output of your model with fixed weights",
+                       atol=1e-4, rtol=1e-3,
+                       hint="with the reference's weights your model computes something else: keep Keras' defaults "
+                            "(padding 'valid', strides 1 for Conv2D, MaxPooling2D((2, 2))).")
         return f"all {len(layers)} layers have the right shapes; {model.count_params():,} parameters in all."
-    return run_check("small_cnn", build_small_cnn, test)
+    return run_check("small_cnn", build_small_cnn, test, raised_hints={
+        "output size would be zero or negative": "a layer's output shrank to nothing: keep Keras' defaults, "
+                                                 "padding 'valid' and strides 1 for Conv2D, 3x3 kernels, 2x2 pools."})

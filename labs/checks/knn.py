@@ -1,17 +1,32 @@
 """Checks for notebook 02 (nearest neighbours)."""
 
-import sys
-
 import numpy as np
 
 from .. import knn as reference
-from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
+from .core import (CheckFailed, call_learner, compare_arrays, compare_values, count_python_lines, learner_number,
+                   run_check)
 
 __all__ = ["check_l1_distance", "check_l2_distance", "check_distances_two_loops",
            "check_distances_one_loop", "check_distances_no_loops", "check_predict_labels"]
 
 UINT8_HINT = ("convert to float first (a.astype(float)): uint8 arithmetic wraps around, "
               "so 30 - 50 gives 236 instead of -20.")
+RAISED_HINTS = {"out of bounds for uint8": UINT8_HINT, "could not be broadcast": (
+    "line the shapes up: a (num_test, 1) column of test norms plus a (1, num_train) row of training norms "
+    "broadcasts to (num_test, num_train); X[:, None, :] - Y[None, :, :] gives every pair's differences.")}
+
+
+def _right_on_floats(function, reference_function, *arrays):
+    """Return True when the learner's function is right once its uint8 inputs are converted to float."""
+    floats = [a.astype(float) for a in arrays]
+    try:
+        got = call_learner(function, *floats)
+        expected = reference_function(*floats)
+        if np.ndim(expected) == 0:
+            return abs(learner_number(got, "") - expected) <= 1e-6
+        return np.shape(got) == expected.shape and np.allclose(np.asarray(got, dtype=float), expected, atol=1e-6)
+    except Exception:  # anything else wrong: not (only) the uint8 mistake
+        return False
 
 
 def _image_pairs():
@@ -24,28 +39,52 @@ def _image_pairs():
     return [worked, images, vectors, same]
 
 
-def _check_distance(function, reference_function, name):
+def _distance_mistakes(a, b, name):
+    """Return (value, hint) pairs of the usual wrong distances between a and b."""
+    d = a.astype(float) - b.astype(float)
+    average = "sum over all entries, don't average."
+    if name == "l1":
+        return [(d.sum(), "take the absolute value of each difference before summing (np.abs)."),
+                (np.sqrt((d ** 2).sum()), "that is the L2 distance; L1 sums the absolute differences, "
+                                          "no squares or square root."),
+                (np.abs(d).mean(), average)]
+    return [((d ** 2).sum(), "take the square root of the sum of squared differences (np.sqrt)."),
+            (np.abs(d).sum(), "that is the L1 distance; L2 squares the differences, sums, then takes np.sqrt."),
+            (np.sqrt((d ** 2).mean()), average),
+            ((d ** 2).mean(), average + " Then take np.sqrt.")]
+
+
+def _check_distance(function, reference_function, name, hint):
     """Compare a learner's distance between two arrays with the reference on the fixed pairs."""
     pairs = _image_pairs()
     for a, b in pairs:
         got = call_learner(function, a, b)
-        compare_values(got, reference_function(a, b), f"{name} of two {a.shape} {a.dtype} arrays", tol=1e-6,
-                       hint=UINT8_HINT if a.dtype == np.uint8 else None)
+        what = f"the {name.upper()} distance of two {a.shape} {a.dtype} arrays"
+        learner_number(got, what)
+        try:
+            compare_values(got, reference_function(a, b), what, tol=1e-6, hint=hint,
+                           mistakes=_distance_mistakes(a, b, name))
+        except CheckFailed as failure:
+            if a.dtype == np.uint8 and _right_on_floats(function, reference_function, a, b):
+                raise CheckFailed(failure.message, UINT8_HINT) from None
+            raise
     return f"matches the reference on {len(pairs)} pairs (the worked example gives {reference_function(*pairs[0]):g})."
 
 
 def check_l1_distance(l1_distance):
     """Check the learner's ``l1_distance(a, b)``: the sum of absolute differences."""
+    hint = "np.abs(a - b).sum() after converting both to float."
     return run_check("l1_distance", l1_distance,
-                     lambda f: _check_distance(f, reference.compute_l1_distance, "the L1 distance"),
-                     hint="np.abs(a - b).sum() after converting both to float.")
+                     lambda f: _check_distance(f, reference.compute_l1_distance, "l1", hint), hint=hint,
+                     raised_hints=RAISED_HINTS)
 
 
 def check_l2_distance(l2_distance):
     """Check the learner's ``l2_distance(a, b)``: the square root of the sum of squared differences."""
+    hint = "np.sqrt(((a - b) ** 2).sum()) after converting both to float."
     return run_check("l2_distance", l2_distance,
-                     lambda f: _check_distance(f, reference.compute_l2_distance, "the L2 distance"),
-                     hint="np.sqrt(((a - b) ** 2).sum()) after converting both to float.")
+                     lambda f: _check_distance(f, reference.compute_l2_distance, "l2", hint), hint=hint,
+                     raised_hints=RAISED_HINTS)
 
 
 def _distance_sets():
@@ -57,72 +96,75 @@ def _distance_sets():
     return [(X_test, X_train), floats]
 
 
-def _check_matrix(function, name):
+def _matrix_mistakes(X_test, X_train, expected):
+    """Return (candidate, hint) pairs of the usual wrong distance matrices."""
+    A, B = X_test.astype(float), X_train.astype(float)
+    return [
+        (expected.T, "the result is transposed: row i should be test image i, column j training image j."),
+        (expected ** 2, "take np.sqrt: these are squared distances."),
+        (lambda _: np.abs(A[:, None, :] - B[None, :, :]).sum(axis=-1),
+         "that is the L1 distance: square the differences, sum them, then take np.sqrt."),
+        (lambda got: got.ndim == 3, "sum the squared differences over the features (the last axis): "
+                                    "one number per (test, train) pair."),
+        (lambda got: got.ndim == 1, "return the whole (num_test, num_train) matrix, one row per test row."),
+    ]
+
+
+def _check_matrix(function, hint, nan_hint=None):
     """Compare a learner's (num_test, num_train) L2 distance matrix with the reference."""
     for X_test, X_train in _distance_sets():
         got = call_learner(function, X_test, X_train)
-        hint = UINT8_HINT if X_test.dtype == np.uint8 else None
-        if got is not None and np.shape(got) == (len(X_train), len(X_test)):
-            hint = "the result is transposed: row i should be test image i, column j training image j."
-        compare_arrays(got, reference.compute_distances_no_loops(X_test, X_train),
-                       f"{name} for X_test {X_test.shape} and X_train {X_train.shape}", atol=1e-6, hint=hint)
+        expected = reference.compute_distances_no_loops(X_test, X_train)
+        try:
+            compare_arrays(got, expected, f"dists for X_test {X_test.shape} and X_train {X_train.shape}",
+                           atol=1e-6, hint=hint, nan_hint=nan_hint,
+                           mistakes=_matrix_mistakes(X_test, X_train, expected))
+        except CheckFailed as failure:
+            if (X_test.dtype == np.uint8 and isinstance(got, np.ndarray)
+                    and _right_on_floats(function, reference.compute_distances_no_loops, X_test, X_train)):
+                raise CheckFailed(failure.message, UINT8_HINT) from None
+            raise
     return "matches the reference L2 distances on 2 test cases."
 
 
 def check_distances_two_loops(compute_distances_two_loops):
     """Check the learner's ``compute_distances_two_loops(X_test, X_train)``."""
+    hint = "dists[i, j] = np.sqrt(np.sum((X_test[i] - X_train[j]) ** 2)), floats first."
     return run_check("compute_distances_two_loops", compute_distances_two_loops,
-                     lambda f: _check_matrix(f, "dists"),
-                     hint="dists[i, j] = np.sqrt(np.sum((X_test[i] - X_train[j]) ** 2)), floats first.")
+                     lambda f: _check_matrix(f, hint), hint=hint, raised_hints=RAISED_HINTS)
 
 
 def check_distances_one_loop(compute_distances_one_loop):
     """Check the learner's ``compute_distances_one_loop(X_test, X_train)``."""
+    hint = "for each i: dists[i] = np.sqrt(np.sum((X_train - X_test[i]) ** 2, axis=1)), floats first."
     return run_check("compute_distances_one_loop", compute_distances_one_loop,
-                     lambda f: _check_matrix(f, "dists"),
-                     hint="for each i: dists[i] = np.sqrt(np.sum((X_train - X_test[i]) ** 2, axis=1)).")
+                     lambda f: _check_matrix(f, hint), hint=hint, raised_hints=RAISED_HINTS)
 
 
-def _count_lines_run(function, *args):
-    """Call function and return how many lines of code from its own file ran (loops repeat lines)."""
-    code = getattr(function, "__code__", None)
-    if code is None:
-        return 0
-    filename, count = code.co_filename, [0]
-
-    def tracer(frame, event, arg):
-        if frame.f_code.co_filename != filename:
-            return None
-        if event == "line":
-            count[0] += 1
-        return tracer
-
-    previous = sys.gettrace()
-    sys.settrace(tracer)
-    try:
-        call_learner(function, *args)
-    finally:
-        sys.settrace(previous)
-    return count[0]
+NO_LOOPS_HINT = ("||a||² (a column) + ||b||² (a row) - 2 X_test @ X_train.T, "
+                 "clip tiny negatives with np.maximum(d2, 0) before np.sqrt.")
 
 
 def _check_no_loops(function):
     """Check the values, then that the learner's code does not visit rows one by one."""
-    message = _check_matrix(function, "dists")
+    message = _check_matrix(function, NO_LOOPS_HINT,
+                            nan_hint="rounding makes some squared distances tiny negatives: "
+                                     "clip them with np.maximum(d2, 0) before np.sqrt.")
     rng = np.random.default_rng(3)
-    lines = _count_lines_run(function, rng.random((30, 8)), rng.random((40, 8)))
-    if lines >= 30:
-        raise CheckFailed(f"the values are right, but {lines} lines ran for 30 test rows: the code still loops.",
+    small = count_python_lines(function, rng.random((30, 8)), rng.random((40, 8)))
+    large = count_python_lines(function, rng.random((60, 8)), rng.random((80, 8)))
+    if large - small >= 15:
+        raise CheckFailed(f"the values are right, but the code still loops: {small} lines of Python ran for "
+                          f"30 test rows, {large} for 60.",
                           "expand ||a - b||² = ||a||² + ||b||² - 2 a·b and use X_test @ X_train.T "
                           "for all pairs at once.")
     return message.replace("2 test cases.", "2 test cases, without loops.")
 
 
 def check_distances_no_loops(compute_distances_no_loops):
-    """Check the learner's ``compute_distances_no_loops(X_test, X_train)``: right values at vectorised speed."""
-    return run_check("compute_distances_no_loops", compute_distances_no_loops, _check_no_loops,
-                     hint="||a||² (a column) + ||b||² (a row) - 2 X_test @ X_train.T, "
-                          "clip tiny negatives with np.maximum(d2, 0) before np.sqrt.")
+    """Check the learner's ``compute_distances_no_loops(X_test, X_train)``: right values, no Python loops."""
+    return run_check("compute_distances_no_loops", compute_distances_no_loops, _check_no_loops, hint=NO_LOOPS_HINT,
+                     raised_hints=RAISED_HINTS)
 
 
 def _prediction_cases():
@@ -140,13 +182,29 @@ def _prediction_cases():
             (*tie_distance, 1, distance_hint)]
 
 
+_TIE_CASES = 2  # the last two cases are built around one tie each: their hint is the one to show
+
+
 def _check_predict(function):
     """Compare a learner's predictions with the reference, ties included."""
     cases = _prediction_cases()
     for number, (dists, y_train, k, hint) in enumerate(cases, start=1):
         got = call_learner(function, dists, y_train, k=k)
+        mistakes = [
+            (lambda got: got.shape == (dists.shape[1],),
+             "one prediction per test row: go along the rows of dists (axis=1)."),
+            (lambda got: got.ndim == 2, "vote: one label per test row, the most common among the labels of the k "
+                                        "nearest (np.bincount(labels).argmax())."),
+            (lambda _: reference.predict_labels(-dists, y_train, k),
+             "the nearest neighbours have the smallest distances: np.argsort sorts ascending, take [:k]."),
+        ]
+        if number <= len(cases) - _TIE_CASES:
+            mistakes += [(lambda _: reference.predict_labels(dists, y_train, 1),
+                          "use the k nearest, not just the nearest one: np.argsort(row)[:k]."),
+                         (lambda _: reference.predict_labels(dists, y_train, k + 1),
+                          "take exactly k neighbours: [:k].")]
         compare_arrays(got, reference.predict_labels(dists, y_train, k), f"predictions for k={k} (case {number})",
-                       hint=hint)
+                       hint=hint, mistakes=mistakes)
     return f"matches the reference on {len(cases)} cases, ties included."
 
 
