@@ -1,10 +1,16 @@
 """Input checks shared by every public function: clear messages that name the argument."""
 
+import math
 import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "check_int", "check_choice", "check_finite", "check_labels", "describe"]
+__all__ = ["as_array", "as_image", "check_int", "check_number", "check_bool", "check_choice", "check_finite",
+           "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value", "check_axes",
+           "describe"]
+
+# How the dtype kinds of as_array's dtype_kind read in a message.
+_KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}
 
 
 def describe(value):
@@ -16,6 +22,17 @@ def describe(value):
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of length {len(value)}"
     return f"{type(value).__name__} {value!r}"[:120]
+
+
+def _example(array, prefer_fraction=False):
+    """Return one value of ``array`` for a message (a non-whole one first when ``prefer_fraction``)."""
+    flat = array.ravel()
+    if prefer_fraction and array.dtype.kind == "f":
+        fractions = flat[~np.isfinite(flat) | (flat != np.round(flat))]
+        if len(fractions):
+            return f"{fractions[0]:g}"
+    value = flat[0]
+    return f"{value:g}" if array.dtype.kind == "f" else repr(value.item() if hasattr(value, "item") else value)
 
 
 def as_array(value, name, *, ndim=None, dtype_kind=None, shape=None, allow_empty=False):
@@ -39,7 +56,11 @@ def as_array(value, name, *, ndim=None, dtype_kind=None, shape=None, allow_empty
             wanted = " or ".join(f"{n}-D" for n in allowed)
             raise ValueError(f"{name} must be {wanted}, got {describe(array)}.")
     if dtype_kind is not None and array.dtype.kind not in dtype_kind:
-        raise TypeError(f"{name} must have a numeric dtype ({dtype_kind!r} kinds), got {array.dtype}.")
+        words = " or ".join(dict.fromkeys(_KIND_WORDS[k] for k in dtype_kind if k in _KIND_WORDS))
+        if array.dtype.kind in "iuf" and array.size:  # numbers, but not the kind wanted
+            raise TypeError(f"{name} must hold {words}, got {array.dtype} values such as "
+                            f"{_example(array, prefer_fraction=True)}.")
+        raise TypeError(f"{name} must have a numeric dtype ({words}), got {array.dtype}.")
     if shape is not None:
         if array.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, array.shape)):
             wanted = "(" + ", ".join("any" if s is None else str(s) for s in shape) + ")"
@@ -47,6 +68,52 @@ def as_array(value, name, *, ndim=None, dtype_kind=None, shape=None, allow_empty
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} is empty (shape {array.shape}); it needs at least one element.")
     return array
+
+
+def as_image(value, name, *, ndim=(2, 3), channel_ndim=3, channels=(3,), scale="unit"):
+    """Check an image (or a batch of images) of pixel values; return it as uint8 or as floats.
+
+    ndim: the allowed ranks. channel_ndim: the rank at which the last axis holds colour channels
+    (3 for one image (H, W, 3), 4 for a batch (N, H, W, 3), None for greyscale only); channels:
+    the allowed numbers of channels there. Whole numbers 0-255 (e.g. nested lists of ints) become
+    uint8. scale says what floats must hold:
+    "unit": floats 0-1 (0-255 floats are the "forgot / 255" slip and are refused);
+    "uint8": no floats at all, only whole numbers 0-255;
+    "0-255": floats 0-255 (the function divides by 255 itself).
+    """
+    image = as_array(value, name, ndim=ndim, dtype_kind="uif")
+    if channel_ndim is not None and image.ndim == channel_ndim and image.shape[-1] not in channels:
+        layout = ", ".join(["N"] * (channel_ndim == 4) + ["H", "W", " or ".join(map(str, channels))])
+        raise ValueError(f"{name} must have {' or '.join(map(str, channels))} colour channels on its last axis "
+                         f"({layout}); got {image.shape[-1]} channels in shape {image.shape}.")
+    if image.dtype.kind in "iu":
+        low, high = int(image.min()), int(image.max())
+        if low < 0 or high > 255:
+            raise ValueError(f"{name} holds whole numbers from {low} to {high}, but pixel values must be 0-255 "
+                             "(uint8)" + (" or floats from 0 to 1." if scale == "unit" else "."))
+        return image.astype(np.uint8, copy=False)
+    check_finite(image, name)
+    low, high = float(image.min()), float(image.max())
+    unit = -1e-6 <= low and high <= 1 + 1e-6  # 0-1, give or take rounding
+    if scale == "uint8":
+        if unit:
+            hint = "; for floats from 0 to 1 use (image * 255).round().astype(np.uint8)"
+        elif 0 <= low and high <= 255 and np.all(image == np.round(image)):
+            hint = "; these are whole numbers 0-255, so .astype(np.uint8) converts them"
+        else:
+            hint = ""
+        raise TypeError(f"{name} must be uint8 (values 0-255), got dtype {image.dtype}{hint}.")
+    if scale == "0-255":
+        if low < 0 or high > 255:
+            raise ValueError(f"{name} must hold pixel values from 0 to 255; found values from {low:g} to {high:g}.")
+        return image
+    if unit:
+        return image
+    if 0 <= low and high <= 255:
+        raise ValueError(f"{name} looks like 0–255 values in a float array (values up to {high:g}): "
+                         "divide by 255 first, or pass uint8.")
+    raise ValueError(f"{name} must hold floats from 0 to 1 or uint8 values 0-255; "
+                     f"found values from {low:g} to {high:g}.")
 
 
 def check_finite(array, name):
@@ -70,11 +137,55 @@ def check_int(value, name, *, minimum=None, maximum=None):
     return value
 
 
-def check_labels(y, name, num_rows=None, num_classes=None):
-    """Check ``y`` is a 1-D array of class numbers (num_rows of them, below num_classes, when given); return int64."""
-    y = as_array(y, name, ndim=1, dtype_kind="iub")
+def _range_words(minimum, maximum, above, below):
+    """Say in words which numbers a range allows: "between 0 and 1", "greater than 0", ..."""
+    low = None if minimum is None and above is None else (
+        f"at least {minimum:g}" if minimum is not None else f"greater than {above:g}")
+    high = None if maximum is None and below is None else (
+        f"at most {maximum:g}" if maximum is not None else f"less than {below:g}")
+    if minimum is not None and maximum is not None:
+        return f"between {minimum:g} and {maximum:g}"
+    return " and ".join(part for part in (low, high) if part)
+
+
+def check_number(value, name, *, minimum=None, maximum=None, above=None, below=None, hint=""):
+    """Check ``value`` is a finite real number (not a bool) in range and return it as float.
+
+    minimum/maximum are inclusive bounds, above/below exclusive ones. hint: words added after
+    what is expected, e.g. " (a learning rate such as 0.1)".
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number{hint}, got {describe(value)}.")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number{hint}, got {value}.")
+    if ((minimum is not None and value < minimum) or (maximum is not None and value > maximum)
+            or (above is not None and value <= above) or (below is not None and value >= below)):
+        raise ValueError(f"{name} must be {_range_words(minimum, maximum, above, below)}{hint}, got {value:g}.")
+    return value
+
+
+def check_bool(value, name):
+    """Check ``value`` is True or False and return it as bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
+    return bool(value)
+
+
+def check_labels(y, name, num_rows=None, num_classes=None, rows_name=None):
+    """Check ``y`` is a 1-D array of class numbers (num_rows of them, below num_classes, when given); return int64.
+
+    rows_name: the argument that has the num_rows rows, named in the message when the lengths differ.
+    """
+    y = as_array(y, name, ndim=1, dtype_kind="iubf")
+    if y.dtype.kind == "f":
+        whole = bool(np.all(np.isfinite(y)) and np.all(y == np.round(y)))
+        hint = "; they are whole numbers, so y.astype(int) converts them" if whole else ""
+        raise TypeError(f"{name}: class labels must be integers, got {y.dtype} values such as "
+                        f"{_example(y, prefer_fraction=True)}{hint}.")
     if num_rows is not None and len(y) != num_rows:
-        raise ValueError(f"{name} has {len(y)} labels but there are {num_rows} rows; they must match.")
+        rows = f"{rows_name} has" if rows_name else "there are"
+        raise ValueError(f"{name} has {len(y)} labels but {rows} {num_rows} rows; they must match.")
     if y.min() < 0 or (num_classes is not None and y.max() >= num_classes):
         wanted = "0, 1, 2, ..." if num_classes is None else f"0..{num_classes - 1}"
         raise ValueError(f"{name} must hold class numbers {wanted}; found values from {y.min()} to {y.max()}.")
@@ -83,7 +194,71 @@ def check_labels(y, name, num_rows=None, num_classes=None):
 
 def check_choice(value, name, choices):
     """Check ``value`` is one of ``choices`` and return it."""
-    if value not in choices:
+    try:
+        known = value in choices
+    except TypeError:  # unhashable values such as lists
+        known = False
+    if not known:
         options = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {options}; got {value!r}.")
     return value
+
+
+def check_list(value, name, *, example, allow_empty=False):
+    """Check ``value`` is a list, tuple or 1-D array (not a string or a single value); return a list."""
+    if isinstance(value, np.ndarray) and value.ndim == 1:
+        value = value.tolist()
+    if isinstance(value, range):
+        value = list(value)
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{name} must be a list such as {example}, got {describe(value)}.")
+    if not value and not allow_empty:
+        raise ValueError(f"{name} is empty; it needs at least one entry, e.g. {example}.")
+    return list(value)
+
+
+def check_dict(value, name, *, example):
+    """Check ``value`` is a non-empty dict and return it."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict such as {example}, got {describe(value)}.")
+    if not value:
+        raise ValueError(f"{name} is empty; it needs at least one entry, e.g. {example}.")
+    return value
+
+
+def check_callable(value, name, *, what="a function", num_args=None):
+    """Check ``value`` can be called (with ``num_args`` positional arguments, when given) and return it."""
+    if not callable(value):
+        raise TypeError(f"{name} must be {what}, got {describe(value)}.")
+    if num_args is not None:
+        import inspect
+
+        try:
+            inspect.signature(value).bind(*[None] * num_args)
+        except ValueError:  # no signature to inspect (some built-ins): trust it
+            pass
+        except TypeError as error:
+            raise TypeError(f"{name} must be {what}, but it cannot be called with {num_args} argument(s) "
+                            f"({error}).") from None
+    return value
+
+
+def check_loss_value(value, name):
+    """Return the number a loss function ``name`` returned, or raise if it returned something else."""
+    if isinstance(value, np.ndarray) and value.size == 1:
+        value = value.reshape(()).item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        hint = "; if it returns (loss, grads), pass a function that keeps the loss: lambda ...: f(...)[0]" \
+            if isinstance(value, tuple) else ""
+        raise TypeError(f"{name} must return a number (the loss), but it returned {describe(value)}{hint}.")
+    return float(value)
+
+
+def check_axes(ax, name="ax"):
+    """Check ``ax`` is None or a matplotlib Axes (what plt.subplots() returns) and return it."""
+    if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise TypeError(f"{name} must be a matplotlib Axes (e.g. from plt.subplots()) or None, got {describe(ax)}.")
+    return ax

@@ -11,7 +11,8 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validate import as_array, check_choice, check_finite, check_int, describe
+from ._validate import (as_array, as_image, check_axes, check_choice, check_dict, check_finite, check_int,
+                        check_number, describe)
 from .plots import figure_to_png
 
 __all__ = [
@@ -119,12 +120,13 @@ def pad_image(image, kernel_shape, padding="same", stride=1):
     """
     image = as_array(image, "image", ndim=(2, 3), dtype_kind="uifb")
     padding = check_choice(padding, "padding", PADDINGS)
-    if padding == "valid":
-        return image
-    if len(kernel_shape) != 2:
-        raise ValueError(f"kernel_shape must be (kh, kw), got {describe(kernel_shape)}.")
+    if not isinstance(kernel_shape, (tuple, list)) or len(kernel_shape) != 2:
+        error = ValueError if isinstance(kernel_shape, (tuple, list)) else TypeError
+        raise error(f"kernel_shape must be a pair (kh, kw) such as (3, 3), got {describe(kernel_shape)}.")
     kh, kw = (check_int(n, "kernel_shape", minimum=1) for n in kernel_shape)
     stride = check_int(stride, "stride", minimum=1)
+    if padding == "valid":
+        return image
     pads = [compute_same_padding(image.shape[0], kh, stride), compute_same_padding(image.shape[1], kw, stride)]
     return np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
 
@@ -194,7 +196,7 @@ def conv2d(image, kernel, padding="valid", stride=1):
 
 def relu(x):
     """Return max(x, 0) elementwise: negative responses become 0."""
-    x = as_array(x, "x", dtype_kind="uif")
+    x = check_finite(as_array(x, "x", dtype_kind="uif"), "x")
     return np.maximum(x, 0)
 
 
@@ -247,16 +249,30 @@ def apply_kernel(image, kernel):
     The photo is extended by mirroring its border (not by zeros) so the frame does not show up as
     an edge. Returns floats on the 0-1 scale (edge detectors give negative values too).
     """
-    image = as_array(image, "image", ndim=(2, 3), dtype_kind="uif")
-    kernel = check_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uif"), "kernel")
+    image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
+    kernel = _check_photo_kernel(kernel)
     kh, kw = kernel.shape
-    if kh % 2 == 0 or kw % 2 == 0:
-        raise ValueError(f"kernel must be odd-sized (3x3, 5x5, ...) so it has a centre pixel; got {kh}x{kw}.")
     scale = 255.0 if image.dtype == np.uint8 else 1.0
     pads = [(kh // 2, kh // 2), (kw // 2, kw // 2)]
     channels = [image] if image.ndim == 2 else [image[..., c] for c in range(image.shape[2])]
     filtered = [conv2d(np.pad(channel / scale, pads, mode="symmetric"), kernel) for channel in channels]
     return filtered[0] if image.ndim == 2 else np.stack(filtered, axis=-1)
+
+
+def _check_photo_kernel(kernel, name="kernel"):
+    """Return ``kernel`` as a finite, odd-sized 2-D array (kh, kw), or raise naming ``name``."""
+    kernel = check_finite(as_array(kernel, name, ndim=2, dtype_kind="uif"), name)
+    kh, kw = kernel.shape
+    if kh % 2 == 0 or kw % 2 == 0:
+        raise ValueError(f"{name} must be odd-sized (3x3, 5x5, ...) so it has a centre pixel; got {kh}x{kw}.")
+    return kernel
+
+
+def _check_kernel_dict(kernels, check=None):
+    """Return the dict name -> kernel (default KERNELS), each checked and named kernels[name] in messages."""
+    kernels = KERNELS if kernels is None else check_dict(kernels, "kernels", example="{'blur': np.ones((3, 3)) / 9}")
+    check = check or (lambda kernel, name: check_finite(as_array(kernel, name, ndim=2, dtype_kind="uif"), name))
+    return {name: check(kernel, f"kernels[{name!r}]") for name, kernel in kernels.items()}
 
 
 def _for_display(response, kernel):
@@ -353,11 +369,16 @@ def plot_signals(x, signals, ax=None, title="A random walk and filtered versions
     import matplotlib.pyplot as plt
 
     x = _as_signal(x)
+    if not isinstance(signals, dict):
+        raise TypeError(f"signals must be a dict name -> array (N,), e.g. {{'smoothed': y}} or {{}}, "
+                        f"got {describe(signals)}.")
+    signals = {name: as_array(values, f"signals[{name!r}]", shape=(len(x),), dtype_kind="uif")
+               for name, values in signals.items()}
+    check_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3))
     ax.plot(x, color="0.6", linewidth=1, label="signal")
     for name, values in signals.items():
-        values = as_array(values, f"signals[{name!r}]", shape=(len(x),), dtype_kind="uif")
         ax.plot(values, linewidth=1.5, label=name)
     ax.set_xlabel("time step")
     ax.set_ylabel("value")
@@ -373,9 +394,11 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric
     """
     import matplotlib.pyplot as plt
 
-    matrix = as_array(matrix, "matrix", ndim=2, dtype_kind="uifb")
+    matrix = check_finite(as_array(matrix, "matrix", ndim=2, dtype_kind="uifb"), "matrix")
     if matrix.size > 20 * 20:
         raise ValueError(f"matrix is {matrix.shape}; pass at most 20x20 values so the numbers stay readable.")
+    _check_cmap(cmap)
+    check_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * matrix.shape[1] + 0.6, 0.45 * matrix.shape[0] + 0.6))
     values = matrix.astype(float)
@@ -399,6 +422,17 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric
     return ax
 
 
+def _check_cmap(cmap):
+    """Raise unless ``cmap`` is a matplotlib colormap or the name of one."""
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if not isinstance(cmap, Colormap) and (not isinstance(cmap, str) or cmap not in matplotlib.colormaps):
+        raise ValueError(f"cmap must be a matplotlib colormap name such as 'Greys' or 'coolwarm', "
+                         f"got {describe(cmap)}.")
+    return cmap
+
+
 def _integer_scale(kernel):
     """Return the smallest f in 1, 9, 16, 256 that makes kernel * f whole numbers (1 if none does)."""
     for factor in (1, 9, 16, 256):
@@ -415,9 +449,11 @@ def plot_kernels(kernels=None, size=2.0):
     """
     import matplotlib.pyplot as plt
 
-    kernels = KERNELS if kernels is None else kernels
-    if not isinstance(kernels, dict) or not kernels:
-        raise TypeError(f"kernels must be a non-empty dict name -> kernel, got {describe(kernels)}.")
+    kernels = _check_kernel_dict(kernels)
+    for name, kernel in kernels.items():
+        if kernel.size > 20 * 20:
+            raise ValueError(f"kernels[{name!r}] is {kernel.shape}; plot_kernels draws kernels of at most 20x20.")
+    size = check_number(size, "size", above=0, hint=" (inches per kernel)")
     fig, axes = plt.subplots(1, len(kernels), figsize=(size * len(kernels), size * 1.1), squeeze=False)
     for ax, (name, kernel) in zip(axes.flat, kernels.items()):
         factor = _integer_scale(kernel)
@@ -437,10 +473,10 @@ def plot_gallery(image, kernels=None, ncols=3, size=3.0):
     """
     import matplotlib.pyplot as plt
 
-    kernels = KERNELS if kernels is None else kernels
-    if not isinstance(kernels, dict) or not kernels:
-        raise TypeError(f"kernels must be a non-empty dict name -> kernel, got {describe(kernels)}.")
+    image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
+    kernels = _check_kernel_dict(kernels, _check_photo_kernel)
     ncols = check_int(ncols, "ncols", minimum=1)
+    size = check_number(size, "size", above=0, hint=" (inches per picture)")
     nrows = -(-len(kernels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for ax, (name, kernel) in zip(axes.flat, kernels.items()):
@@ -472,13 +508,14 @@ def plot_kernel_response(image, kernel, title=None):
     """
     import matplotlib.pyplot as plt
 
-    image = as_array(image, "image", ndim=(2, 3), dtype_kind="u")
+    image = as_image(image, "image", scale="uint8")
+    kernel = _check_photo_kernel(kernel)
     response = _for_display(apply_kernel(image, kernel), kernel)
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(10, 3.6), width_ratios=[0.8, 1, 1])
     plot_matrix(np.asarray(kernel), ax=left, title=f"kernel (weights sum to {float(np.sum(kernel)):g})",
                 cmap="coolwarm", symmetric=True)
     for ax, picture, name in [(middle, image, "original"), (right, response, title or "filtered")]:
-        ax.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture is image else 1)
+        ax.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -493,7 +530,7 @@ def kernel_editor(image, preset="sharpen"):
     """
     import ipywidgets as widgets
 
-    image = as_array(image, "image", ndim=(2, 3), dtype_kind="u")
+    image = as_image(image, "image", scale="uint8")
     presets = {name: kernel for name, kernel in KERNELS.items() if kernel.shape == (3, 3)}
     preset = check_choice(preset, "preset", tuple(presets))
     boxes = [widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="70px")) for _ in range(9)]

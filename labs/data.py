@@ -177,7 +177,7 @@ def _info(name):
     """Return the registry entry for ``name`` or raise ValueError listing the known names."""
     if not isinstance(name, str) or name not in REGISTRY:
         known = ", ".join(REGISTRY)
-        raise ValueError(f"Unknown dataset {name!r}; known datasets: {known}.")
+        raise ValueError(f"Unknown dataset {name!r}: name must be one of the known datasets: {known}.")
     return REGISTRY[name]
 
 
@@ -189,7 +189,8 @@ def _check_options(info, options, loader):
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         allowed = ", ".join(accepted) or "none"
-        raise TypeError(f"load_dataset({info.name!r}) got unknown option(s) {unknown}; it accepts: {allowed}.")
+        raise TypeError(f"load_dataset({info.name!r}) got unknown option(s): {', '.join(unknown)}; "
+                        f"it accepts: {allowed}.")
 
 
 def _description(info, X_train, X_test):
@@ -246,7 +247,12 @@ def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale
     X, y = make_shapes(n, size=size, seed=seed, position=position, scale=scale, rotation=rotation,
                        lighting=lighting, clutter=clutter, occlusion=occlusion, colour=colour,
                        classes=classes)
-    return (*_stratified_split(X, y, test_size, seed), tuple(classes))
+    X_train, y_train, X_test, y_test = _stratified_split(X, y, test_size, seed)
+    if len(X_train) == 0 or len(X_test) == 0:
+        empty = "test" if len(X_test) == 0 else "training"
+        raise ValueError(f"n={n} shapes with test_size={test_size} leave no {empty} images (stratified, per class "
+                         "of each shape); use a larger n.")
+    return X_train, y_train, X_test, y_test, tuple(classes)
 
 
 def _load_mnist(*, download=True):
@@ -517,6 +523,8 @@ def status_table():
 def fetch_dataset(name, *, sha256=None):
     """Download the files of dataset ``name`` into the Keras cache (verified); return their paths."""
     info = _info(name)
+    if sha256 is not None:
+        _accepted_hashes(None, sha256)  # a malformed hash is an error even for a dataset that needs no files
     if not info.files:
         return []
     return _resolve_files(name, download=True, sha256=sha256)

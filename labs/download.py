@@ -20,8 +20,11 @@ import os
 import sys
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from ._validate import check_bool, check_number, describe
 
 __all__ = [
     "MIRROR_ENV",
@@ -45,10 +48,26 @@ class DownloadError(RuntimeError):
         self.path = path
 
 
+def _check_path(path, name="path"):
+    """Return ``path`` as a Path, or raise naming ``name`` (an int would be read as a file descriptor)."""
+    if not isinstance(path, (str, os.PathLike)) or not str(path):
+        raise TypeError(f"{name} must be a file path (a str or pathlib.Path), got {describe(path)}.")
+    return Path(path)
+
+
+def _check_url(url, name="url"):
+    """Return ``url`` if it is an http(s):// or file:// address, else raise naming ``name``."""
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a URL string such as 'https://...', got {describe(url)}.")
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https", "file"):
+        raise ValueError(f"{name} must start with http://, https:// or file://, got {url!r}.")
+    return url
+
+
 def compute_sha256(path):
     """Return the hex SHA-256 of the file at ``path``."""
     digest = hashlib.sha256()
-    with open(path, "rb") as file:
+    with open(_check_path(path), "rb") as file:
         for block in iter(lambda: file.read(CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -56,6 +75,10 @@ def compute_sha256(path):
 
 def resolve_url(origin, relpath):
     """Return ``<LABS_DATASET_MIRROR>/<relpath>`` when a mirror is set, else ``origin``."""
+    if not isinstance(origin, str):
+        raise TypeError(f"origin must be a URL string, got {describe(origin)}.")
+    if not isinstance(relpath, (str, os.PathLike)):
+        raise TypeError(f"relpath must be a path inside the cache (a str), got {describe(relpath)}.")
     mirror = os.environ.get(MIRROR_ENV, "").strip()
     if not mirror:
         return origin
@@ -85,8 +108,11 @@ def fetch_file(url, sha256, path, *, timeout=TIMEOUT, quiet=False):
     A cached file whose hash does not match is removed and fetched again.
     Raises DownloadError (naming the URL, and expected vs got hash) on any failure.
     """
+    url = _check_url(url)
     accepted = _accepted(sha256)
-    path = Path(path)
+    path = _check_path(path)
+    timeout = check_number(timeout, "timeout", above=0, hint=" (seconds)")
+    quiet = check_bool(quiet, "quiet")
     if path.exists():
         if compute_sha256(path) in accepted:
             return path

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_int
+from ._validate import as_array, as_image, check_choice, check_int, check_number
 
 __all__ = ["to_grayscale", "intensity_histogram", "shuffle_pixels", "invert", "apply_nuisance",
            "NUISANCES", "GRAY_WEIGHTS"]
@@ -14,7 +14,7 @@ NUISANCES = ("viewpoint", "scale", "deformation", "occlusion", "illumination", "
 
 
 def _as_image(image, name="image"):
-    """Check ``image`` is a greyscale (H, W) or colour (H, W, 3) array of numbers."""
+    """Check ``image`` is a greyscale (H, W) or colour (H, W, 3) array of numbers (any scale)."""
     image = as_array(image, name, ndim=(2, 3), dtype_kind="uif")
     if image.ndim == 3 and image.shape[2] != 3:
         raise ValueError(f"{name} must be (H, W) or (H, W, 3); got {image.shape[2]} channels in shape {image.shape}.")
@@ -33,7 +33,7 @@ def to_grayscale(image):
 
     image: uint8 array of shape (H, W, 3) with values 0-255, or floats in [0, 1].
     """
-    image = _as_image(image)
+    image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
     if image.ndim != 3:
         raise ValueError(f"image must be a colour image of shape (H, W, 3), got shape {image.shape}.")
     return _as_unit_float(image) @ GRAY_WEIGHTS
@@ -41,9 +41,7 @@ def to_grayscale(image):
 
 def intensity_histogram(image):
     """Count how many values of a uint8 image are 0, 1, ..., 255; returns shape (256,)."""
-    image = _as_image(image)
-    if image.dtype != np.uint8:
-        raise TypeError(f"image must be uint8 (values 0-255), got dtype {image.dtype}.")
+    image = as_image(image, "image", scale="uint8")
     return np.bincount(image.ravel(), minlength=256)
 
 
@@ -62,9 +60,7 @@ def shuffle_pixels(image, seed=0):
 
 def invert(image):
     """Return the negative of a uint8 image (or batch of images): 255 - value for every value."""
-    image = as_array(image, "image", dtype_kind="uif")
-    if image.dtype != np.uint8:
-        raise TypeError(f"image must be uint8 (values 0-255), got dtype {image.dtype}.")
+    image = as_image(image, "image", ndim=None, channel_ndim=None, scale="uint8")
     return 255 - image
 
 
@@ -75,10 +71,9 @@ def apply_nuisance(image, kind, strength=1.0, seed=0):
     """
     from skimage import transform, util
 
-    image = _as_image(image)
+    image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
     kind = check_choice(kind, "kind", NUISANCES)
-    if not 0.0 <= float(strength) <= 1.0:
-        raise ValueError(f"strength must be between 0 and 1, got {strength!r}.")
+    strength = check_number(strength, "strength", minimum=0, maximum=1)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     picture = util.img_as_float(image)
     height, width = picture.shape[:2]

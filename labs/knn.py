@@ -11,7 +11,8 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite, check_int, check_labels
+from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
+                        check_list, describe)
 from .plots import figure_to_png
 
 __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
@@ -67,10 +68,10 @@ def _as_rows(X, name, num_features=None):
     return check_finite(X, name).astype(np.float64, copy=False)
 
 
-def _as_pair_of_sets(X_test, X_train):
+def _as_pair_of_sets(X_test, X_train, test_name="X_test"):
     """Check X_test (num_test, D) and X_train (num_train, D) and return both as float64."""
     X_train = _as_rows(X_train, "X_train")
-    return _as_rows(X_test, "X_test", X_train.shape[1]), X_train
+    return _as_rows(X_test, test_name, X_train.shape[1]), X_train
 
 
 def compute_distances_two_loops(X_test, X_train):
@@ -341,7 +342,10 @@ class KNNClassifier:
 
     def score(self, X, y):
         """Return the accuracy on X (num_test, D) with true labels y (num_test,)."""
-        y = check_labels(y, "y", len(np.asarray(X)))
+        if not hasattr(self, "X_train_"):
+            raise RuntimeError("call fit(X_train, y_train) before score.")
+        X = _as_rows(X, "X", self.X_train_.shape[1])
+        y = check_labels(y, "y", len(X), rows_name="X")
         return float(np.mean(self.predict(X) == y))
 
 
@@ -349,13 +353,17 @@ class KNNClassifier:
 
 def _check_ks(ks, num_train):
     """Check a list of k values (whole numbers from 1 to num_train) and return it as a tuple."""
-    if ks is None or len(ks) == 0:
-        raise ValueError("ks must list at least one k, e.g. ks=[1, 3, 5].")
-    ks = tuple(check_int(k, "each k in ks", minimum=1) for k in ks)
+    ks = tuple(check_int(k, "each k in ks", minimum=1) for k in check_list(ks, "ks", example="[1, 3, 5]"))
     if max(ks) > num_train:
         raise ValueError(f"every k in ks must be at most the number of training rows ({num_train}), "
                          f"got {max(ks)}.")
     return ks
+
+
+def _check_metrics(metrics):
+    """Check a list of metric names and return it as a tuple."""
+    metrics = check_list(metrics, "metrics", example="['l1', 'l2']")
+    return tuple(check_choice(metric, "metrics", METRICS) for metric in metrics)
 
 
 def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
@@ -364,14 +372,15 @@ def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
     X_train: (num_train, D), y_train: (num_train,), X_val: (num_val, D), y_val: (num_val,).
     Finds the max(ks) neighbours once per metric, then votes with each k.
     """
-    X_val, X_train = _as_pair_of_sets(X_val, X_train)
-    y_train = check_labels(y_train, "y_train", len(X_train))
-    y_val = check_labels(y_val, "y_val", len(X_val))
+    X_val, X_train = _as_pair_of_sets(X_val, X_train, "X_val")
+    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
+    y_val = check_labels(y_val, "y_val", len(X_val), rows_name="X_val")
     ks = _check_ks(ks, len(X_train))
+    metrics = _check_metrics(metrics)
     num_classes = int(max(y_train.max(), y_val.max())) + 1
     scores = {}
     for metric in metrics:
-        _, nearest = find_nearest_neighbours(X_val, X_train, max(ks), check_choice(metric, "metric", METRICS))
+        _, nearest = find_nearest_neighbours(X_val, X_train, max(ks), metric)
         labels = y_train[nearest]
         scores[metric] = np.array([np.mean(vote(labels[:, :k], num_classes) == y_val) for k in ks])
     return scores
@@ -385,8 +394,14 @@ def cross_validate_knn(X, y, ks, metrics=METRICS, num_folds=5, seed=0):
     from sklearn.model_selection import StratifiedKFold
 
     X = _as_rows(X, "X")
-    y = check_labels(y, "y", len(X))
+    y = check_labels(y, "y", len(X), rows_name="X")
+    _check_ks(ks, len(X))
+    metrics = _check_metrics(metrics)
     num_folds = check_int(num_folds, "num_folds", minimum=2, maximum=len(X))
+    smallest = int(np.bincount(y)[np.unique(y)].min())
+    if num_folds > smallest:
+        raise ValueError(f"num_folds={num_folds} is more than the {smallest} example(s) of the smallest class in y; "
+                         "stratified folds need every class in every fold: use fewer folds or more data.")
     folds = StratifiedKFold(num_folds, shuffle=True, random_state=check_int(seed, "seed", minimum=0))
     per_fold = [score_knn_grid(X[train], y[train], X[val], y[val], ks, metrics) for train, val in folds.split(X, y)]
     return {metric: np.stack([fold[metric] for fold in per_fold]) for metric in metrics}
@@ -404,10 +419,15 @@ def plot_k_scores(ks, scores, ax=None, title="Choosing k and the distance"):
     """
     import matplotlib.pyplot as plt
 
+    ks = check_list(ks, "ks", example="[1, 3, 5]")
+    scores = check_dict(scores, "scores", example="{'l2': [0.91, 0.92, 0.90]}")
+    scores = {metric: check_finite(np.atleast_2d(as_array(values, f"scores[{metric!r}]", ndim=(1, 2),
+                                                          dtype_kind="uif")).astype(float), f"scores[{metric!r}]")
+              for metric, values in scores.items()}
+    check_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     for metric, values in scores.items():
-        values = np.atleast_2d(np.asarray(values, dtype=float))
         if values.shape[1] != len(ks):
             raise ValueError(f"scores[{metric!r}] has {values.shape[1]} values per row but ks has {len(ks)}.")
         mean = values.mean(axis=0)
@@ -431,12 +451,12 @@ def explain_prediction(x, X_train, y_train, k=5, metric="l2"):
     x: one image (H, W) or vector (D,); X_train: (num_train, H, W) or (num_train, D); y_train: (num_train,).
     Returns a dict with indices (k,), distances (k,), labels (k,), votes (num_classes,), prediction.
     """
-    X_train = as_array(X_train, "X_train", ndim=(2, 3), dtype_kind="uif")
-    x = as_array(x, "x", ndim=(1, 2), dtype_kind="uif")
+    X_train = check_finite(as_array(X_train, "X_train", ndim=(2, 3), dtype_kind="uif"), "X_train")
+    x = check_finite(as_array(x, "x", ndim=(1, 2), dtype_kind="uif"), "x")
     if x.size != X_train[0].size:
         raise ValueError(f"x has {x.size} values but each training image has {X_train[0].size}; "
                          f"x has shape {x.shape}, X_train {X_train.shape}.")
-    y_train = check_labels(y_train, "y_train", len(X_train))
+    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
     distances, indices = find_nearest_neighbours(x.reshape(1, -1), X_train.reshape(len(X_train), -1), k, metric)
     labels = y_train[indices[0]]
     votes = np.bincount(labels, minlength=int(y_train.max()) + 1)
@@ -451,7 +471,22 @@ def plot_explanation(x, X_train, explanation, class_names=None, true_label=None)
     """
     import matplotlib.pyplot as plt
 
-    names = class_names if class_names is not None else [str(c) for c in range(len(explanation["votes"]))]
+    X_train = as_array(X_train, "X_train", ndim=3, dtype_kind="uif")
+    x = as_array(x, "x", dtype_kind="uif")
+    if x.size != X_train[0].size:
+        raise ValueError(f"x has {x.size} values but each training image has {X_train[0].size} "
+                         f"(shape {X_train.shape[1:]}); pass the test image and the training images.")
+    keys = ("indices", "distances", "labels", "votes", "prediction", "metric")
+    if not isinstance(explanation, dict) or any(key not in explanation for key in keys):
+        raise TypeError(f"explanation must be the dict explain_prediction returns (keys {', '.join(keys)}), "
+                        f"got {describe(explanation)}.")
+    num_classes = len(explanation["votes"])
+    names = [str(c) for c in range(num_classes)] if class_names is None else check_list(
+        class_names, "class_names", example="['0', '1', ...]")
+    if len(names) < num_classes:
+        raise ValueError(f"class_names has {len(names)} names but the vote counts {num_classes} classes.")
+    if true_label is not None:
+        true_label = check_int(true_label, "true_label", minimum=0, maximum=len(names) - 1)
     k = len(explanation["indices"])
     fig = plt.figure(figsize=(1.3 * (k + 1) + 3.2, 2.2))
     grid = fig.add_gridspec(1, k + 2, width_ratios=[1] * (k + 1) + [2.5])
@@ -486,10 +521,19 @@ def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k
     """
     import ipywidgets as widgets
 
-    X_test = as_array(X_test, "X_test", ndim=3, dtype_kind="uif")
-    y_test = check_labels(y_test, "y_test", len(X_test))
+    X_test = check_finite(as_array(X_test, "X_test", ndim=3, dtype_kind="uif"), "X_test")
+    y_test = check_labels(y_test, "y_test", len(X_test), rows_name="X_test")
+    X_train = check_finite(as_array(X_train, "X_train", ndim=3, dtype_kind="uif"), "X_train")
+    if X_train.shape[1:] != X_test.shape[1:]:
+        raise ValueError(f"X_train holds images of shape {X_train.shape[1:]} but X_test {X_test.shape[1:]}; "
+                         "they must match.")
+    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
+    num_classes = int(max(y_train.max(), y_test.max())) + 1
+    if class_names is not None and len(check_list(class_names, "class_names", example="['0', '1', ...]")) < num_classes:
+        raise ValueError(f"class_names has {len(class_names)} names but the labels go up to {num_classes - 1}.")
+    max_k = min(check_int(max_k, "max_k", minimum=1), len(X_train))  # k cannot exceed the training images
     index = widgets.IntSlider(value=0, min=0, max=len(X_test) - 1, description="test image")
-    k = widgets.IntSlider(value=5, min=1, max=check_int(max_k, "max_k", minimum=1), description="k")
+    k = widgets.IntSlider(value=min(5, max_k), min=1, max=max_k, description="k")
     metric = widgets.ToggleButtons(options=list(METRICS), value="l2", description="distance")
     picture = widgets.Image(format="png")
 

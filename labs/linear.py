@@ -6,7 +6,8 @@ template per class (row), b is (C,), scores are (N, C), y holds N class numbers 
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite, check_int, check_labels
+from ._validate import (as_array, check_axes, check_callable, check_choice, check_dict, check_finite, check_int,
+                        check_labels, check_list, check_loss_value, check_number, describe)
 
 __all__ = ["PENALTIES", "one_hot", "compute_scores", "sigmoid", "softmax", "softmax_cross_entropy",
            "squared_error", "make_params", "compute_loss_and_gradients", "compute_numerical_gradient",
@@ -31,12 +32,18 @@ def _check_params(params, num_features=None):
     if not isinstance(params, dict) or "W" not in params or "b" not in params:
         raise TypeError(f"params must be a dict with keys 'W' (shape (C, D)) and 'b' (shape (C,)), "
                         f"got {type(params).__name__}.")
-    W = _as_matrix(params["W"], "params['W']")
-    b = check_finite(as_array(params["b"], "params['b']", ndim=1, dtype_kind="uif"), "params['b']")
+    return _check_weights(params["W"], params["b"], num_features)
+
+
+def _check_weights(W, b, num_features=None, names=("params['W']", "params['b']")):
+    """Check weights W (C, D) and biases b (C,), named ``names`` in messages; return them as float arrays."""
+    w_name, b_name = names
+    W = _as_matrix(W, w_name)
+    b = check_finite(as_array(b, b_name, ndim=1, dtype_kind="uif"), b_name)
     if len(b) != len(W):
-        raise ValueError(f"params['b'] has {len(b)} entries but params['W'] has {len(W)} rows (one per class).")
+        raise ValueError(f"{b_name} has {len(b)} entries but {w_name} has {len(W)} rows (one per class).")
     if num_features is not None and W.shape[1] != num_features:
-        raise ValueError(f"X has {num_features} features per row but params['W'] expects {W.shape[1]} "
+        raise ValueError(f"X has {num_features} features per row but {w_name} expects {W.shape[1]} "
                          f"(W has shape {W.shape}); flatten X the same way as in training.")
     return W, b.astype(np.float64, copy=False)
 
@@ -60,7 +67,7 @@ def compute_scores(X, W, b):
 
     X: array of shape (N, D); W: array of shape (C, D); b: array of shape (C,). Returns (N, C).
     """
-    W, b = _check_params({"W": W, "b": b})
+    W, b = _check_weights(W, b, names=("W", "b"))
     X = _as_matrix(X, "X", W.shape[1], "features per row (W has that many columns)")
     return X @ W.T + b
 
@@ -120,6 +127,7 @@ def make_params(num_features, num_classes, scale=1e-3, seed=0):
     """Return small random starting weights {"W": (num_classes, num_features), "b": zeros (num_classes,)}."""
     num_features = check_int(num_features, "num_features", minimum=1)
     num_classes = check_int(num_classes, "num_classes", minimum=2)
+    scale = check_number(scale, "scale", minimum=0, hint=" (the standard deviation of the weights)")
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     return {"W": scale * rng.standard_normal((num_classes, num_features)), "b": np.zeros(num_classes)}
 
@@ -131,8 +139,7 @@ def compute_loss_and_gradients(params, X, y, reg=0.0, penalty="l2"):
     loss = mean cross-entropy + reg * R(W), R = sum(W²) for "l2" or sum(|W|) for "l1" (b is not penalised).
     """
     penalty = check_choice(penalty, "penalty", PENALTIES)
-    if float(reg) < 0:
-        raise ValueError(f"reg must be zero or positive, got {reg!r}.")
+    reg = check_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
     X = _as_matrix(X, "X")
     W, b = _check_params(params, X.shape[1])
     loss, dscores = softmax_cross_entropy(X @ W.T + b, y)
@@ -150,9 +157,9 @@ def compute_numerical_gradient(f, x, h=1e-5):
 
     f: function of the array x returning a number; x: float array of any shape (changed and restored in place).
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of x returning a number, got {type(f).__name__}.")
+    check_callable(f, "f", what="a function of x returning a number", num_args=1)
     x = as_array(x, "x", dtype_kind="f")
+    h = _check_step(h)
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(x.shape):
         grad[index] = _centred_difference(f, x, index, h)
@@ -163,11 +170,16 @@ def _centred_difference(f, x, index, h):
     """Return (f(x + h) - f(x - h)) / 2h with x[index] nudged, restoring x[index] afterwards."""
     old = x[index]
     x[index] = old + h
-    plus = float(f(x))
+    plus = check_loss_value(f(x), "f")
     x[index] = old - h
-    minus = float(f(x))
+    minus = check_loss_value(f(x), "f")
     x[index] = old
     return (plus - minus) / (2 * h)
+
+
+def _check_step(h):
+    """Return the finite-difference step h, a small positive number."""
+    return check_number(h, "h", above=0, below=1, hint=" (a small step such as 1e-5)")
 
 
 def compute_relative_error(a, b):
@@ -184,8 +196,10 @@ def gradient_check(f, x, analytic, num_checks=10, h=1e-5, seed=0):
 
     f: function of x returning a number; x: float array; analytic: array of the same shape as x.
     """
+    check_callable(f, "f", what="a function of x returning a number", num_args=1)
     x = as_array(x, "x", dtype_kind="f")
-    analytic = as_array(analytic, "analytic", dtype_kind="uif")
+    analytic = check_finite(as_array(analytic, "analytic", dtype_kind="uif"), "analytic")
+    h = _check_step(h)
     if analytic.shape != x.shape:
         raise ValueError(f"analytic must have the shape of x {x.shape}, got {analytic.shape}.")
     num_checks = check_int(num_checks, "num_checks", minimum=1)
@@ -209,8 +223,9 @@ def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, p
     y = check_labels(y, "y", len(X), check_int(num_classes, "num_classes", minimum=2))
     batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))  # more than N: full batch
     num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
-    if not float(lr) > 0:
-        raise ValueError(f"lr must be a positive learning rate such as 0.1, got {lr!r}.")
+    lr = check_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+    reg = check_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
+    penalty = check_choice(penalty, "penalty", PENALTIES)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     params = make_params(X.shape[1], num_classes, seed=seed)
     losses = []
@@ -242,10 +257,16 @@ def plot_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W a
     import matplotlib.pyplot as plt
 
     W = _as_matrix(W, "W")
-    if int(np.prod(image_shape)) != W.shape[1]:
-        raise ValueError(f"image_shape {tuple(image_shape)} has {int(np.prod(image_shape))} pixels "
+    if not isinstance(image_shape, (tuple, list)) or len(image_shape) != 2:
+        raise TypeError(f"image_shape must be a pair (height, width) such as (28, 28), got {describe(image_shape)}.")
+    image_shape = tuple(check_int(n, "image_shape", minimum=1) for n in image_shape)
+    if image_shape[0] * image_shape[1] != W.shape[1]:
+        raise ValueError(f"image_shape {image_shape} has {image_shape[0] * image_shape[1]} pixels "
                          f"but W has {W.shape[1]} columns.")
-    names = class_names if class_names is not None else [str(c) for c in range(len(W))]
+    names = [str(c) for c in range(len(W))] if class_names is None else check_list(
+        class_names, "class_names", example="['0', '1', ...]")
+    if len(names) != len(W):
+        raise ValueError(f"class_names has {len(names)} names but W has {len(W)} rows (one per class).")
     fig, axes = plt.subplots(1, len(W), figsize=(1.25 * len(W), 1.8), squeeze=False)
     for row, name, ax in zip(W, names, axes[0]):
         limit = np.abs(row).max() or 1.0
@@ -265,10 +286,13 @@ def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss
     import matplotlib.pyplot as plt
 
     smooth = check_int(smooth, "smooth", minimum=1)
+    num_epochs = check_number(num_epochs, "num_epochs", above=0)
+    curves = {label: as_array(losses, f"curves[{label!r}]", ndim=1, dtype_kind="uif").astype(np.float64)
+              for label, losses in check_dict(curves, "curves", example="{'SGD': losses}").items()}
+    check_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.2))
     for label, losses in curves.items():
-        losses = as_array(losses, f"curves[{label!r}]", ndim=1, dtype_kind="uif").astype(np.float64)
         window = min(smooth, len(losses))
         shown = np.convolve(losses, np.ones(window) / window, mode="valid")
         epochs = np.linspace(0, num_epochs, len(losses) + 1)[window:]

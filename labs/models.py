@@ -9,7 +9,8 @@ import time
 import numpy as np
 
 from . import config
-from ._validate import as_array, check_int, describe
+from ._validate import (as_array, as_image, check_axes, check_choice, check_finite, check_int, check_labels,
+                        check_number, describe)
 from .environment import _import_keras_quietly
 
 keras = _import_keras_quietly()
@@ -44,6 +45,13 @@ def _check_input_shape(input_shape, ndim):
     return tuple(check_int(n, "input_shape", minimum=1) for n in input_shape)
 
 
+def _check_min_size(input_shape, smallest, model_name):
+    """Raise unless images of ``input_shape`` are big enough for the convolutions and pools of a model."""
+    if min(input_shape[:2]) < smallest:
+        raise ValueError(f"input_shape {input_shape} is too small for the {model_name}: its convolutions and pools "
+                         f"need images of at least {smallest}x{smallest} pixels.")
+
+
 def make_dense_mnist(input_shape=(28, 28), hidden_units=512, num_classes=10, seed=config.SEED):
     """Build the dense network: Flatten -> Dense(512, relu) -> Dense(512, relu) -> Dense(10, softmax).
 
@@ -63,39 +71,85 @@ def make_dense_mnist(input_shape=(28, 28), hidden_units=512, num_classes=10, see
     ], name="dense_mnist")
 
 
-def make_small_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED):
+def make_small_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED, dropout=0.0, l2=0.0,
+                   augmentation=None, dense_units=64):
     """Build the classic small CNN: Conv 32 -> pool -> Conv 64 -> pool -> Conv 64 -> Dense 64 -> Dense 10.
 
     input_shape: (height, width, channels). All convolutions are 3x3 'valid' with ReLU; pools are 2x2.
+    The remedies of notebook 08, all off by default (then the model is exactly the classic one):
+    dropout: a rate in [0, 1), a Dropout layer between Flatten and Dense 64;
+    l2: an L2 weight-decay factor >= 0 on every kernel (the loss gains l2 * sum of squared weights);
+    augmentation: a dict of labs.augment.make_augmentation strengths (e.g. {"flip": "horizontal"}),
+    built seeded as the model's first layers, active only in training.
+    dense_units: the hidden dense layer's width (64 in the classic CNN; the talks' cats-vs-dogs head has 512).
+    The same seed gives the same initial weights with or without the remedies.
     """
     input_shape = _check_input_shape(input_shape, 3)
+    _check_min_size(input_shape, 18, "small CNN")  # 18 -> conv 16 -> pool 8 -> conv 6 -> pool 3 -> conv 1
     num_classes = check_int(num_classes, "num_classes", minimum=2)
-    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    dense_units = check_int(dense_units, "dense_units", minimum=1)
+    seed = check_int(seed, "seed", minimum=0)
+    extras = _check_remedies(dropout, l2, augmentation)
+    keras.utils.set_random_seed(seed)
     layers = keras.layers
-    return keras.Sequential([
-        keras.Input(shape=input_shape),
-        layers.Conv2D(32, (3, 3), activation="relu", name="conv_1"),
+    decay = {"kernel_regularizer": keras.regularizers.L2(extras["l2"])} if extras["l2"] else {}
+    model_layers = [keras.Input(shape=input_shape)] + _augmentation_layers(extras["augmentation"], seed) + [
+        layers.Conv2D(32, (3, 3), activation="relu", name="conv_1", **decay),
         layers.MaxPooling2D((2, 2), name="pool_1"),
-        layers.Conv2D(64, (3, 3), activation="relu", name="conv_2"),
+        layers.Conv2D(64, (3, 3), activation="relu", name="conv_2", **decay),
         layers.MaxPooling2D((2, 2), name="pool_2"),
-        layers.Conv2D(64, (3, 3), activation="relu", name="conv_3"),
+        layers.Conv2D(64, (3, 3), activation="relu", name="conv_3", **decay),
         layers.Flatten(name="flatten"),
-        layers.Dense(64, activation="relu", name="dense"),
-        layers.Dense(num_classes, activation="softmax", name="output"),
-    ], name="small_cnn")
+    ]
+    if extras["dropout"]:
+        model_layers.append(layers.Dropout(extras["dropout"], seed=seed, name="dropout"))
+    model_layers += [
+        layers.Dense(dense_units, activation="relu", name="dense", **decay),
+        layers.Dense(num_classes, activation="softmax", name="output", **decay),
+    ]
+    return keras.Sequential(model_layers, name="small_cnn")
 
 
-def make_batchnorm_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED):
+def _check_remedies(dropout, l2, augmentation):
+    """Return the checked dropout rate, L2 factor and augmentation strengths of a model builder."""
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a rate from 0 up to (not including) 1, got {describe(dropout)}.")
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < 1:
+        raise ValueError(f"l2 must be a weight-decay factor from 0 up to 1 (e.g. 1e-3), got {describe(l2)}.")
+    if augmentation is not None and not isinstance(augmentation, dict):
+        raise TypeError("augmentation must be None or a dict of labs.augment.make_augmentation strengths, "
+                        f"e.g. {{'flip': 'horizontal', 'translation': 0.1}}; got {describe(augmentation)}.")
+    if augmentation:
+        from .augment import make_augmentation
+
+        make_augmentation(**augmentation)  # raises now, naming the bad strength, before anything is built
+    return {"dropout": float(dropout), "l2": float(l2), "augmentation": augmentation or None}
+
+
+def _augmentation_layers(augmentation, seed):
+    """Return [the seeded augmentation pipeline] for a model's first layer, or [] when there is none."""
+    if not augmentation:
+        return []
+    from .augment import make_augmentation
+
+    return [make_augmentation(**augmentation, seed=seed)]
+
+
+def make_batchnorm_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED, dropout=0.2, augmentation=None):
     """Build the course's stronger CNN: two conv + pool + batch-norm blocks, dropout, Dense 128.
 
     Conv 32 -> pool -> BN -> ReLU -> Conv 64 -> pool -> BN -> ReLU -> Dropout 0.2 -> Dense 128 -> Dense 10.
     Pooling before batch norm leaves 4x fewer numbers to normalise: cheaper epochs on a CPU.
+    dropout: the Dropout layer's rate; augmentation: as in make_small_cnn (None: no augmentation).
     """
     input_shape = _check_input_shape(input_shape, 3)
+    _check_min_size(input_shape, 10, "batch-norm CNN")  # 10 -> conv 8 -> pool 4 -> conv 2 -> pool 1
     num_classes = check_int(num_classes, "num_classes", minimum=2)
-    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    seed = check_int(seed, "seed", minimum=0)
+    extras = _check_remedies(dropout, 0.0, augmentation)
+    keras.utils.set_random_seed(seed)
     layers = keras.layers
-    model_layers = [keras.Input(shape=input_shape)]
+    model_layers = [keras.Input(shape=input_shape)] + _augmentation_layers(extras["augmentation"], seed)
     for number, filters in enumerate((32, 64), start=1):
         # batch norm has its own shift, so the convolution needs no bias
         model_layers += [layers.Conv2D(filters, (3, 3), use_bias=False, name=f"conv_{number}"),
@@ -103,7 +157,7 @@ def make_batchnorm_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED
                          layers.BatchNormalization(name=f"norm_{number}"),
                          layers.ReLU(name=f"relu_{number}")]
     model_layers += [layers.Flatten(name="flatten"),
-                     layers.Dropout(0.2, name="dropout"),
+                     layers.Dropout(extras["dropout"], name="dropout"),
                      layers.Dense(128, activation="relu", name="dense"),
                      layers.Dense(num_classes, activation="softmax", name="output")]
     return keras.Sequential(model_layers, name="batchnorm_cnn")
@@ -111,11 +165,9 @@ def make_batchnorm_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED
 
 def make_warmup_cosine(learning_rate, total_steps, warmup_fraction=0.1):
     """Return a learning-rate schedule: a linear warm-up to learning_rate, then a cosine decay to 0."""
-    if not isinstance(learning_rate, (int, float)) or isinstance(learning_rate, bool) or not learning_rate > 0:
-        raise ValueError(f"learning_rate must be a positive number, got {describe(learning_rate)}.")
+    learning_rate = check_number(learning_rate, "learning_rate", above=0)
     total_steps = check_int(total_steps, "total_steps", minimum=2)
-    if not isinstance(warmup_fraction, (int, float)) or not 0 <= warmup_fraction < 1:
-        raise ValueError(f"warmup_fraction must be a number in [0, 1), got {describe(warmup_fraction)}.")
+    warmup_fraction = check_number(warmup_fraction, "warmup_fraction", minimum=0, below=1)
     warmup_steps = int(total_steps * warmup_fraction)
     return keras.optimizers.schedules.CosineDecay(
         0.0 if warmup_steps else float(learning_rate), total_steps - warmup_steps,
@@ -158,9 +210,8 @@ def compile_classifier(model, learning_rate=1e-3, label_smoothing=0.0):
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     is_schedule = isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
-    if not is_schedule and (not isinstance(learning_rate, (int, float)) or isinstance(learning_rate, bool)
-                            or not learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive number or a Keras schedule, got {describe(learning_rate)}.")
+    if not is_schedule:
+        learning_rate = check_number(learning_rate, "learning_rate", above=0, hint=" (or a Keras schedule)")
     loss = SmoothedSparseCrossentropy(label_smoothing) if label_smoothing else "sparse_categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=["accuracy"])
     return model
@@ -171,8 +222,8 @@ def prepare_images(X):
 
     X: array of shape (N, H, W) or (N, H, W, C) with values 0-255.
     """
-    X = as_array(X, "X", ndim=(3, 4), dtype_kind="uif")
-    if X.dtype.kind == "f" and np.nanmax(X) <= 1.0 and X.size and np.nanmax(X) > 0:
+    X = as_image(X, "X", ndim=(3, 4), channel_ndim=None, scale="0-255")
+    if X.dtype.kind == "f" and 0 < X.max() <= 1.0:
         raise ValueError("X looks already scaled to [0, 1] (max <= 1); pass the 0-255 images.")
     X = X.astype("float32") / 255.0
     return X[..., None] if X.ndim == 3 else X
@@ -199,7 +250,8 @@ class ProgressBar(keras.callbacks.Callback):
 
     def __init__(self, epochs, mode="auto"):
         super().__init__()
-        self.epochs = epochs
+        self.epochs = check_int(epochs, "epochs", minimum=1)
+        mode = check_choice(mode, "mode", ("auto", "display", "print", "silent"))
         self.mode = ("display" if _in_notebook() else "silent") if mode == "auto" else mode
         self.bar = self.label = None
 
@@ -230,43 +282,60 @@ class ProgressBar(keras.callbacks.Callback):
 
 
 def train_model(model, X, y, epochs=5, batch_size=32, validation_data=None, validation_split=0.0,
-                seed=config.SEED, progress="auto"):
+                seed=config.SEED, progress="auto", callbacks=None):
     """Train a compiled model quietly (verbose=0) and deterministically; return the Keras History.
 
     Determinism: keras.utils.set_random_seed(seed) and tf.config.experimental.enable_op_determinism().
 
     X: array of shape (N, ...) matching the model's input; y: int labels of shape (N,).
     progress: "auto" (a progress bar in notebooks, nothing elsewhere), "print", or "silent".
+    callbacks: more Keras callbacks, e.g. [keras.callbacks.EarlyStopping(...)].
     The History gets a ``train_seconds`` attribute: the wall-clock training time.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     if not getattr(model, "compiled", False):
         raise ValueError("model is not compiled yet; call labs.models.compile_classifier(model) first.")
-    X = as_array(X, "X", dtype_kind="uif")
-    y = as_array(y, "y", ndim=1, dtype_kind="ui")
-    if len(X) != len(y):
-        raise ValueError(f"X has {len(X)} images but y has {len(y)} labels; they must match.")
-    expected = tuple(model.inputs[0].shape[1:])
-    if X.shape[1:] != expected:
-        raise ValueError(f"X must have shape (N, {', '.join(map(str, expected))}) to fit the model's input, "
-                         f"got {X.shape}.")
+    X, y = _check_training_data(model, X, y, "X", "y")
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise TypeError(f"validation_data must be a pair (X_val, y_val), got {describe(validation_data)}.")
+        validation_data = _check_training_data(model, *validation_data, "validation_data[0]", "validation_data[1]")
+    validation_split = check_number(validation_split, "validation_split", minimum=0, below=1,
+                                    hint=" (the fraction of X held out, e.g. 0.2)")
     epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     if progress not in ("auto", "print", "silent", "display"):
         raise ValueError(f"progress must be 'auto', 'print' or 'silent', got {progress!r}.")
+    callbacks = list(callbacks or [])
+    if not all(isinstance(callback, keras.callbacks.Callback) for callback in callbacks):
+        raise TypeError(f"callbacks must be a list of keras.callbacks.Callback, got {describe(callbacks)}.")
     import tensorflow as tf
 
     keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
     tf.config.experimental.enable_op_determinism()  # same seed, same numbers (even if keras came before setup)
     start = time.perf_counter()
     history = model.fit(X, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
-                        validation_split=validation_split, verbose=0, callbacks=[ProgressBar(epochs, progress)])
+                        validation_split=validation_split, verbose=0,
+                        callbacks=[ProgressBar(epochs, progress), *callbacks])
     history.train_seconds = time.perf_counter() - start
     return history
 
 
-def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEED, progress="auto"):
+def _check_training_data(model, X, y, x_name, y_name):
+    """Check images X that fit the model's input and their labels y (one per image, below the outputs)."""
+    X = check_finite(as_array(X, x_name, dtype_kind="uif"), x_name)
+    expected = tuple(model.inputs[0].shape[1:])
+    if X.shape[1:] != expected:
+        raise ValueError(f"{x_name} must have shape (N, {', '.join(map(str, expected))}) to fit the model's input, "
+                         f"got {X.shape}.")
+    outputs = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
+    num_classes = None if outputs is None else max(int(outputs), 2)  # one sigmoid output: labels 0 and 1
+    y = check_labels(y, y_name, len(X), num_classes, rows_name=x_name)
+    return X, y
+
+
+def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEED, progress="auto", callbacks=None):
     """Compile with Adam and a warm-up + cosine learning rate, then train; return the History.
 
     recipe: a name in RECIPES ("dense_mnist", "small_cnn", "batchnorm_cnn") or a dict with
@@ -281,12 +350,16 @@ def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEE
                          f"learning_rate (label_smoothing optional), got {describe(recipe)}.")
     epochs = check_int(recipe["epochs"], "recipe['epochs']", minimum=1)
     batch_size = check_int(recipe["batch_size"], "recipe['batch_size']", minimum=1)
-    X = as_array(X, "X", dtype_kind="uif")
+    check_number(recipe["learning_rate"], "recipe['learning_rate']", above=0)
+    check_number(recipe.get("label_smoothing", 0.0), "recipe['label_smoothing']", minimum=0, below=1)
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
+    X, y = _check_training_data(model, X, y, "X", "y")  # before compiling, so a bad call changes nothing
     total_steps = max(epochs * -(-len(X) // batch_size), 2)
     compile_classifier(model, make_warmup_cosine(recipe["learning_rate"], total_steps),
                        label_smoothing=recipe.get("label_smoothing", 0.0))
     return train_model(model, X, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
-                       seed=seed, progress=progress)
+                       seed=seed, progress=progress, callbacks=callbacks)
 
 
 def _check_recipe_name(name):
@@ -342,6 +415,11 @@ def _history_dict(history):
     values = getattr(history, "history", history)
     if not isinstance(values, dict) or "loss" not in values:
         raise TypeError(f"history must be a Keras History or a dict with a 'loss' list, got {describe(history)}.")
+    num_epochs = len(as_array(values["loss"], "history['loss']", ndim=1, dtype_kind="uif"))
+    for key, curve in values.items():
+        if len(as_array(curve, f"history[{key!r}]", ndim=1, dtype_kind="uif")) != num_epochs:
+            raise ValueError(f"history[{key!r}] has {len(curve)} values but history['loss'] has {num_epochs}; "
+                             "every curve needs one value per epoch.")
     return values
 
 
@@ -360,6 +438,7 @@ def plot_history(history, metric="loss", ax=None, title=None):
     import matplotlib.pyplot as plt
 
     values = _history_dict(history)
+    check_axes(ax)
     if metric not in values:
         raise ValueError(f"metric must be one of {sorted(k for k in values if not k.startswith('val_'))}, "
                          f"got {metric!r}.")
@@ -380,6 +459,9 @@ def show_history(history, title=None):
     """Show loss and accuracy curves side by side; returns the figure."""
     import matplotlib.pyplot as plt
 
+    if "accuracy" not in _history_dict(history):
+        raise ValueError(f"history must have 'loss' and 'accuracy' curves (compile with metrics=['accuracy']), "
+                         f"got {sorted(_history_dict(history))}.")
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.2))
     plot_history(history, "loss", ax=left)
     plot_history(history, "accuracy", ax=right)

@@ -7,7 +7,8 @@ drives it lives in ``labs.widgets_nn``.
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite, check_int, check_labels, describe
+from ._validate import (as_array, check_axes, check_callable, check_choice, check_dict, check_finite, check_int,
+                        check_labels, check_list, check_loss_value, check_number, describe)
 from .plots import figure_to_png
 
 __all__ = [
@@ -74,6 +75,8 @@ def softmax(z):
     z = _as_scores(z)
     if z.ndim == 0:
         raise ValueError("z must have at least one axis (the classes), got a single number.")
+    if z.size == 0:
+        raise ValueError(f"z is empty (shape {z.shape}); softmax needs at least one score per row.")
     shifted = z - z.max(axis=-1, keepdims=True)
     exp_z = np.exp(shifted)
     return exp_z / exp_z.sum(axis=-1, keepdims=True)
@@ -116,8 +119,8 @@ def make_two_layer_params(num_inputs, num_hidden, num_classes, seed=0, weight_sc
     num_hidden = check_int(num_hidden, "num_hidden", minimum=1)
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    if weight_scale is not None and not (isinstance(weight_scale, (int, float)) and weight_scale > 0):
-        raise ValueError(f"weight_scale must be a positive number or None, got {describe(weight_scale)}.")
+    if weight_scale is not None:
+        weight_scale = check_number(weight_scale, "weight_scale", above=0, hint=" (or None for He initialisation)")
     scale1 = weight_scale or np.sqrt(2 / num_inputs)
     scale2 = weight_scale or np.sqrt(2 / num_hidden)
     return {"W1": scale1 * rng.normal(size=(num_inputs, num_hidden)), "b1": np.zeros(num_hidden),
@@ -128,22 +131,27 @@ def _check_params(params):
     """Check a parameter dict has W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); return (D, H, C)."""
     if not isinstance(params, dict) or any(k not in params for k in PARAM_NAMES):
         raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {describe(params)}.")
-    W1 = as_array(params["W1"], "params['W1']", ndim=2, dtype_kind="f")
+    W1 = check_finite(as_array(params["W1"], "params['W1']", ndim=2, dtype_kind="f"), "params['W1']")
     D, H = W1.shape
-    as_array(params["b1"], "params['b1']", shape=(H,), dtype_kind="f")
-    W2 = as_array(params["W2"], "params['W2']", ndim=2, dtype_kind="f")
+    check_finite(as_array(params["b1"], "params['b1']", shape=(H,), dtype_kind="f"), "params['b1']")
+    W2 = check_finite(as_array(params["W2"], "params['W2']", ndim=2, dtype_kind="f"), "params['W2']")
     if W2.shape[0] != H:
         raise ValueError(f"params['W2'] must have {H} rows (one per hidden unit of W1), got shape {W2.shape}.")
-    as_array(params["b2"], "params['b2']", shape=(W2.shape[1],), dtype_kind="f")
+    check_finite(as_array(params["b2"], "params['b2']", shape=(W2.shape[1],), dtype_kind="f"), "params['b2']")
     return D, H, W2.shape[1]
 
 
-def _check_X(X, num_inputs):
+def _check_X(X, num_inputs, name="X"):
     """Return X as a finite float array of shape (N, num_inputs)."""
-    X = as_array(X, "X", ndim=2, dtype_kind="uifb")
+    X = as_array(X, name, ndim=2, dtype_kind="uifb")
     if X.shape[1] != num_inputs:
-        raise ValueError(f"X must have shape (N, {num_inputs}) to match params['W1'], got {X.shape}.")
-    return check_finite(X.astype(float), "X")
+        raise ValueError(f"{name} must have shape (N, {num_inputs}) to match params['W1'], got {X.shape}.")
+    return check_finite(X.astype(float), name)
+
+
+def _check_reg(reg):
+    """Return the L2 regularisation strength, a finite number >= 0."""
+    return check_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
 
 
 def two_layer_forward(params, X, activation="relu"):
@@ -167,9 +175,8 @@ def compute_two_layer_loss(params, X, y, activation="relu", reg=0.0):
     """
     scores, cache = two_layer_forward(params, X, activation)
     N, C = scores.shape
-    y = check_labels(y, "y", N, C)
-    if not isinstance(reg, (int, float)) or isinstance(reg, bool) or reg < 0:
-        raise ValueError(f"reg must be a number >= 0, got {describe(reg)}.")
+    y = check_labels(y, "y", N, C, rows_name="X")
+    reg = _check_reg(reg)
     probs = softmax(scores)
     data_loss = -np.mean(np.log(probs[np.arange(N), y] + 1e-300))
     loss = data_loss + 0.5 * reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
@@ -198,22 +205,26 @@ def compute_numerical_gradient(f, x, h=1e-5):
 
     f: a function of no arguments returning a number that depends on x. x: a float array.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function of no arguments, got {describe(f)}.")
+    check_callable(f, "f", what="a function of no arguments (e.g. lambda: loss(...)) returning a number",
+                   num_args=0)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"x must be a float NumPy array (it is changed in place), got {describe(x)}.")
-    if not isinstance(h, float) or not 0 < h < 1:
-        raise ValueError(f"h must be a small positive float such as 1e-5, got {describe(h)}.")
+    h = _check_step(h)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
         x[index] = original + h
-        plus = f()
+        plus = check_loss_value(f(), "f")
         x[index] = original - h
-        minus = f()
+        minus = check_loss_value(f(), "f")
         x[index] = original
         grad[index] = (plus - minus) / (2 * h)
     return grad
+
+
+def _check_step(h):
+    """Return the finite-difference step h, a small positive number."""
+    return check_number(h, "h", above=0, below=1, hint=" (a small positive step such as 1e-5)")
 
 
 def compute_relative_error(a, b):
@@ -231,9 +242,19 @@ def compute_gradient_errors(params, X, y, loss_fn=None, h=1e-5, **loss_kwargs):
 
     loss_fn(params, X, y, **loss_kwargs) -> (loss, grads); default compute_two_layer_loss.
     """
-    loss_fn = compute_two_layer_loss if loss_fn is None else loss_fn
-    params = {name: np.array(value, dtype=float) for name, value in params.items()}
-    _, grads = loss_fn(params, X, y, **loss_kwargs)
+    loss_fn = compute_two_layer_loss if loss_fn is None else check_callable(
+        loss_fn, "loss_fn", what="a function (params, X, y) -> (loss, grads)", num_args=3)
+    params = {name: check_finite(as_array(value, f"params[{name!r}]", dtype_kind="uif").astype(float),
+                                 f"params[{name!r}]")
+              for name, value in check_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}").items()}
+    h = _check_step(h)
+    result = loss_fn(params, X, y, **loss_kwargs)
+    if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict) \
+            or set(result[1]) != set(params):
+        raise TypeError(f"loss_fn must return (loss, grads) with one gradient per parameter ({', '.join(params)}), "
+                        f"got {describe(result)}.")
+    check_loss_value(result[0], "loss_fn")
+    grads = result[1]
     errors = {}
     for name in params:
         numeric = compute_numerical_gradient(lambda: loss_fn(params, X, y, **loss_kwargs)[0], params[name], h)
@@ -258,9 +279,20 @@ def make_minibatches(num_samples, batch_size, rng):
 
 def sgd_update(params, grads, lr):
     """Return new parameters: each one moved a step of size lr against its gradient."""
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not lr > 0:
-        raise ValueError(f"lr must be a positive number, got {describe(lr)}.")
-    return {name: params[name] - lr * grads[name] for name in params}
+    lr = check_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+    params = check_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}")
+    grads = check_dict(grads, "grads", example="{'W1': ..., 'b1': ..., ...}")
+    if set(grads) != set(params):
+        raise ValueError(f"grads must have one gradient per parameter: keys {sorted(params)}, got {sorted(grads)}.")
+    new = {}
+    for name in params:
+        value = check_finite(as_array(params[name], f"params[{name!r}]", dtype_kind="uif"), f"params[{name!r}]")
+        grad = check_finite(as_array(grads[name], f"grads[{name!r}]", dtype_kind="uif"), f"grads[{name!r}]")
+        if grad.shape != value.shape:
+            raise ValueError(f"grads[{name!r}] has shape {grad.shape} but params[{name!r}] has {value.shape}; "
+                             "each gradient must have the shape of its parameter.")
+        new[name] = value - lr * grad
+    return new
 
 
 def _evaluate(params, X, y, activation, reg):
@@ -276,10 +308,19 @@ def train_two_layer(params, X, y, lr=0.1, batch_size=32, num_epochs=10, activati
     X: array of shape (N, D); y: int labels (N,). One epoch = one pass over every sample, in
     shuffled batches of batch_size; each batch gives one gradient step of size lr.
     """
-    _check_params(params)
+    D, _, C = _check_params(params)
+    X = _check_X(X, D)
+    y = check_labels(y, "y", len(X), C, rows_name="X")
     num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    lr = check_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    reg = _check_reg(reg)
     if (X_val is None) != (y_val is None):
         raise ValueError("pass both X_val and y_val, or neither.")
+    if X_val is not None:
+        X_val = _check_X(X_val, D, "X_val")
+        y_val = check_labels(y_val, "y_val", len(X_val), C, rows_name="X_val")
     rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
     keys = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if X_val is not None else [])
     history = {key: [] for key in keys}
@@ -345,11 +386,13 @@ def compute_decision_grid(predict_proba, X, num_points=100, margin=0.5):
         raise TypeError(f"predict_proba must be a function, got {describe(predict_proba)}.")
     X = check_finite(as_array(X, "X", shape=(None, 2), dtype_kind="uif").astype(float), "X")
     num_points = check_int(num_points, "num_points", minimum=2, maximum=1000)
+    margin = check_number(margin, "margin", minimum=0)
     low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(low[0], high[0], num_points), np.linspace(low[1], high[1], num_points))
     probs = np.asarray(predict_proba(np.column_stack([xx.ravel(), yy.ravel()])))
-    if probs.shape != (xx.size, probs.shape[-1]) or probs.ndim != 2:
-        raise ValueError(f"predict_proba must return shape ({xx.size}, C), got {probs.shape}.")
+    if probs.ndim != 2 or probs.shape[0] != xx.size or probs.shape[1] < 2 or probs.dtype.kind not in "uif":
+        raise ValueError(f"predict_proba must return class probabilities of shape ({xx.size}, C) with C >= 2, "
+                         f"got {describe(probs)}.")
     return xx, yy, probs[:, 1].reshape(xx.shape)
 
 
@@ -362,10 +405,10 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3,
     """
     from sklearn.model_selection import train_test_split
 
+    dataset = check_choice(dataset, "dataset", TOY_DATASETS)
     hidden_units = check_int(hidden_units, "hidden_units", minimum=1, maximum=256)
     activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    if not isinstance(lr, (int, float)) or isinstance(lr, bool) or not 0 < lr <= 10:
-        raise ValueError(f"lr must be a number in (0, 10], got {describe(lr)}.")
+    lr = check_number(lr, "lr", above=0, maximum=10, hint=" (a learning rate such as 0.3)")
     X, y = make_toy_dataset(dataset, num_samples, noise, seed)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=seed, stratify=y)
     params = make_two_layer_params(2, hidden_units, 2, seed=seed)
@@ -387,9 +430,15 @@ def plot_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
     """
     import matplotlib.pyplot as plt
 
-    for name in names:
-        check_choice(name, "names", ACTIVATIONS)
-    z = np.linspace(*z_range, 401)
+    names = [check_choice(name, "names", ACTIVATIONS)
+             for name in check_list(names, "names", example="['relu', 'tanh']")]
+    if not isinstance(z_range, (tuple, list)) or len(z_range) != 2:
+        raise TypeError(f"z_range must be a pair (low, high) such as (-4, 4), got {describe(z_range)}.")
+    low, high = (check_number(z, "z_range") for z in z_range)
+    if not low < high:
+        raise ValueError(f"z_range must go from low to high, e.g. (-4, 4); got {tuple(z_range)}.")
+    size = check_number(size, "size", above=0, hint=" (inches per panel)")
+    z = np.linspace(low, high, 401)
     fig, axes = plt.subplots(1, len(names), figsize=(size * len(names), size), squeeze=False)
     for ax, name in zip(axes.flat, names):
         if name == "softmax":
@@ -409,10 +458,24 @@ def plot_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
     return fig
 
 
+def _check_result(result, name="result"):
+    """Check ``result`` is a dict from run_playground and return it."""
+    keys = ("dataset", "activation", "hidden_units", "X_train", "y_train", "X_test", "y_test", "history", "grid")
+    if not isinstance(result, dict) or any(key not in result for key in keys):
+        raise TypeError(f"{name} must be the dict run_playground returns (keys {', '.join(keys)}), "
+                        f"got {describe(result)}.")
+    if not isinstance(result["grid"], tuple) or len(result["grid"]) != 3:
+        raise ValueError(f"{name}['grid'] must be (xx, yy, probs) from compute_decision_grid, "
+                         f"got {describe(result['grid'])}.")
+    return result
+
+
 def plot_decision_boundary(result, ax=None, title=None):
     """Draw a playground result: P(class 1) as background, train points (o) and test points (x)."""
     import matplotlib.pyplot as plt
 
+    _check_result(result)
+    check_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     xx, yy, probs = result["grid"]
@@ -427,10 +490,26 @@ def plot_decision_boundary(result, ax=None, title=None):
     return ax
 
 
+def _check_history(history, name="history"):
+    """Check a history dict: a 'loss' list (and optionally 'val_loss' of the same length) of numbers."""
+    check_dict(history, name, example="{'loss': [...], 'val_loss': [...]}")
+    if "loss" not in history:
+        raise ValueError(f"{name} must have a 'loss' list (one number per epoch), got keys {sorted(history)}.")
+    loss = check_finite(as_array(history["loss"], f"{name}['loss']", ndim=1, dtype_kind="uif"), f"{name}['loss']")
+    if "val_loss" in history:
+        val = as_array(history["val_loss"], f"{name}['val_loss']", ndim=1, dtype_kind="uif")
+        if len(val) != len(loss):
+            raise ValueError(f"{name}['val_loss'] has {len(val)} entries but {name}['loss'] has {len(loss)}; "
+                             "they must match (one per epoch).")
+    return history
+
+
 def plot_loss_curves(history, ax=None, title="Loss per epoch"):
     """Plot training (and validation/test) loss per epoch from a history dict."""
     import matplotlib.pyplot as plt
 
+    _check_history(history)
+    check_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3))
     epochs = np.arange(1, len(history["loss"]) + 1)
@@ -448,6 +527,9 @@ def plot_playground(result):
     """Show a playground result as two panels: decision boundary and loss curves; returns the figure."""
     import matplotlib.pyplot as plt
 
+    _check_history(_check_result(result)["history"], "result['history']")
+    if "val_loss" not in result["history"]:
+        raise ValueError("result['history'] must have 'val_loss' (run_playground records the test loss).")
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
     plot_decision_boundary(result, ax=left)
     plot_loss_curves(result["history"], ax=right,

@@ -3,7 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validate import as_array, check_int
+from ._validate import as_array, as_image, check_axes, check_finite, check_int, check_number, describe
 
 __all__ = ["show_images", "plot_image", "plot_pixel_values", "plot_histogram", "figure_to_png"]
 
@@ -16,8 +16,24 @@ def _new_axes(ax, figsize=(4, 3)):
 
 
 def plot_image(image, title=None, ax=None):
-    """Draw one image (greyscale (H, W) or colour (H, W, 3)) without axis ticks."""
-    image = as_array(image, "image", ndim=(2, 3), dtype_kind="uif")
+    """Draw one image (greyscale (H, W) or (H, W, 1), or colour (H, W, 3)) without axis ticks.
+
+    uint8 images (and whole numbers 0-255) are shown on the 0-255 scale; colour floats must be
+    0-1. Greyscale floats in 0-1 are shown on that scale, other greyscale floats (filter
+    responses, HOG pictures) stretched from their smallest to their largest value.
+    """
+    return _draw(image, "image", title, check_axes(ax))
+
+
+def _draw(image, name, title, ax):
+    """Check ``image`` (named ``name`` in errors) and draw it on ``ax`` (None: a new axes); return the axes."""
+    image = as_array(image, name, ndim=(2, 3), dtype_kind="uif")
+    if image.ndim == 3 and image.shape[2] == 1:  # (H, W, 1), as Keras takes it: one greyscale channel
+        image = image[..., 0]
+    if image.ndim == 3 or image.dtype.kind in "iu":
+        image = as_image(image, name)  # uint8, or colour floats 0-1
+    else:
+        check_finite(image, name)
     ax = _new_axes(ax)
     if image.ndim == 2:
         # Fixed ranges, so a dark image looks dark instead of being stretched to full contrast.
@@ -32,24 +48,43 @@ def plot_image(image, title=None, ax=None):
     return ax
 
 
+def _as_picture_list(images):
+    """Return the images of a batch (N, H, W) / (N, H, W, 3) or of a list of images, as a list."""
+    if images is None or isinstance(images, (str, bytes)) or not hasattr(images, "__len__"):
+        raise TypeError(f"images must be an array of images (N, H, W) or (N, H, W, 3), or a list of images; "
+                        f"got {describe(images)}.")
+    if len(images) == 0:
+        raise ValueError("images is empty; pass at least one image.")
+    if isinstance(images, (list, tuple)) and any(isinstance(image, np.ndarray) for image in images):
+        return list(images)  # a list of arrays, perhaps of different sizes: each is checked when drawn
+    batch = as_array(images, "images", ndim=(2, 3, 4), dtype_kind="uif")
+    if batch.ndim == 2 or (batch.ndim == 3 and batch.shape[-1] == 3):
+        raise ValueError(f"images has shape {batch.shape}, which is one image, not a batch; show_images needs "
+                         "(N, H, W) or (N, H, W, 3): pass images[None], or draw it with plot_image.")
+    return list(batch)
+
+
 def show_images(images, titles=None, ncols=8, size=1.4, suptitle=None):
     """Show images in a grid, each with its title; returns the figure.
 
     images: array of shape (N, H, W) or (N, H, W, 3), or a list of such images.
     titles: None or N strings/numbers shown above the images.
     """
-    if images is None or len(images) == 0:
-        raise ValueError("images is empty; pass at least one image.")
+    pictures = _as_picture_list(images)
     ncols = check_int(ncols, "ncols", minimum=1)
-    if titles is not None and len(titles) != len(images):
-        raise ValueError(f"titles has {len(titles)} entries but there are {len(images)} images.")
-    ncols = min(ncols, len(images))
-    nrows = -(-len(images) // ncols)
+    size = check_number(size, "size", above=0, hint=" (inches per image)")
+    if titles is not None:
+        if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__"):
+            raise TypeError(f"titles must be None or a list of {len(pictures)} titles, got {describe(titles)}.")
+        if len(titles) != len(pictures):
+            raise ValueError(f"titles has {len(titles)} entries but there are {len(pictures)} images.")
+    ncols = min(ncols, len(pictures))
+    nrows = -(-len(pictures) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + (0.3 if suptitle else 0)),
                              squeeze=False)
     for index, ax in enumerate(axes.flat):
-        if index < len(images):
-            plot_image(images[index], None if titles is None else titles[index], ax=ax)
+        if index < len(pictures):
+            _draw(pictures[index], f"images[{index}]", None if titles is None else titles[index], ax)
         else:
             ax.axis("off")
     if suptitle:
@@ -61,9 +96,10 @@ def show_images(images, titles=None, ncols=8, size=1.4, suptitle=None):
 def plot_pixel_values(image, ax=None, fontsize=7):
     """Draw a small greyscale image with each pixel's value written on it."""
     image = as_array(image, "image", ndim=2, dtype_kind="uif")
+    image = as_image(image, "image") if image.dtype.kind in "iu" else check_finite(image, "image")
     if image.size > 40 * 40:
         raise ValueError(f"image is {image.shape}; pass a crop of at most 40x40 pixels so the numbers are readable.")
-    ax = plot_image(image, ax=_new_axes(ax, figsize=(6, 6)))
+    ax = plot_image(image, ax=_new_axes(check_axes(ax), figsize=(6, 6)))
     threshold = (float(image.max()) + float(image.min())) / 2
     for (row, col), value in np.ndenumerate(image):
         colour = "black" if value > threshold else "white"
@@ -74,8 +110,8 @@ def plot_pixel_values(image, ax=None, fontsize=7):
 
 def plot_histogram(image, ax=None, title="Intensity histogram"):
     """Plot how often each value 0-255 occurs, one line per channel for colour images."""
-    image = as_array(image, "image", ndim=(2, 3), dtype_kind="u")
-    ax = _new_axes(ax)
+    image = as_image(image, "image", scale="uint8")
+    ax = _new_axes(check_axes(ax))
     values = np.arange(256)
     if image.ndim == 2:
         ax.fill_between(values, np.bincount(image.ravel(), minlength=256), color="0.4", step="mid")
@@ -95,6 +131,11 @@ def figure_to_png(fig, dpi=72):
     """Return a figure rendered as PNG bytes and close it (widgets show it; it is not drawn twice)."""
     import io
 
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure (e.g. plt.figure() or ax.figure), got {describe(fig)}.")
+    dpi = check_number(dpi, "dpi", above=0, hint=" (dots per inch)")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)

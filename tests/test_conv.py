@@ -143,7 +143,7 @@ def test_output_size_and_same_padding_follow_keras():
     (lambda: conv.conv2d(None, np.ones((3, 3))), TypeError, "image must be an array, got None"),
     (lambda: conv.conv2d(np.ones((4, 4)), np.full((3, 3), "a")), TypeError, "kernel must have a numeric dtype"),
     (lambda: conv.compute_output_size(3, 5), ValueError, "kernel_size 5 is larger than input_size 3"),
-    (lambda: conv.pad_image(np.ones((4, 4)), (3,)), ValueError, r"kernel_shape must be \(kh, kw\)"),
+    (lambda: conv.pad_image(np.ones((4, 4)), (3,)), ValueError, r"kernel_shape must be a pair \(kh, kw\)"),
     (lambda: conv.flip_kernel(np.ones(3)), ValueError, "kernel must be 2-D"),
 ])
 def test_2d_bad_input_gets_a_clear_error(call, error, words):
@@ -273,11 +273,11 @@ def test_figures_have_titles_and_labels():
     assert titles[0] == "identity" and titles[5] == "box_blur\n(x 1/9)" and titles[-1] == "unsharp_5x5\n(x 1/256)"
     assert "476" in [t.get_text() for t in fig.axes[-1].texts]
     plt.close("all")
-    with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
+    with pytest.raises(ValueError, match="kernels is empty"):
         conv.plot_kernels({})
     with pytest.raises(ValueError, match="at most 20x20"):
         conv.plot_matrix(np.ones((30, 30)))
-    with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
+    with pytest.raises(TypeError, match="kernels must be a dict"):
         conv.plot_gallery(np.zeros((8, 8), dtype=np.uint8), kernels=[np.ones((3, 3))])
 
 
@@ -400,5 +400,5 @@ def test_kernel_editor_redraws_on_preset_and_on_edits():
     plt.close("all")
     with pytest.raises(ValueError, match="preset must be one of"):
         conv.kernel_editor(photo, preset="gaussian_5x5")
-    with pytest.raises(TypeError, match="image must have a numeric dtype"):
+    with pytest.raises(TypeError, match="image must be uint8"):
         conv.kernel_editor(photo / 255.0)

@@ -128,7 +128,7 @@ def test_figures_build():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: features.compute_distance_contrast([]), ValueError, "dims must list"),
+    (lambda: features.compute_distance_contrast([]), ValueError, "dims is empty"),
     (lambda: features.compute_distance_contrast([0, 2]), ValueError, "each entry of dims must be at least 1"),
     (lambda: features.reconstruct_with_pca(PCA(), np.zeros((2, 3)), 1), TypeError, "fitted sklearn PCA"),
     (lambda: features.reconstruct_with_pca(PCA(2).fit(RNG.normal(size=(5, 3))), np.zeros((2, 4)), 1), ValueError,
@@ -145,15 +145,16 @@ def test_figures_build():
     (lambda: features.compute_hog(-np.ones((1, 8, 8)), transform_sqrt=True), ValueError, "needs pixel values >= 0"),
     (lambda: features.compute_hog(np.full((1, 8, 8), np.nan)), ValueError, "NaN"),
     (lambda: features.HOGFeatures().transform(np.zeros((2, 100))), ValueError, "X has 100 values per image"),
-    (lambda: features.compute_colour_histogram(np.zeros((4, 4), np.uint8)), ValueError, "image must be 3-D"),
-    (lambda: features.compute_colour_histogram(np.zeros((4, 4, 3))), TypeError, "numeric dtype"),
+    (lambda: features.compute_colour_histogram(np.zeros((4, 4), np.uint8)), ValueError,
+     r"image must be a uint8 colour image \(H, W, 3\), got shape \(4, 4\)"),
+    (lambda: features.compute_colour_histogram(np.zeros((4, 4, 3))), TypeError, "image must be uint8"),
     (lambda: features.compute_colour_histogram(PHOTO, bins=0), ValueError, "bins must be at least 1"),
     (lambda: features.build_pyramid(np.zeros((8, 8)), num_levels=5), ValueError, "cannot be shrunk 4 times"),
     (lambda: features.build_pyramid(np.zeros((8, 8)), downscale=1), ValueError, "downscale must be greater than 1"),
     (lambda: features.shift_images(DIGITS, dx=1.5), TypeError, "dx must be a whole number"),
     (lambda: features.shift_images(DIGITS, dy=40), ValueError, "dy must be at most 28"),
     (lambda: features.perturb_images(DIGITS.astype(float)), TypeError, "images must be uint8"),
-    (lambda: features.perturb_images(DIGITS, noise=2), ValueError, "noise 0-1"),
+    (lambda: features.perturb_images(DIGITS, noise=2), ValueError, "noise must be between 0 and 1"),
     (lambda: features.digits_to_mnist_format(DIGITS), ValueError, "8x8 digits"),
     (lambda: features.score_classifier("svm", np.zeros((2, 2)), np.zeros(2, int)), TypeError, "predict method"),
 ])

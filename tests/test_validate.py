@@ -57,5 +57,5 @@ def test_check_labels_names_the_length_and_range_problems():
         check_labels([0, 3], "y", num_classes=3)
     with pytest.raises(ValueError, match=r"class numbers 0, 1, 2, \.\.\.; found values from -1 to 1"):
         check_labels([-1, 1], "y")
-    with pytest.raises(TypeError, match="y must have a numeric dtype"):
-        check_labels([0.0, 1.0], "y")
+    with pytest.raises(TypeError, match=r"y: class labels must be integers, got float64 values such as 2\.5\."):
+        check_labels([0.0, 2.5], "y")
