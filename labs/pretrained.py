@@ -68,6 +68,13 @@ __all__ = [
     "prepare_photo",
     "compute_features",
     "load_small_target",
+    "RECIPES",
+    "FAMILIES",
+    "make_transfer_model",
+    "make_feature_extractor",
+    "make_head",
+    "make_classifier",
+    "unfreeze_top",
     "available_offline",
     "status_table",
     "fetch_base",
@@ -510,6 +517,201 @@ def _stratified_subset(y, n, rng):
     shares[rng.permutation(len(classes))[: n % len(classes)]] += 1
     chosen = [rng.permutation(np.flatnonzero(y == label))[:share] for label, share in zip(classes, shares)]
     return rng.permutation(np.concatenate(chosen))
+
+
+# --------------------------------------------------------------------------- transfer: features, head, fine-tuning
+
+# Notebook 10's transfer learning on the small target (load_small_target), shared with benchmarks/transfer.py.
+# Every choice was made on the 1,000 training images only (5-fold cross-validation, or an 800 / 200 split
+# of them), never on the test images; benchmarks/transfer.py says what was tried (--search repeats it).
+# The *_training / fine_tune entries are labs.models.train_with_recipe recipes (Adam, warm-up + cosine).
+RECIPES = {
+    "size": 96,  # images upscaled from 28x28 to 96x96 (128 was no better in cross-validation, and 2x slower)
+    "layers": ("block5c_add", "block6d_add"),  # pooled and concatenated: 112 + 192 = 304 features
+    "head": {"hidden_units": 256, "dropout": 0.5},  # make_head's options
+    "head_training": {"epochs": 60, "batch_size": 32, "learning_rate": 1e-3},  # the head alone, on features
+    "fine_tune_from": "block6a_expand_conv",  # the last stage the features come from: blocks 6a-6d
+    "fine_tune": {"epochs": 2, "batch_size": 32, "learning_rate": 1e-4},  # head + blocks 6a-6d, end to end
+    "augmentation": {"flip": "horizontal", "translation": 0.08, "zoom": 0.08},  # as labs.augment's small target
+    "augmented_training": {"epochs": 5, "batch_size": 32, "learning_rate": 1e-3},  # the head, through the base
+}
+
+# How each base's preprocess_input scales 0-255 pixels, as x * scale + offset (make_classifier builds it in).
+_LINEAR_SCALING = {"efficientnet_lite0": (1 / 128, -127 / 128), "mobilenet_v2": (1 / 127.5, -1.0)}
+
+
+def make_feature_extractor(base, layers=("top_activation",), pooling="avg"):
+    """Return a model that pools the outputs of ``layers`` of ``base`` and concatenates them.
+
+    base: a model from load_base(include_top=False). layers: names of its layers, e.g.
+    ("block5c_add", "block6d_add"); each output (N, h, w, channels) is pooled over h and w
+    ("avg" or "max"), giving (N, sum of channels). The model shares base's layers (and
+    weights) and keeps its name, so compute_features scales images for the right base.
+    """
+    keras = _keras()
+    if not isinstance(base, keras.Model):
+        raise TypeError(f"base must be a keras.Model (from load_base), got {describe(base)}.")
+    if isinstance(layers, str):
+        layers = (layers,)
+    if not isinstance(layers, (tuple, list)) or not layers or not all(isinstance(n, str) for n in layers):
+        raise TypeError(f"layers must be a non-empty tuple of layer names, e.g. ('block6d_add',), "
+                        f"got {describe(layers)}.")
+    if len(set(layers)) != len(layers):
+        raise ValueError(f"layers must not repeat a name, got {tuple(layers)}.")
+    check_choice(pooling, "pooling", ("avg", "max"))
+    names = [layer.name for layer in base.layers]
+    for name in layers:
+        if name not in names:
+            raise ValueError(f"base {base.name!r} has no layer named {name!r}{_similar_names(name, names)}.")
+        if len(base.get_layer(name).output.shape) != 4:
+            raise ValueError(f"layer {name!r} gives {tuple(base.get_layer(name).output.shape)}, not a feature map "
+                             "(N, h, w, channels); pick a layer before the pooling (e.g. 'top_activation').")
+    pool = keras.layers.GlobalAveragePooling2D if pooling == "avg" else keras.layers.GlobalMaxPooling2D
+    pooled = [pool(name=f"{pooling}_pool_{name}")(base.get_layer(name).output) for name in layers]
+    output = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="features")(pooled)
+    return keras.Model(base.input, output, name=base.name)
+
+
+def make_head(features, num_classes=10, hidden_units=256, dropout=0.5, seed=config.SEED):
+    """Build a classifier head for pooled features: standardise -> Dropout -> Dense relu -> Dropout -> Dense softmax.
+
+    features: the training features (N, D) from compute_features; their mean and variance
+    fix the standardisation (as scikit-learn's StandardScaler), so the head sees features of
+    unit scale whichever layers they come from. hidden_units: the hidden layer's width (0:
+    none, the head is a linear softmax classifier). dropout: the rate of both Dropout layers,
+    in [0, 1). Weights are seeded.
+    """
+    keras = _keras()
+    features = as_array(features, "features", ndim=2, dtype_kind="uif")
+    check_finite(features, "features")
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    hidden_units = check_int(hidden_units, "hidden_units", minimum=0)
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a rate from 0 up to (not including) 1, got {describe(dropout)}.")
+    seed = check_int(seed, "seed", minimum=0)
+    keras.utils.set_random_seed(seed)
+    layers = keras.layers
+    standardise = layers.Normalization(name="standardise")
+    standardise.adapt(features.astype(np.float32))
+    stack = [keras.Input(shape=(features.shape[1],), name="features"), standardise,
+             layers.Dropout(float(dropout), seed=seed, name="dropout")]
+    if hidden_units:
+        stack += [layers.Dense(hidden_units, activation="relu", name="hidden"),
+                  layers.Dropout(float(dropout), seed=seed + 1, name="hidden_dropout")]
+    stack.append(layers.Dense(num_classes, activation="softmax", name="output"))
+    return keras.Sequential(stack, name="head")
+
+
+def make_classifier(extractor, head, augmentation=None, seed=config.SEED):
+    """Chain images -> [augmentation] -> scaling -> frozen extractor -> head into one model.
+
+    extractor: from make_feature_extractor (its name says which base, hence the scaling);
+    head: a model taking the extractor's output, e.g. make_head(...) trained on features.
+    The model takes 0-255 RGB images (N, H, W, 3) and scales them itself. augmentation: None
+    or a dict of labs.augment.make_augmentation strengths, e.g. {"flip": "horizontal"}, built
+    seeded and applied (in training only) to the images in [0, 1], before scaling.
+    The extractor is frozen and always runs in inference mode (BatchNorm uses its ImageNet
+    statistics, no drop-connect), also when unfreeze_top makes some of its layers trainable.
+    Give the model raw images (fit, predict, evaluate), not compute_features: that scales too.
+    """
+    keras = _keras()
+    for value, argname in ((extractor, "extractor"), (head, "head")):
+        if not isinstance(value, keras.Model):
+            raise TypeError(f"{argname} must be a keras.Model, got {describe(value)}.")
+    if extractor.name not in _LINEAR_SCALING:
+        raise ValueError(f"extractor must come from make_feature_extractor on one of the bases "
+                         f"{', '.join(_LINEAR_SCALING)} (its name says which), got a model named {extractor.name!r}.")
+    if tuple(head.inputs[0].shape[1:]) != tuple(extractor.outputs[0].shape[1:]):
+        raise ValueError(f"head takes inputs of shape {tuple(head.inputs[0].shape[1:])} but the extractor gives "
+                         f"{tuple(extractor.outputs[0].shape[1:])}; build the head on this extractor's features.")
+    if augmentation is not None and not isinstance(augmentation, dict):
+        raise TypeError("augmentation must be None or a dict of labs.augment.make_augmentation strengths, "
+                        f"e.g. {{'flip': 'horizontal', 'translation': 0.1}}; got {describe(augmentation)}.")
+    seed = check_int(seed, "seed", minimum=0)
+    scale, offset = _LINEAR_SCALING[extractor.name]
+    images = keras.Input(shape=tuple(extractor.inputs[0].shape[1:]), name="images")
+    x = images
+    if augmentation:
+        from .augment import make_augmentation
+
+        x = keras.layers.Rescaling(1 / 255, name="to_unit")(x)  # the augmentation layers work on 0-1 images
+        x = make_augmentation(**augmentation, seed=seed)(x)
+        scale = scale * 255
+    x = keras.layers.Rescaling(scale, offset, name="scaling")(x)
+    extractor.trainable = False
+    x = _inference_mode_class()(extractor, name="frozen_base")(x)
+    return keras.Model(images, head(x), name=f"{extractor.name}_classifier")
+
+
+def unfreeze_top(model, from_layer=None):
+    """Make the base's layers from ``from_layer`` on trainable (every one when None); return the trainable count.
+
+    model: a classifier from make_classifier (or an extractor). from_layer: a layer name of
+    the base, e.g. "block6a_expand_conv": that layer and all after it train, those before stay
+    frozen. BatchNormalization layers always stay frozen. Returns the number of trainable
+    parameters of the whole model. Compile the model again afterwards (train_with_recipe does).
+    """
+    keras = _keras()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model (from make_classifier), got {describe(model)}.")
+    wrappers = [layer for layer in model.layers if isinstance(layer, _inference_mode_class())]
+    extractor = wrappers[0].model if wrappers else model
+    names = [layer.name for layer in extractor.layers]
+    if from_layer is not None and from_layer not in names:
+        raise ValueError(f"from_layer must be None or the name of a layer of {extractor.name!r}, "
+                         f"got {from_layer!r}{_similar_names(from_layer, names)}.")
+    extractor.trainable = True
+    start = 0 if from_layer is None else names.index(from_layer)
+    for index, layer in enumerate(extractor.layers):
+        layer.trainable = index >= start and not isinstance(layer, keras.layers.BatchNormalization)
+    return int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
+
+
+def _similar_names(name, names):
+    """Return "; similar layers: ..." naming up to 5 of ``names`` from the same stage and of the same kind, or ""."""
+    if not isinstance(name, str):
+        return ""
+    stage, _, kind = name.partition("_")
+    stage = stage.rstrip("abcdefghijklmnopqrstuvwxyz") if stage[-1:].isalpha() and stage[:-1][-1:].isdigit() else stage
+    same_stage = [n for n in names if n.startswith(stage)]
+    same_kind = [n for n in same_stage if kind and n.endswith("_" + kind)]
+    similar = (same_kind or same_stage)[:5]
+    return f"; similar layers: {', '.join(similar)}" if similar else ""
+
+
+@functools.lru_cache(maxsize=1)
+def _inference_mode_class():
+    """Return (defined once, when Keras is first needed) the layer that runs a model in inference mode."""
+    keras = _keras()
+
+    @keras.saving.register_keras_serializable(package="labs")
+    class InferenceMode(keras.layers.Layer):
+        """Call a wrapped model with training=False always, even inside fit().
+
+        A functional model passes fit()'s training=True to a nested model, overriding a
+        training=False written in the call (Keras 3; keras-team/keras#20285), so a frozen
+        base's drop-connect would still drop. This layer holds the flag.
+        """
+
+        def __init__(self, model, **kwargs):
+            super().__init__(**kwargs)
+            self.model = model
+
+        def call(self, inputs):
+            return self.model(inputs, training=False)
+
+        def compute_output_shape(self, input_shape):
+            return self.model.compute_output_shape(input_shape)
+
+        def get_config(self):
+            return {**super().get_config(), "model": keras.saving.serialize_keras_object(self.model)}
+
+        @classmethod
+        def from_config(cls, config):
+            config = dict(config)
+            return cls(keras.saving.deserialize_keras_object(config.pop("model")), **config)
+
+    return InferenceMode
 
 
 # --------------------------------------------------------------------------- status and CLI

@@ -59,6 +59,9 @@ EXERCISES = {
     "check_apply_dropout": ("08_overfitting_augmentation", "apply_dropout"),
     "check_early_stop": ("08_overfitting_augmentation", "compute_early_stop"),
     "check_make_augmentation": ("08_overfitting_augmentation", "make_augmentation"),
+    "check_top_k": ("09_transfer_learning", "top_k"),
+    "check_transfer_model": ("09_transfer_learning", "build_transfer_model"),
+    "check_unfreeze_from": ("10_fine_tuning", "unfreeze_from"),
 }
 
 
@@ -1026,6 +1029,13 @@ ACCEPTED = {
         "judge the result and the loops.",
 }
 
+# Notebooks 09-10: their mutants live with their checks' tests (tests/test_transfer.py).
+from test_transfer import TOP_K_MUTANTS, TRANSFER_MUTANTS, UNFREEZE_MUTANTS  # noqa: E402
+
+for _check, _table in [("check_top_k", TOP_K_MUTANTS), ("check_transfer_model", TRANSFER_MUTANTS),
+                       ("check_unfreeze_from", UNFREEZE_MUTANTS)]:
+    MUTANTS[_check] = [(mutant_id, learner, keyword) for mutant_id, (learner, keyword) in _table.items()]
+
 MUTANT_CASES = [pytest.param(check_name, learner, keyword, id=f"{check_name}-{mutant_id}")
                 for check_name, mutants in MUTANTS.items() for mutant_id, learner, keyword in mutants]
 
@@ -1149,10 +1159,16 @@ MISBEHAVING = [
 ]
 
 NO_ARRAY_INPUTS = {"check_conv_params", "check_dense_params", "check_output_size", "check_small_cnn",
-                   "check_minibatches", "check_early_stop", "check_make_augmentation"}
+                   "check_minibatches", "check_early_stop", "check_make_augmentation", "check_transfer_model"}
 
 NEEDS_A_SOLUTION = {"returns a function", "NaN of the right shape", "text of the right shape",
                     "objects of the right shape", "changes its input in place"}
+
+# Exercises whose job is to change a Keras model in place and return nothing (notebook 10's unfreeze_from):
+# a learner returning None or altered return values is right there, and changing the input is the task.
+CHANGES_ITS_INPUT = {"check_unfreeze_from"}
+NO_RESULT_EXPECTED = {"returns None", "NaN of the right shape", "text of the right shape",
+                      "objects of the right shape", "changes its input in place"}
 
 # every exported check; those no notebook uses yet get the learners that need no reference solution
 MISBEHAVING_CASES = [
@@ -1160,6 +1176,7 @@ MISBEHAVING_CASES = [
     for check_name in ALL_CHECKS for name, make, keyword in MISBEHAVING
     if not (name == "changes its input in place" and check_name in NO_ARRAY_INPUTS)
     and (check_name in SOLUTION or name not in NEEDS_A_SOLUTION)
+    and not (check_name in CHANGES_ITS_INPUT and name in NO_RESULT_EXPECTED)
 ]
 
 

@@ -583,3 +583,162 @@ def test_load_small_target_refuses_bad_sizes():
         pretrained.load_small_target(n_train=5)
     with pytest.raises(TypeError, match="grey must be True or False"):
         pretrained.load_small_target(grey="yes")
+
+
+# --------------------------------------------------------------------------- transfer: features, head, fine-tuning
+
+
+@pytest.fixture(scope="module")
+def small_base():
+    """Return EfficientNet-Lite0 at 48x48 without its classifier, built once (its 1x1 / 2x2 maps keep tests fast)."""
+    return load_base(input_shape=(48, 48, 3), include_top=False)
+
+
+@pytest.fixture(scope="module")
+def small_images():
+    """Return 12 seeded 48x48 RGB uint8 images with labels 0-2."""
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, (12, 48, 48, 3), dtype=np.uint8), np.arange(12) % 3
+
+
+def test_feature_extractor_pools_and_concatenates_the_layers(small_base, small_images):
+    images, _ = small_images
+    extractor = pretrained.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
+    assert extractor.name == "efficientnet_lite0" and tuple(extractor.output.shape) == (None, 112 + 192)
+    features = pretrained.compute_features(extractor, images)
+    keras = pretrained._keras()
+    maps = keras.Model(small_base.input, [small_base.get_layer(n).output for n in ("block5c_add", "block6d_add")])
+    block5, block6 = maps.predict_on_batch(preprocess_input(images))
+    np.testing.assert_allclose(features, np.concatenate([block5.mean(axis=(1, 2)), block6.mean(axis=(1, 2))], 1),
+                               rtol=1e-4, atol=1e-4)
+    top = pretrained.make_feature_extractor(small_base, "top_activation", pooling="max")
+    assert tuple(top.output.shape) == (None, 1280)
+    assert top.get_layer("top_conv") is small_base.get_layer("top_conv")  # shared layers, shared weights
+
+
+def test_feature_extractor_refuses_bad_arguments(small_base):
+    make = pretrained.make_feature_extractor
+    with pytest.raises(TypeError, match="base must be a keras.Model"):
+        make("efficientnet_lite0")
+    with pytest.raises(TypeError, match="layers must be a non-empty tuple of layer names"):
+        make(small_base, ())
+    with pytest.raises(ValueError, match="no layer named 'block6e_add'; similar layers: block6b_add, block6c_add, "
+                                         "block6d_add"):
+        make(small_base, ("block6e_add",))
+    with pytest.raises(ValueError, match="must not repeat"):
+        make(small_base, ("block6d_add", "block6d_add"))
+    with pytest.raises(ValueError, match="pooling"):
+        make(small_base, pooling="mean")
+    pooled = load_base(input_shape=(32, 32, 3), include_top=False, pooling="avg")
+    with pytest.raises(ValueError, match="not a feature map"):
+        make(pooled, ("avg_pool",))
+
+
+def test_head_standardises_the_training_features():
+    features = np.random.default_rng(1).normal(5.0, 3.0, (200, 6)).astype(np.float32)
+    head = pretrained.make_head(features, num_classes=4, hidden_units=0, dropout=0.2)
+    assert tuple(head.outputs[0].shape) == (None, 4) and head.count_params() == 6 * 4 + 4 + 2 * 6 + 1
+    deeper = pretrained.make_head(features, num_classes=4, hidden_units=8)
+    assert [layer.name for layer in deeper.layers] == ["standardise", "dropout", "hidden", "hidden_dropout", "output"]
+    assert deeper.count_params() == (6 * 8 + 8) + (8 * 4 + 4) + 2 * 6 + 1
+    standardised = np.asarray(head.get_layer("standardise")(features))
+    np.testing.assert_allclose(standardised.mean(0), 0, atol=1e-4)
+    np.testing.assert_allclose(standardised.std(0), 1, atol=1e-3)
+    with pytest.raises(ValueError, match="features must be 2-D"):
+        pretrained.make_head(features[0])
+    with pytest.raises(ValueError, match="dropout must be a rate"):
+        pretrained.make_head(features, dropout=1.0)
+    with pytest.raises(ValueError, match="num_classes must be at least 2"):
+        pretrained.make_head(features, num_classes=1)
+    with pytest.raises(ValueError, match="hidden_units must be at least 0"):
+        pretrained.make_head(features, hidden_units=-1)
+
+
+def test_classifier_equals_head_on_features_and_keeps_the_base_in_inference_mode(small_base, small_images):
+    images, _ = small_images
+    extractor = pretrained.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
+    features = pretrained.compute_features(extractor, images)
+    head = pretrained.make_head(features, num_classes=3, dropout=0.0)
+    classifier = pretrained.make_classifier(extractor, head)
+    np.testing.assert_allclose(classifier.predict_on_batch(images), head.predict_on_batch(features), atol=1e-5)
+    # fit() calls with training=True: BatchNorm and the base's drop-connect must still act as at inference
+    in_training = np.asarray(classifier(images.astype(np.float32), training=True))
+    np.testing.assert_allclose(in_training, head.predict_on_batch(features), atol=1e-5)
+    assert classifier.trainable_weights == head.trainable_weights  # the base is frozen
+    augmented = pretrained.make_classifier(extractor, head, augmentation={"flip": "horizontal", "zoom": 0.1})
+    assert [layer.name for layer in augmented.layers] == ["images", "to_unit", "augmentation", "scaling",
+                                                          "frozen_base", "head"]
+    np.testing.assert_allclose(augmented.predict_on_batch(images), head.predict_on_batch(features), atol=1e-4)
+
+
+def test_classifier_refuses_a_mismatched_head_or_an_unknown_base(small_base):
+    extractor = pretrained.make_feature_extractor(small_base, ("block6d_add",))
+    with pytest.raises(ValueError, match=r"head takes inputs of shape \(5,\) but the extractor gives \(192,\)"):
+        pretrained.make_classifier(extractor, pretrained.make_head(np.ones((4, 5)) * np.arange(4)[:, None]))
+    keras = pretrained._keras()
+    other = keras.Model(extractor.input, extractor.output, name="my_model")
+    head = pretrained.make_head(np.random.default_rng(0).normal(size=(8, 192)))
+    with pytest.raises(ValueError, match="extractor must come from make_feature_extractor"):
+        pretrained.make_classifier(other, head)
+    with pytest.raises(TypeError, match="augmentation must be None or a dict"):
+        pretrained.make_classifier(extractor, head, augmentation="flip")
+    with pytest.raises(TypeError, match="head must be a keras.Model"):
+        pretrained.make_classifier(extractor, "head")
+
+
+def test_unfreeze_top_trains_the_top_stage_and_keeps_batchnorm_frozen(small_base, small_images):
+    images, labels = small_images
+    base = load_base(input_shape=(48, 48, 3), include_top=False)  # a copy of its own: fine-tuning changes it
+    extractor = pretrained.make_feature_extractor(base, ("block5c_add", "block6d_add"))
+    head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
+    classifier = pretrained.make_classifier(extractor, head)
+    count = pretrained.unfreeze_top(classifier, "block6a_expand_conv")
+    trainable = {layer.name for layer in extractor.layers if layer.trainable_weights}
+    assert trainable and all(name.startswith("block6") for name in trainable)
+    assert not any("_bn" in name for name in trainable)
+    head_count = sum(int(np.prod(w.shape)) for w in head.trainable_weights)
+    assert count == sum(int(np.prod(w.shape)) for w in classifier.trainable_weights) == head_count + \
+        sum(layer.count_params() for layer in extractor.layers if layer.name in trainable)
+    before = {w.path: w.numpy() for w in classifier.weights}
+    from labs import models
+
+    models.train_with_recipe(classifier, images, labels, {"epochs": 1, "batch_size": 12, "learning_rate": 1e-3},
+                             progress="silent")
+    changed = {w.path for w in classifier.weights if not np.array_equal(before[w.path], w.numpy())}
+    assert any("block6a_expand_conv" in path for path in changed)
+    assert not any("block5" in path or "moving_" in path or "_bn/" in path for path in changed)
+    everything = pretrained.unfreeze_top(classifier)
+    assert everything > count
+    assert not any(isinstance(layer, models.keras.layers.BatchNormalization) and layer.trainable
+                   for layer in extractor.layers)
+    assert pretrained.unfreeze_top(classifier, "block6a_expand_conv") == count  # and back
+    with pytest.raises(ValueError, match="from_layer must be None or the name of a layer.*similar layers: block6a_"):
+        pretrained.unfreeze_top(classifier, "block6a_conv")
+
+
+def test_recipes_name_layers_of_the_base_and_train_with_recipe_settings(small_base):
+    from labs import models
+
+    recipes = pretrained.RECIPES
+    extractor = pretrained.make_feature_extractor(small_base, recipes["layers"])
+    assert recipes["fine_tune_from"] in [layer.name for layer in extractor.layers]
+    for key in ("head_training", "fine_tune", "augmented_training"):
+        assert set(recipes[key]) <= {"epochs", "batch_size", "learning_rate", "label_smoothing"}
+        assert recipes[key]["learning_rate"] <= 1e-3
+    assert recipes["fine_tune"]["learning_rate"] <= 1e-4
+    assert recipes["size"] >= pretrained.MIN_SIZE
+    from labs.augment import make_augmentation
+
+    make_augmentation(**recipes["augmentation"])  # valid strengths
+    pretrained.make_head(np.eye(4), **recipes["head"])
+
+
+@pytest.mark.filterwarnings(KERAS_SAVING_WARNING)
+def test_a_saved_classifier_loads_and_predicts_identically(small_base, small_images, tmp_path):
+    images, _ = small_images
+    extractor = pretrained.make_feature_extractor(small_base, ("block6d_add",))
+    head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
+    classifier = pretrained.make_classifier(extractor, head, augmentation={"flip": "horizontal"})
+    classifier.save(tmp_path / "classifier.keras")
+    reloaded = pretrained._keras().models.load_model(tmp_path / "classifier.keras")
+    np.testing.assert_array_equal(reloaded.predict_on_batch(images), classifier.predict_on_batch(images))

@@ -1,0 +1,211 @@
+"""Benchmark of notebook 08: overfitting, dropout and data augmentation, over several seeds.
+
+    .venv/bin/python benchmarks/augmentation.py                  # small target + shifted digits (20-30 min, 2 cores)
+    .venv/bin/python benchmarks/augmentation.py --profile full   # adds the batch-norm CNN on Fashion-MNIST 60k / 10k
+
+Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
+target is missed. Every number is a mean over the seeds (LABS seeds 42, 1, 2) with its spread
+(max - min); training times are wall-clock seconds on this machine at this moment, with the
+load average, since a CPU shared with other jobs trains more slowly.
+
+What it measures, with the recipes of labs.augment.RECIPES:
+
+- the small target (1,000 Fashion-MNIST training images, 1,000 validation, 2,000 test): the
+  plain small CNN, dropout, augmentation and both, with the notebook's recipe (20 epochs of
+  Adam at 3e-3) and with the full profile's (60 epochs at 2e-3). The targets (dropout +
+  augmentation at least 2 points above the plain CNN on the test images; the training -
+  validation accuracy gap at least halved) are judged on the full recipe, which is what the
+  regularised models need; the notebook's 20 epochs are reported beside it.
+- early stopping's patience, chosen on the plain CNN's validation curves (no extra training): the
+  shortest of 2, 3 and 5 whose restored epoch is within 0.01 of the best validation accuracy, since
+  early stopping is there to save epochs and 0.01 is about the spread between seeds.
+- mnist_small's digits shifted by 3 pixels: the small CNN with and without random translations,
+  with notebook 07's recipe (20 epochs; the full profile) and the notebook's 6 epochs.
+- full profile: the batch-norm CNN with augmentation and dropout on all of Fashion-MNIST.
+
+How the recipes were chosen, honestly. Every choice was made on validation data: the small
+target's 1,000 validation images (from Fashion-MNIST's training split), and for the digits 800
+of mnist_small's 4,000 training digits held out and shifted; test images were not looked at
+while choosing. Tried on the small target, mostly with one seed (42), a few with three:
+  - schedules: the course's warm-up + cosine (20-60 epochs, peak 2e-3 to 4e-3) and a constant
+    Adam rate (1e-3 to 3e-3, 20-60 epochs). Cosine lifted every variant to about the same
+    validation accuracy (0.82-0.835) and hid the overfitting (validation loss rose by only
+    1-5% in 20 epochs); a constant rate shows it clearly (the loss rises by 10-40%), so the
+    notebook uses Adam at a constant 3e-3 for 20 epochs, and 2e-3 for 60 in the full profile;
+  - a wider dense layer (512 units, as the talks' cats-vs-dogs head): no better;
+  - dropout 0.25 and 0.5, alone and with a flip: 0.25 is better in 20 epochs, 0.5 in 60;
+  - L2 1e-4, 3e-4 and 1e-3 (within a point of each other; 1e-3 flattens the curve most);
+  - augmentations: flip; flip + shifts of 5-10%; flip + shifts + zoom 5-8%; flip + rotation
+    0.03 + shifts + zoom; flip + contrast 0.2. Every shift, zoom or rotation cost validation
+    accuracy (Fashion-MNIST's products are centred and upright in the test images too), so the
+    chosen augmentation is the horizontal flip alone;
+  - for the full recipe: dropout 0.5 / 0.6, and dropout 0.5 + flip with L2 1e-3 or zoom 0.05.
+For the digits: translations of 0.1 and 0.15 with 8 epochs (lr 3e-3) and with notebook 07's
+recipe; 0.1 kept unshifted accuracy best. For the notebook's time budget, 6 and 8 epochs (and
+batch 128 at lr 4e-3) were compared on the held-out digits: 6 epochs cost about a point of
+unshifted accuracy against 8, but the notebook's budget (90 s) does not leave room for 8.
+"""
+
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ log lines in the table's way
+
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import labs  # noqa: E402
+from labs import augment, data, models  # noqa: E402
+from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
+
+REPORT = Report()
+record = REPORT.record
+SEEDS = (42, 1, 2)
+PATIENCES = (2, 3, 5)
+
+
+def mean_spread(values, fmt="{:.3f}"):
+    """Return 'mean ± spread/2 (min-max)' for a list of numbers, as text."""
+    values = np.asarray(values, dtype=float)
+    return f"{fmt.format(values.mean())} (range {fmt.format(values.min())}-{fmt.format(values.max())})"
+
+
+def ladder(target, recipe, dropout):
+    """Train baseline, dropout, augmentation and both on the small target for every seed; return the runs."""
+    flip = augment.RECIPES["small_target_augmentation"]
+    variants = {"baseline": {}, "dropout": {"dropout": dropout}, "augmentation": {"augmentation": flip},
+                "dropout + augmentation": {"dropout": dropout, "augmentation": flip}}
+    runs = {name: [] for name in variants}
+    for seed in SEEDS:
+        for name, settings in variants.items():
+            model = models.make_small_cnn(seed=seed, **settings)
+            history = augment.train_on_target(model, target, recipe, seed=seed, progress="silent")
+            scores = augment.compute_accuracies(model, target)
+            curves = history.history
+            runs[name].append({**scores, "seconds": history.train_seconds, "val_loss": curves["val_loss"],
+                               "val_accuracy": curves["val_accuracy"],
+                               "curve_gap": curves["accuracy"][-1] - curves["val_accuracy"][-1],
+                               "clean_gap": scores["training"] - scores["validation"]})
+            print(f"    seed {seed}, {name}: validation {scores['validation']:.3f}, test {scores['test']:.3f}",
+                  flush=True)
+    return runs
+
+
+def report_ladder(label, runs, judge):
+    """Record the ladder's rows; judge the targets when ``judge`` is True."""
+    for name, results in runs.items():
+        record(f"{label}: {name} validation accuracy", mean_spread([r["validation"] for r in results]))
+        record(f"{label}: {name} test accuracy", mean_spread([r["test"] for r in results]))
+        record(f"{label}: {name} gap, training curve - validation", mean_spread([r["curve_gap"] for r in results]))
+        record(f"{label}: {name} gap, clean training images - validation",
+               mean_spread([r["clean_gap"] for r in results]))
+        record(f"{label}: {name} training time, s (load average {load_average()})",
+               mean_spread([r["seconds"] for r in results], "{:.1f}"))
+    base, both = runs["baseline"], runs["dropout + augmentation"]
+    gain = np.mean([r["test"] for r in both]) - np.mean([r["test"] for r in base])
+    record(f"{label}: dropout + augmentation minus baseline, test accuracy (mean of {len(SEEDS)} seeds)", gain,
+           ">= 0.020" if judge else None, (gain >= 0.02) if judge else None)
+    for kind in ("curve_gap", "clean_gap"):
+        ratio = np.mean([r[kind] for r in both]) / np.mean([r[kind] for r in base])
+        what = "training curve" if kind == "curve_gap" else "clean training images"
+        record(f"{label}: gap of dropout + augmentation / gap of baseline ({what})", ratio,
+               "<= 0.50" if judge and kind == "curve_gap" else None,
+               (ratio <= 0.5) if judge and kind == "curve_gap" else None)
+
+
+def patience_choice(runs):
+    """Record each patience's validation accuracy at the restored epoch (from the baseline's curves)."""
+    scores = {}
+    for patience in PATIENCES:
+        restored = []
+        for result in runs["baseline"]:
+            best, _ = augment.compute_early_stop(result["val_loss"], patience)
+            restored.append(result["val_accuracy"][best - 1])
+        scores[patience] = np.mean(restored)
+        record(f"early stopping, patience {patience}: validation accuracy of the restored epoch",
+               mean_spread(restored))
+    # the rule: the shortest patience within 0.01 (about the seeds' spread) of the best; a shorter one saves epochs
+    best = max(scores.values())
+    shortest = min(p for p, s in scores.items() if s >= best - 0.01)
+    chosen = augment.RECIPES["early_stopping_patience"]
+    record("RECIPES['early_stopping_patience']: the shortest within 0.01 of the best on validation", chosen,
+           f"{shortest}", chosen == shortest, fmt="{}")
+
+
+def small_target():
+    """Run the ladder with the notebook's recipe and with the full profile's."""
+    target = augment.load_small_target()
+    print(f"  small target: {target}; load average {load_average()}", flush=True)
+    short = ladder(target, augment.RECIPES["small_target"], augment.RECIPES["small_target_dropout"])
+    report_ladder("small target, notebook recipe (20 epochs)", short, judge=False)
+    patience_choice(short)
+    long = ladder(target, augment.RECIPES["small_target_long"], augment.RECIPES["small_target_long_dropout"])
+    report_ladder("small target, full recipe (60 epochs)", long, judge=True)
+
+
+def shifted_digits():
+    """Train the small CNN with and without random shifts on mnist_small; test on digits shifted 3 pixels."""
+    ds = data.load_dataset("mnist_small")
+    X = models.prepare_images(ds.X_train)
+    for label, recipe, judge in [("notebook 07's recipe, 20 epochs", models.RECIPES["small_cnn"], True),
+                                 ("the notebook's 6 epochs", augment.RECIPES["shifted_digits"], False)]:
+        curves = {"plain": [], "augmented": []}
+        for seed in SEEDS:
+            for name, settings in [("plain", None), ("augmented", augment.RECIPES["shifted_digits_augmentation"])]:
+                model = models.make_small_cnn(seed=seed, augmentation=settings)
+                models.train_with_recipe(model, X, ds.y_train, recipe, seed=seed, progress="silent")
+                predict = lambda images: model.predict(models.prepare_images(images), verbose=0,  # noqa: E731
+                                                       batch_size=500).argmax(axis=1)
+                curves[name].append(augment.compute_shift_curve(predict, ds.X_test, ds.y_test, (0, 3)))
+                print(f"    seed {seed}, {name}: unshifted {curves[name][-1][0]:.3f}, "
+                      f"shifted 3 px {curves[name][-1][1]:.3f}", flush=True)
+        plain, moved = np.array(curves["plain"]), np.array(curves["augmented"])
+        record(f"digits, {label}: plain CNN, unshifted / shifted 3 px",
+               f"{mean_spread(plain[:, 0])} / {mean_spread(plain[:, 1])}")
+        at_3 = moved[:, 1].mean()
+        record(f"digits, {label}: augmented CNN on digits shifted 3 px", mean_spread(moved[:, 1]),
+               ">= 0.95" if judge else None, (at_3 >= 0.95) if judge else None)
+        loss = plain[:, 0].mean() - moved[:, 0].mean()
+        record(f"digits, {label}: unshifted accuracy lost by augmenting (plain - augmented)", loss,
+               "<= 0.005" if judge else None, (loss <= 0.005) if judge else None)
+
+
+def fashion_full():
+    """Train the batch-norm CNN with augmentation and dropout on Fashion-MNIST 60k; test on 10k."""
+    fashion = data.load_dataset("fashion_mnist")
+    X, X_test = models.prepare_images(fashion.X_train), models.prepare_images(fashion.X_test)
+    recipe = augment.RECIPES["fashion_full"]
+    accuracies, seconds = [], []
+    for seed in SEEDS:
+        model = models.make_batchnorm_cnn(seed=seed, dropout=augment.RECIPES["fashion_full_dropout"],
+                                          augmentation=augment.RECIPES["fashion_full_augmentation"])
+        history = models.train_with_recipe(model, X, fashion.y_train, recipe, seed=seed, progress="print")
+        accuracies.append(model.evaluate(X_test, fashion.y_test, verbose=0, batch_size=1000)[1])
+        seconds.append(history.train_seconds)
+        print(f"    seed {seed}: test accuracy {accuracies[-1]:.4f} in {seconds[-1]:.0f} s", flush=True)
+    record("Fashion-MNIST 60k, batch-norm CNN + augmentation + dropout: test accuracy", mean_spread(accuracies),
+           ">= 0.930 (mean)", np.mean(accuracies) >= 0.93)
+    record(f"Fashion-MNIST 60k: training time, s (load average {load_average()})",
+           mean_spread(seconds, "{:.0f}"), "<= 180 (mean)", np.mean(seconds) <= 180)
+
+
+def main(argv=None):
+    """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
+    profile = parse_profile(__doc__.splitlines()[0], argv)
+    labs.setup()
+    print(f"Augmentation benchmark, profile {profile}, seeds {SEEDS}; "
+          f"{machine_summary(f'Keras {models.keras.__version__}')}", flush=True)
+    started = time.perf_counter()
+    small_target()
+    shifted_digits()
+    if profile == "full":
+        fashion_full()
+    print(f"\ntotal time {time.perf_counter() - started:.0f} s")
+    REPORT.print_table()
+    return REPORT.exit_status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

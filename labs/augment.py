@@ -1,0 +1,524 @@
+"""Overfitting and its remedies (notebook 08): the small Fashion-MNIST target, augmentation, dropout, early stopping.
+
+    target = labs.augment.load_small_target()        # 1,000 train / 1,000 validation / 2,000 test
+    augmentation = labs.augment.make_augmentation(flip="horizontal", translation=0.1, seed=0)
+
+The small target is the one data set of notebooks 08-10: a stratified subset of
+Fashion-MNIST (real product photographs), with a validation set taken from the
+training split and a fixed test set from the test split. The rest is the logic
+the notebook's exercises, its augmentation explorer (``labs.widgets``) and the
+benchmark (``benchmarks/augmentation.py``) share.
+"""
+
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validate import as_array, check_choice, check_int, describe
+
+__all__ = [
+    "SmallTarget", "load_small_target", "train_on_target", "compute_accuracies", "predict_labels", "SPLITS", "RECIPES",
+    "FLIP_MODES", "STRENGTH_LIMITS", "make_augmentation", "describe_augmentation", "augment_image", "flip_images",
+    "apply_dropout", "compute_early_stop", "summarize_overfitting", "compute_shift_curve", "compute_rotation_curve",
+    "make_cats_vs_dogs_cnn", "show_augmentations", "plot_histories",
+]
+
+# Training recipes of notebook 08, chosen on validation data only: the small target's 1,000 validation
+# images, and for the digits 800 of mnist_small's training digits held out and shifted
+# (benchmarks/augmentation.py says what was tried). Augmentations are make_augmentation's strengths.
+RECIPES = {
+    # The small target: Adam at a constant learning rate, so the plain CNN's overfitting shows within the
+    # notebook's 20 epochs; the full profile trains 60 (what dropout + augmentation need to pay off).
+    "small_target": {"epochs": 20, "batch_size": 64, "learning_rate": 3e-3},
+    "small_target_dropout": 0.25,
+    "small_target_long": {"epochs": 60, "batch_size": 64, "learning_rate": 2e-3},
+    "small_target_long_dropout": 0.5,
+    "small_target_l2": 1e-3,
+    "small_target_augmentation": {"flip": "horizontal"},
+    "early_stopping_patience": 3,
+    # mnist_small's 4,000 digits with notebook 07's warm-up + cosine schedule: 6 epochs in the notebook
+    # (its time budget), notebook 07's RECIPES["small_cnn"] (20 epochs) in the full profile
+    "shifted_digits": {"epochs": 6, "batch_size": 64, "learning_rate": 3e-3, "label_smoothing": 0.2},
+    "shifted_digits_augmentation": {"translation": 0.1},
+    # the full profile's batch-norm CNN on all of Fashion-MNIST: make_batchnorm_cnn(dropout=..., augmentation=...);
+    # a first guess, not yet measured (benchmarks/augmentation.py --profile full measures it)
+    "fashion_full": {"epochs": 12, "batch_size": 128, "learning_rate": 3e-3},
+    "fashion_full_dropout": 0.3,
+    "fashion_full_augmentation": {"flip": "horizontal", "translation": 0.05},
+}
+
+FLIP_MODES = (None, "horizontal", "vertical", "horizontal_and_vertical")
+
+# The strength of each transformation as Keras' preprocessing layers take it, and its allowed range.
+STRENGTH_LIMITS = {
+    "rotation": (0.0, 0.5, "a fraction of a full turn: 0.05 turns up to ±18°, 0.5 up to ±180°"),
+    "translation": (0.0, 0.5, "a fraction of the image size: 0.1 moves up to 10% of the width and height"),
+    "zoom": (0.0, 0.5, "a fraction of the image size: 0.1 zooms in or out by up to 10%"),
+    "contrast": (0.0, 0.9, "a fraction: 0.3 multiplies the contrast by a factor from 0.7 to 1.3"),
+}
+
+
+# --- the small target ------------------------------------------------------------------------------
+
+@dataclass(eq=False, repr=False)
+class SmallTarget:
+    """A stratified Fashion-MNIST subset: uint8 images (N, 28, 28), int64 labels, three disjoint splits."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple
+    description: str
+
+    def __repr__(self):
+        return (f"SmallTarget(train {self.X_train.shape}, validation {self.X_val.shape}, "
+                f"test {self.X_test.shape}, {len(self.class_names)} classes)")
+
+
+def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=0, download=True):
+    """Load the small target of notebooks 08-10: a stratified Fashion-MNIST subset with a validation set.
+
+    num_train, num_val: images per split taken from Fashion-MNIST's 60,000 training images, the same
+    number of each class, never overlapping. A larger num_train keeps every image of a smaller one
+    (2,000 contains the 1,000), and the validation images do not depend on num_train.
+    num_test: images from the 10,000 test images, the same number of each class.
+    seed: which images are chosen; fixed (0) so every notebook and benchmark sees the same ones.
+    Returns a SmallTarget (X_* uint8 (N, 28, 28), y_* int64 (N,), class_names).
+    """
+    from .data import load_dataset
+
+    for value, name in [(num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test")]:
+        check_int(value, name, minimum=10)
+        if value % 10:
+            raise ValueError(f"{name} must be a multiple of 10 (the same number of each of the 10 classes), "
+                             f"got {value}.")
+    if num_train + num_val > 60_000:
+        raise ValueError(f"num_train + num_val must be at most 60,000 (Fashion-MNIST's training images), "
+                         f"got {num_train:,} + {num_val:,}.")
+    check_int(num_test, "num_test", maximum=10_000)
+    seed = check_int(seed, "seed", minimum=0)
+    fashion = load_dataset("fashion_mnist", download=download)
+    rng = np.random.default_rng(seed)
+    train, val, test = [], [], []
+    for label in range(len(fashion.class_names)):
+        members = rng.permutation(np.flatnonzero(fashion.y_train == label))
+        train.append(members[: num_train // 10])
+        val.append(members[len(members) - num_val // 10:])
+        test.append(rng.permutation(np.flatnonzero(fashion.y_test == label))[: num_test // 10])
+    # shuffles of their own, so validation and test images do not depend on num_train
+    train = np.random.default_rng([seed, num_train]).permutation(np.concatenate(train))
+    order = np.random.default_rng([seed, 0])
+    val, test = order.permutation(np.concatenate(val)), order.permutation(np.concatenate(test))
+    description = (f"Fashion-MNIST small target: {num_train:,} training, {num_val:,} validation "
+                   f"(both from the training split) and {num_test:,} test images, stratified, seed {seed}.")
+    return SmallTarget(fashion.X_train[train], fashion.y_train[train], fashion.X_train[val], fashion.y_train[val],
+                       fashion.X_test[test], fashion.y_test[test], fashion.class_names, description)
+
+
+# --- augmentation ----------------------------------------------------------------------------------
+
+def _check_strength(value, name):
+    """Return ``value`` as a float within STRENGTH_LIMITS[name], or raise naming the argument and its unit."""
+    low, high, meaning = STRENGTH_LIMITS[name]
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+        raise TypeError(f"{name} must be a number from {low:g} to {high:g} ({meaning}), got {describe(value)}.")
+    if not low <= value <= high:
+        hint = ""
+        if name == "rotation" and value > high:
+            hint = f" Keras takes a fraction of a turn, not degrees: {value:g}° is {value / 360:.3f}."
+        raise ValueError(f"{name} must be from {low:g} to {high:g} ({meaning}), got {value:g}.{hint}")
+    return float(value)
+
+
+def _check_flip(flip):
+    """Return ``flip`` if it is one of FLIP_MODES, else raise listing them."""
+    if flip not in FLIP_MODES:
+        raise ValueError(f"flip must be one of {', '.join(map(repr, FLIP_MODES))}; got {flip!r}. "
+                         "(Keras' RandomFlip knows only these three modes.)")
+    return flip
+
+
+def make_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0, seed=None,
+                      fill_mode="constant"):
+    """Build a Keras pipeline of random preprocessing layers; it changes images only while training.
+
+    flip: None, "horizontal", "vertical" or "horizontal_and_vertical" (RandomFlip's modes).
+    rotation, translation, zoom, contrast: strengths as Keras takes them (see STRENGTH_LIMITS);
+    0 leaves that layer out. seed: an int makes the random draws repeatable. fill_mode: how
+    uncovered pixels are filled ("constant": black, as a digit's background).
+    Images go in as floats in [0, 1] of shape (N, H, W, C). Returns a keras.Sequential named "augmentation".
+    """
+    from .models import keras
+
+    flip = _check_flip(flip)
+    strengths = {name: _check_strength(value, name) for name, value in
+                 [("rotation", rotation), ("translation", translation), ("zoom", zoom), ("contrast", contrast)]}
+    if seed is not None:
+        seed = check_int(seed, "seed", minimum=0)
+    fill_mode = check_choice(fill_mode, "fill_mode", ("constant", "reflect", "nearest", "wrap"))
+    layers, pipeline = keras.layers, []
+
+    def seeded(offset):
+        return None if seed is None else seed + offset
+
+    if flip is not None:
+        pipeline.append(layers.RandomFlip(flip, seed=seeded(0), name="flip"))
+    if strengths["rotation"]:
+        pipeline.append(layers.RandomRotation(strengths["rotation"], fill_mode=fill_mode, seed=seeded(1),
+                                              name="rotation"))
+    if strengths["translation"]:
+        pipeline.append(layers.RandomTranslation(strengths["translation"], strengths["translation"],
+                                                 fill_mode=fill_mode, seed=seeded(2), name="translation"))
+    if strengths["zoom"]:
+        pipeline.append(layers.RandomZoom(strengths["zoom"], fill_mode=fill_mode, seed=seeded(3), name="zoom"))
+    if strengths["contrast"]:
+        # a pair: Keras 3 reads one number c as the range [1, 1 + c], the pair (c, c) as [1 - c, 1 + c]
+        pipeline.append(layers.RandomContrast((strengths["contrast"], strengths["contrast"]), value_range=(0, 1),
+                                              seed=seeded(4), name="contrast"))
+    if not pipeline:
+        pipeline.append(layers.Identity(name="no_change"))
+    return keras.Sequential(pipeline, name="augmentation")
+
+
+def describe_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0):
+    """Return one line saying what a pipeline with these strengths does, in degrees and pixels of a 28x28 image."""
+    flip = _check_flip(flip)
+    parts = [] if flip is None else [f"flip {flip.replace('_and_', ' and ')}"]
+    rotation, translation = _check_strength(rotation, "rotation"), _check_strength(translation, "translation")
+    zoom, contrast = _check_strength(zoom, "zoom"), _check_strength(contrast, "contrast")
+    if rotation:
+        parts.append(f"rotate up to ±{rotation * 360:.0f}°")
+    if translation:
+        parts.append(f"shift up to ±{translation * 28:.1f} px")
+    if zoom:
+        parts.append(f"zoom ±{zoom:.0%}")
+    if contrast:
+        parts.append(f"contrast ×{1 - contrast:.2f} to ×{1 + contrast:.2f}")
+    return ", ".join(parts) if parts else "no change"
+
+
+def _as_uint8_image(image):
+    """Return a uint8 (H, W) or (H, W, 1 or 3) image, or raise naming ``image``."""
+    image = as_array(image, "image", ndim=(2, 3), dtype_kind="uif")
+    if image.dtype != np.uint8:
+        raise TypeError(f"image must be uint8 with values 0-255 (as the datasets give them), got dtype {image.dtype}.")
+    if image.ndim == 3 and image.shape[2] not in (1, 3):
+        raise ValueError(f"image must be (H, W), (H, W, 1) or (H, W, 3), got shape {image.shape}.")
+    return image
+
+
+def augment_image(image, num_samples=16, seed=0, **strengths):
+    """Return ``num_samples`` randomly augmented copies of one image, as uint8 (num_samples, *image.shape).
+
+    image: uint8 (H, W) or (H, W, C). strengths: make_augmentation's flip, rotation, translation,
+    zoom and contrast. The same seed gives the same copies.
+    """
+    image = _as_uint8_image(image)
+    num_samples = check_int(num_samples, "num_samples", minimum=1, maximum=256)
+    seed = check_int(seed, "seed", minimum=0)
+    unknown = sorted(set(strengths) - {"flip", "rotation", "translation", "zoom", "contrast"})
+    if unknown:
+        raise TypeError(f"augment_image got unknown strength(s) {unknown}; "
+                        "it accepts flip, rotation, translation, zoom, contrast.")
+    pipeline = make_augmentation(**strengths, seed=seed)
+    batch = np.repeat((image.astype("float32") / 255.0).reshape(1, *image.shape[:2], -1), num_samples, axis=0)
+    out = np.asarray(pipeline(batch, training=True))
+    out = np.clip(np.rint(out * 255.0), 0, 255).astype(np.uint8)
+    return out.reshape(num_samples, *image.shape)
+
+
+def flip_images(images, mode="horizontal"):
+    """Mirror images left-right ("horizontal"), upside down ("vertical") or both.
+
+    images: array of shape (H, W), (N, H, W) or (N, H, W, C) for colour (C = 3). Returns the same shape.
+    """
+    images = as_array(images, "images", ndim=(2, 3, 4), dtype_kind="uif")
+    mode = _check_flip(mode)
+    if mode is None:
+        return images.copy()
+    rows, cols = (-3, -2) if images.ndim == 4 else (-2, -1)
+    if mode in ("horizontal", "horizontal_and_vertical"):
+        images = np.flip(images, axis=cols)
+    if mode in ("vertical", "horizontal_and_vertical"):
+        images = np.flip(images, axis=rows)
+    return images.copy()
+
+
+# --- training on the small target ---------------------------------------------------------------------
+
+def _check_target(target):
+    """Return ``target`` if it is a SmallTarget, else raise."""
+    if not isinstance(target, SmallTarget):
+        raise TypeError(f"target must be a SmallTarget from labs.augment.load_small_target(), got {describe(target)}.")
+    return target
+
+
+def predict_labels(model, images, batch_size=1000):
+    """Return a trained model's predicted class for each uint8 image (N, H, W) or (N, H, W, C), at inference.
+
+    One direct call per batch of images: quicker than model.predict for the small sets of the notebooks.
+    """
+    from .models import keras, prepare_images
+
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
+    X = prepare_images(images)
+    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    return np.concatenate([np.asarray(model.predict_on_batch(X[start:start + batch_size])).argmax(axis=1)
+                           for start in range(0, len(X), batch_size)])
+
+
+def _validation_curve(X_val, y_val):
+    """Return a Keras callback adding val_loss and val_accuracy to each epoch's logs, in one call per 1,000 images.
+
+    val_loss is the cross-entropy of the predicted probabilities (each clipped to at least 1e-7, so on
+    confident mistakes a little below the value Keras computes from the logits) plus any weight penalty,
+    as Keras adds it; val_accuracy is the plain accuracy. Several times quicker than fit's own
+    validation pass on a CPU, which matters for a notebook's time budget.
+    """
+    from .models import keras
+
+    class ValidationCurve(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            probabilities = np.concatenate([np.asarray(self.model.predict_on_batch(X_val[i:i + 1000]))
+                                            for i in range(0, len(X_val), 1000)]).astype(np.float64)
+            picked = np.clip(probabilities[np.arange(len(y_val)), y_val], 1e-7, 1.0)
+            penalty = sum(float(loss) for loss in self.model.losses)
+            if logs is not None:
+                logs["val_loss"] = float(-np.mean(np.log(picked)) + penalty)
+                logs["val_accuracy"] = float(np.mean(probabilities.argmax(axis=1) == y_val))
+
+    return ValidationCurve()
+
+
+def train_on_target(model, target, recipe="small_target", epochs=None, callbacks=None, validate=True,
+                    seed=None, progress="auto"):
+    """Compile ``model`` with Adam at a constant learning rate and train it on the target's training images.
+
+    recipe: a name in RECIPES or a dict with epochs, batch_size and learning_rate. epochs: overrides the
+    recipe's. validate: measure the validation images after every epoch (the val_loss and val_accuracy
+    curves, which callbacks such as EarlyStopping see). callbacks: more Keras callbacks.
+    Returns the Keras History (with train_seconds).
+    """
+    from . import config, models
+
+    target = _check_target(target)
+    if isinstance(recipe, str):
+        recipe = RECIPES[check_choice(recipe, "recipe", tuple(k for k, v in RECIPES.items() if isinstance(v, dict)
+                                                                and "epochs" in v))]
+    if not isinstance(recipe, dict) or not {"epochs", "batch_size", "learning_rate"} <= set(recipe):
+        raise ValueError(f"recipe must be a name in RECIPES or a dict with epochs, batch_size and learning_rate, "
+                         f"got {describe(recipe)}.")
+    epochs = recipe["epochs"] if epochs is None else epochs
+    if not isinstance(validate, bool):
+        raise TypeError(f"validate must be True or False, got {describe(validate)}.")
+    if callbacks is not None and not isinstance(callbacks, (list, tuple)):
+        raise TypeError(f"callbacks must be a list of keras.callbacks.Callback, got {describe(callbacks)}.")
+    models.compile_classifier(model, recipe["learning_rate"])
+    extra = [_validation_curve(models.prepare_images(target.X_val), target.y_val)] if validate else []
+    return models.train_model(model, models.prepare_images(target.X_train), target.y_train, epochs=epochs,
+                              batch_size=recipe["batch_size"], seed=config.SEED if seed is None else seed,
+                              progress=progress, callbacks=extra + list(callbacks or []))
+
+
+SPLITS = ("training", "validation", "test")
+
+
+def compute_accuracies(model, target, splits=SPLITS):
+    """Return a trained model's accuracy on some of the target's splits: a dict split -> accuracy.
+
+    splits: names from ("training", "validation", "test"); the images are shown as they are
+    (inference: no dropout, no augmentation). Keep "test" for the final comparison.
+    """
+    from .models import keras
+
+    target = _check_target(target)
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
+    if isinstance(splits, str) or not isinstance(splits, (tuple, list)) or not splits:
+        raise TypeError(f"splits must be a tuple of names from {SPLITS}, got {describe(splits)}.")
+    data = {"training": (target.X_train, target.y_train), "validation": (target.X_val, target.y_val),
+            "test": (target.X_test, target.y_test)}
+    return {split: float(np.mean(predict_labels(model, data[check_choice(split, "splits", SPLITS)][0])
+                                 == data[split][1])) for split in splits}
+
+
+def make_cats_vs_dogs_cnn(input_shape=(150, 150, 3), dropout=0.0, augmentation=None, seed=None):
+    """Build the talks' cats-vs-dogs CNN: four Conv + pool blocks (32, 64, 128, 128), Dense 512, 2 classes.
+
+    On 150x150 colour photos it has 3.45 million weights, 3.2 million of them in Dense 512.
+    dropout: a rate before Dense 512 (the talks' 0.5); augmentation: make_augmentation strengths.
+    """
+    from . import config, models
+
+    keras = models.keras
+    input_shape = models._check_input_shape(input_shape, 3)
+    seed = check_int(config.SEED if seed is None else seed, "seed", minimum=0)
+    extras = models._check_remedies(dropout, 0.0, augmentation)
+    keras.utils.set_random_seed(seed)
+    layers = keras.layers
+    stack = [keras.Input(shape=input_shape)] + models._augmentation_layers(extras["augmentation"], seed)
+    for number, filters in enumerate((32, 64, 128, 128), start=1):
+        stack += [layers.Conv2D(filters, (3, 3), activation="relu", name=f"conv_{number}"),
+                  layers.MaxPooling2D((2, 2), name=f"pool_{number}")]
+    stack.append(layers.Flatten(name="flatten"))
+    if extras["dropout"]:
+        stack.append(layers.Dropout(extras["dropout"], seed=seed, name="dropout"))
+    stack += [layers.Dense(512, activation="relu", name="dense"), layers.Dense(2, activation="softmax", name="output")]
+    return keras.Sequential(stack, name="cats_vs_dogs_cnn")
+
+
+# --- dropout and early stopping by hand ---------------------------------------------------------------
+
+def _check_rate(rate):
+    """Return a dropout rate in [0, 1) as a float, or raise."""
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
+        raise ValueError(f"rate must be a number from 0 up to (not including) 1, the fraction of units "
+                         f"dropped; got {describe(rate)}.")
+    return float(rate)
+
+
+def apply_dropout(x, keep, rate, training):
+    """Apply (inverted) dropout as Keras does: in training, zero the dropped units and scale the rest.
+
+    x: float array of any shape. keep: bool array of the same shape, True for units that stay
+    (drawn with probability 1 - rate). rate: the fraction dropped, 0 <= rate < 1. training: bool.
+    In training returns x * keep / (1 - rate), so each unit's expected value is unchanged;
+    at inference returns x as it is: every unit, no scaling.
+    """
+    x = as_array(x, "x", dtype_kind="uif", allow_empty=True)
+    keep = as_array(keep, "keep", dtype_kind="b", allow_empty=True)
+    if keep.shape != x.shape:
+        raise ValueError(f"keep must have the shape of x, {x.shape}; got {keep.shape}.")
+    rate = _check_rate(rate)
+    if not isinstance(training, (bool, np.bool_)):
+        raise TypeError(f"training must be True or False, got {describe(training)}.")
+    x = x.astype(np.float64)
+    return x * keep / (1.0 - rate) if training else x
+
+
+def compute_early_stop(val_losses, patience):
+    """Apply early stopping's rule to a validation-loss curve; return (best_epoch, stop_epoch), from 1.
+
+    The rule, as keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience): an epoch
+    improves if its loss is strictly below the best so far; training stops at the end of the
+    epoch that makes ``patience`` epochs in a row without improvement, and the weights of the
+    best epoch are restored. If that never happens, stop_epoch is the last epoch.
+    val_losses: 1-D sequence of numbers, one per epoch. patience: a whole number >= 1.
+    """
+    losses = as_array(val_losses, "val_losses", ndim=1, dtype_kind="uif").astype(np.float64)
+    if not np.all(np.isfinite(losses)):
+        raise ValueError("val_losses contains NaN or infinity; training diverged before these epochs.")
+    patience = check_int(patience, "patience", minimum=1)
+    best, best_epoch, waited = np.inf, 0, 0
+    for epoch, loss in enumerate(losses, start=1):
+        if loss < best:
+            best, best_epoch, waited = loss, epoch, 0
+            continue
+        waited += 1
+        if waited >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(losses)
+
+
+def summarize_overfitting(history):
+    """Return the signs of overfitting in a History (or dict) with loss, accuracy and their val_ twins.
+
+    Keys: best_epoch (lowest validation loss, from 1), epochs, min_val_loss, final_val_loss,
+    val_loss_rise (final / min), final_loss, final_accuracy, final_val_accuracy, accuracy_gap
+    (final training minus validation accuracy).
+    """
+    values = getattr(history, "history", history)
+    needed = ("loss", "val_loss", "accuracy", "val_accuracy")
+    if not isinstance(values, dict) or not all(key in values for key in needed):
+        raise TypeError(f"history must be a Keras History (or dict) with {', '.join(needed)}; "
+                        f"got {describe(history)}. Train with validation_data=... to get the val_ curves.")
+    val_loss = np.asarray(values["val_loss"], dtype=np.float64)
+    best = int(np.argmin(val_loss))
+    return {
+        "best_epoch": best + 1, "epochs": len(val_loss),
+        "min_val_loss": float(val_loss[best]), "final_val_loss": float(val_loss[-1]),
+        "val_loss_rise": float(val_loss[-1] / val_loss[best]),
+        "final_loss": float(values["loss"][-1]), "final_accuracy": float(values["accuracy"][-1]),
+        "final_val_accuracy": float(values["val_accuracy"][-1]),
+        "accuracy_gap": float(values["accuracy"][-1] - values["val_accuracy"][-1]),
+    }
+
+
+def compute_shift_curve(predict, images, labels, shifts=(0, 1, 2, 3, 4)):
+    """Return the accuracy of ``predict`` on the images moved right by each shift (in pixels).
+
+    predict: a function from uint8 images (N, H, W) to predicted labels (N,).
+    images: uint8 (N, H, W); labels: int (N,). Returns a list of floats, one per shift.
+    """
+    from .features import shift_images
+
+    images = as_array(images, "images", ndim=3, dtype_kind="u")
+    labels = as_array(labels, "labels", ndim=1, dtype_kind="iu")
+    if len(labels) != len(images):
+        raise ValueError(f"labels has {len(labels)} entries but there are {len(images)} images.")
+    if not callable(predict):
+        raise TypeError(f"predict must be a function from images to labels, got {describe(predict)}.")
+    return [float(np.mean(np.asarray(predict(shift_images(images, dx=int(dx)))) == labels)) for dx in shifts]
+
+
+def compute_rotation_curve(predict, images, labels, angles=(0, 15, 30, 45)):
+    """Return the accuracy of ``predict`` on the images turned by each angle (degrees, anticlockwise).
+
+    predict: a function from uint8 images (N, H, W) to predicted labels (N,). images: uint8 (N, H, W).
+    Each image turns about its centre (bilinear, corners filled with 0), as in notebook 07.
+    """
+    from scipy import ndimage
+
+    images = as_array(images, "images", ndim=3, dtype_kind="u")
+    labels = as_array(labels, "labels", ndim=1, dtype_kind="iu")
+    if len(labels) != len(images):
+        raise ValueError(f"labels has {len(labels)} entries but there are {len(images)} images.")
+    if not callable(predict):
+        raise TypeError(f"predict must be a function from images to labels, got {describe(predict)}.")
+    scores = []
+    for angle in angles:
+        if isinstance(angle, bool) or not isinstance(angle, numbers.Real) or not -360 <= angle <= 360:
+            raise ValueError(f"angles must hold numbers of degrees from -360 to 360, got {describe(angle)}.")
+        turned = ndimage.rotate(images, angle, axes=(1, 2), reshape=False, order=1)
+        scores.append(float(np.mean(np.asarray(predict(turned)) == labels)))
+    return scores
+
+
+# --- figures ---------------------------------------------------------------------------------------
+
+def show_augmentations(image, num_samples=15, seed=0, ncols=8, title=None, **strengths):
+    """Show an image and ``num_samples`` augmented copies of it in a grid; returns the figure."""
+    from .plots import show_images
+
+    image = _as_uint8_image(image)
+    copies = augment_image(image, num_samples=num_samples, seed=seed, **strengths)
+    pictures = [image, *copies]
+    titles = ["original"] + [f"copy {i}" for i in range(1, len(copies) + 1)]
+    return show_images([p[..., 0] if p.ndim == 3 and p.shape[2] == 1 else p for p in pictures], titles,
+                       ncols=ncols, suptitle=title or describe_augmentation(**strengths))
+
+
+def plot_histories(histories, metric="val_loss", ax=None, title=None):
+    """Plot one metric per epoch for several runs, one line each; histories: dict label -> History or dict."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(histories, dict) or not histories:
+        raise TypeError(f"histories must be a non-empty dict label -> History, got {describe(histories)}.")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    for label, history in histories.items():
+        values = getattr(history, "history", history)
+        if not isinstance(values, dict) or metric not in values:
+            raise ValueError(f"histories[{label!r}] has no {metric!r} curve; train with validation_data=... "
+                             "for the val_ curves.")
+        ax.plot(np.arange(1, len(values[metric]) + 1), values[metric], marker="o", markersize=3, label=str(label))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric.replace("val_", "validation ").replace("_", " "))
+    ax.set_title(title or f"{metric.replace('val_', 'Validation ').replace('_', ' ').capitalize()} per epoch")
+    ax.legend(fontsize=8)
+    return ax

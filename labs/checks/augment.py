@@ -1,0 +1,265 @@
+"""Checks for notebook 08 (overfitting, augmentation, dropout): the augmentation pipeline, dropout, early stopping."""
+
+import numpy as np
+
+from .. import augment as reference
+from .core import CheckFailed, call_learner, compare_arrays, run_check
+
+__all__ = ["check_make_augmentation", "check_apply_dropout", "check_early_stop"]
+
+
+# --- the augmentation pipeline ---------------------------------------------------------------------
+
+_AUGMENTATION_CASES = [
+    {"flip": "horizontal", "rotation": 0.05, "translation": 0.1, "zoom": 0.1, "contrast": 0.2},
+    {"flip": None, "rotation": 0.0, "translation": 0.15, "zoom": 0.0, "contrast": 0.0},
+    {"flip": "horizontal_and_vertical", "rotation": 0.25, "translation": 0.0, "zoom": 0.2, "contrast": 0.0},
+    {"flip": "vertical", "rotation": 0.0, "translation": 0.0, "zoom": 0.0, "contrast": 0.5},
+]
+_ARGUMENT = {"RandomFlip": "flip", "RandomRotation": "rotation", "RandomTranslation": "translation",
+             "RandomZoom": "zoom", "RandomContrast": "contrast"}
+
+
+def _as_pair(value):
+    """Return a Keras factor as a (low, high) pair of floats: 0.1 -> (-0.1, 0.1); None -> None."""
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)):
+        return tuple(float(v) for v in value)
+    return (-float(value), float(value))
+
+
+def _random_layers(pipeline):
+    """Return the layers of a (possibly nested) Keras pipeline, in order."""
+    found = []
+    for layer in getattr(pipeline, "layers", [pipeline]):
+        found += _random_layers(layer) if hasattr(layer, "layers") and layer is not pipeline else [layer]
+    return found
+
+
+def _settings(layer):
+    """Return what matters of one preprocessing layer: its class name and its strength(s)."""
+    kind, config = type(layer).__name__, layer.get_config()
+    if kind == "RandomFlip":
+        return kind, {"mode": config.get("mode")}
+    if kind == "RandomRotation":
+        return kind, {"factor": _as_pair(config.get("factor"))}
+    if kind == "RandomTranslation":
+        return kind, {"height_factor": _as_pair(config.get("height_factor")),
+                      "width_factor": _as_pair(config.get("width_factor"))}
+    if kind == "RandomZoom":
+        width = config.get("width_factor")
+        return kind, {"height_factor": _as_pair(config.get("height_factor")),
+                      "width_factor": _as_pair(config.get("height_factor") if width is None else width)}
+    if kind == "RandomContrast":  # one number c or the pair (c, c): Keras keeps the strength as the upper bound
+        factor = config.get("factor")
+        return kind, {"factor": float(max(factor)) if isinstance(factor, (tuple, list)) else float(factor),
+                      "value_range": tuple(float(v) for v in config.get("value_range", (0, 255)))}
+    return kind, {}
+
+
+def _call(function, case):
+    """Call the learner's make_augmentation with one case's strengths as keywords."""
+    return call_learner(function, **case)
+
+
+def _check_pipeline(pipeline, case):
+    """Raise CheckFailed unless ``pipeline`` has exactly the reference's random layers for ``case``."""
+    keras = reference_keras()
+    shown = ", ".join(f"{k}={v!r}" for k, v in case.items())
+    if pipeline is None:
+        raise CheckFailed(f"make_augmentation({shown}) returned None.", "end with `return keras.Sequential(...)`.")
+    if isinstance(pipeline, (list, tuple)):
+        raise CheckFailed(f"make_augmentation({shown}) returned a {type(pipeline).__name__} of layers.",
+                          "wrap the layers in keras.Sequential([...]) so the pipeline is one layer.")
+    if not isinstance(pipeline, keras.layers.Layer):
+        raise CheckFailed(f"make_augmentation({shown}) should return a keras.Sequential, "
+                          f"got {type(pipeline).__name__}.")
+    got = [_settings(layer) for layer in _random_layers(pipeline)]
+    expected = [_settings(layer) for layer in _random_layers(reference.make_augmentation(**case))
+                if type(layer).__name__ != "Identity"]
+    got_kinds, expected_kinds = sorted(kind for kind, _ in got), sorted(kind for kind, _ in expected)
+    others = [kind for kind in got_kinds if kind not in _ARGUMENT]
+    if others:
+        raise CheckFailed(f"for {shown} your pipeline holds {', '.join(others)}; only the five random layers belong.",
+                          "images arrive already scaled to 0-1: no Rescaling or other fixed layer is needed.")
+    for kind in expected_kinds:
+        if kind not in got_kinds:
+            raise CheckFailed(f"for {shown} there is no {kind} layer.",
+                              f"add keras.layers.{kind}(...) when {_ARGUMENT[kind]} is set.")
+    for kind in got_kinds:
+        if kind not in expected_kinds:
+            argument = _ARGUMENT[kind]
+            raise CheckFailed(f"for {shown} your pipeline has a {kind} layer, but {argument}={case[argument]!r}.",
+                              f"leave the {kind} layer out when {argument} is {case[argument]!r}.")
+    if len(got_kinds) != len(expected_kinds):
+        raise CheckFailed(f"for {shown} your pipeline has {len(got)} layers ({', '.join(got_kinds)}), "
+                          f"expected {len(expected)} ({', '.join(expected_kinds)}).", "one layer per transformation.")
+    expected_by_kind = dict(expected)
+    for kind, settings in got:
+        for key, value in expected_by_kind[kind].items():
+            if settings.get(key) != value:
+                raise CheckFailed(f"for {shown} {kind} has {key} {settings.get(key)!r}, expected {value!r}.",
+                                  _setting_hint(kind, key, settings.get(key), case))
+    return pipeline
+
+
+def _setting_hint(kind, key, got, case):
+    """Return the hint for one wrong setting of one layer."""
+    if kind == "RandomFlip":
+        return f"RandomFlip(flip): pass the mode you were given, {case['flip']!r}."
+    if kind == "RandomRotation" and got and max(abs(v) for v in got) > 0.5:
+        return "Keras takes a rotation as a fraction of a full turn, not in degrees: 0.05 is ±18°."
+    if kind == "RandomTranslation":
+        return "RandomTranslation(translation, translation): move up to the same fraction vertically and horizontally."
+    if kind == "RandomZoom":
+        return "RandomZoom(zoom): one factor zooms both axes together."
+    if key == "value_range":
+        return "our images are floats from 0 to 1: RandomContrast(contrast, value_range=(0, 1))."
+    return f"pass {_ARGUMENT[kind]} as the layer's factor."
+
+
+def reference_keras():
+    """Return keras, imported through labs (quiet, deterministic)."""
+    from ..models import keras
+
+    return keras
+
+
+def _check_inference_is_identity(pipeline):
+    """Raise CheckFailed unless the pipeline leaves images unchanged outside training."""
+    images = np.random.default_rng(0).random((2, 8, 8, 1)).astype("float32")
+    try:
+        out = np.asarray(pipeline(images, training=False))
+    except Exception as error:
+        raise CheckFailed(f"your pipeline fails on a batch of (2, 8, 8, 1) images: {type(error).__name__}: {error}",
+                          "use only Keras' preprocessing layers inside keras.Sequential([...]).") from None
+    if out.shape != images.shape or not np.allclose(out, images):
+        raise CheckFailed("outside training (training=False) your pipeline changes the images.",
+                          "the random layers are inactive at inference; do not add fixed transformations.")
+
+
+def check_make_augmentation(make_augmentation):
+    """Check the learner's ``make_augmentation(flip, rotation, translation, zoom, contrast)`` pipeline."""
+    def test(function):
+        for case in _AUGMENTATION_CASES:
+            pipeline = _check_pipeline(_call(function, case), case)
+        _check_inference_is_identity(pipeline)
+        return (f"the right random layers and strengths on {len(_AUGMENTATION_CASES)} settings, "
+                "and the images pass unchanged outside training.")
+    return run_check("make_augmentation", make_augmentation, test,
+                     hint="Keras takes the strengths as fractions: a rotation of 0.05 turns (±18°, not degrees), "
+                          "a translation or zoom of 0.1 of the image size.")
+
+
+# --- dropout -----------------------------------------------------------------------------------------
+
+def _dropout_cases():
+    """Return fixed (x, keep, rate, training) cases."""
+    x = np.arange(1.0, 11.0).reshape(2, 5)
+    keep_half = np.array([[True, False, True, False, True], [False, True, True, False, True]])
+    keep_most = np.array([[True, True, True, True, False], [True, False, True, True, True]])
+    return [(x, keep_half, 0.5, True), (x, keep_most, 0.2, True), (x, keep_half, 0.5, False),
+            (x, keep_most, 0.2, False), (x.ravel(), keep_most.ravel(), 0.25, True)]
+
+
+def _dropout_hint(got, x, keep, rate, training):
+    """Name the usual mistake behind a wrong dropout output, if it is one of them."""
+    def same(value):
+        try:
+            return np.shape(got) == np.shape(value) and np.allclose(np.asarray(got, dtype=float), value)
+        except (TypeError, ValueError):
+            return False
+
+    if training:
+        if same(x * keep):
+            return "in training the kept units are scaled up by 1 / (1 - rate), so their expected sum stays the same."
+        if same(x * keep * (1 - rate)) or same(x * (1 - rate)):
+            return "Keras scales up in training (divide by 1 - rate), and does nothing at inference."
+        if same(x * keep / rate):
+            return "divide by the keep probability 1 - rate, not by the rate."
+        if same(x * ~keep / (1 - rate)) or same(x * ~keep):
+            return "keep is True for the units that stay; the others become 0."
+        return "in training: x * keep / (1 - rate)."
+    if same(x * keep) or same(x * keep / (1 - rate)):
+        return "at inference nothing is dropped: every unit is used, whatever keep says."
+    if same(x * (1 - rate)) or same(x / (1 - rate)):
+        return "Keras' dropout is inverted: the scaling happens in training, so inference returns x unchanged."
+    return "at inference, return x unchanged."
+
+
+def check_apply_dropout(apply_dropout):
+    """Check the learner's ``apply_dropout(x, keep, rate, training)`` (inverted dropout, as in Keras)."""
+    def test(function):
+        for x, keep, rate, training in _dropout_cases():
+            got = call_learner(function, x, keep, rate, training)
+            expected = reference.apply_dropout(x, keep, rate, training)
+            compare_arrays(got, expected, f"apply_dropout(x, keep, rate={rate}, training={training})",
+                           hint=_dropout_hint(got, x, keep, rate, training))
+        return ("kept units scaled by 1 / (1 - rate) in training, every unit unchanged at inference "
+                f"({len(_dropout_cases())} cases).")
+    return run_check("apply_dropout", apply_dropout, test)
+
+
+# --- early stopping ----------------------------------------------------------------------------------
+
+_CURVES = [
+    ([1.0, 0.8, 0.7, 0.72, 0.75, 0.71, 0.78, 0.8], 2),
+    ([1.0, 0.8, 0.7, 0.72, 0.75, 0.71, 0.78, 0.8], 3),
+    ([0.9, 0.8, 0.7, 0.6], 2),
+    ([0.5, 0.5, 0.5, 0.4], 2),
+    ([0.6, 0.5, 0.55, 0.4], 1),
+    ([0.9, 0.7, 0.75, 0.8, 0.6, 0.5], 2),
+]
+
+
+def _variant_rule(curve, patience, ties=False, late=False):
+    """Return (best_epoch, stop_epoch) of early stopping with one usual slip: ties improve, or one epoch late."""
+    best, best_epoch, waited = np.inf, 0, 0
+    for epoch, loss in enumerate(curve, start=1):
+        if loss < best or (ties and loss == best):
+            best, best_epoch, waited = loss, epoch, 0
+            continue
+        waited += 1
+        if waited > patience if late else waited >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(curve)
+
+
+def _early_stop_hint(got, curve, patience):
+    """Name the usual mistake behind a wrong (best_epoch, stop_epoch), if it is one of them."""
+    best, stop = reference.compute_early_stop(curve, patience)
+    lowest = int(np.argmin(curve)) + 1
+    if got == _variant_rule(curve, patience, ties=True):
+        return "an epoch improves only if its loss is strictly lower than the best so far; a tie is no improvement."
+    if got == (best - 1, stop - 1):
+        return "count epochs from 1, as Keras' logs and history_table do."
+    if got == _variant_rule(curve, patience, late=True):
+        return f"stop as soon as {patience} epoch(s) in a row have not improved, not one epoch later."
+    if got == (stop, stop):
+        return "the weights restored are those of the best epoch, not of the last one trained."
+    if got == (lowest, stop) and lowest > stop:
+        return "early stopping cannot look at epochs after it has stopped: take the best epoch up to the stop."
+    if got[1] == len(curve) and stop < len(curve):
+        return "count the epochs since the last improvement and stop when that count reaches patience."
+    return "keep the best loss so far; reset a counter when an epoch beats it, stop when the counter reaches patience."
+
+
+def check_early_stop(compute_early_stop):
+    """Check the learner's ``compute_early_stop(val_losses, patience)`` -> (best_epoch, stop_epoch)."""
+    def test(function):
+        for curve, patience in _CURVES:
+            got = call_learner(function, list(curve), patience)
+            expected = reference.compute_early_stop(curve, patience)
+            what = f"compute_early_stop({curve}, patience={patience})"
+            if not isinstance(got, (tuple, list)) or len(got) != 2:
+                raise CheckFailed(f"{what} returned {got!r:.60}; expected a pair (best_epoch, stop_epoch).",
+                                  "return best_epoch, stop_epoch")
+            if not all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in got):
+                raise CheckFailed(f"{what} returned {tuple(got)!r:.60}; expected two whole numbers.",
+                                  "epochs are counted in whole numbers: return two ints, not text or floats.")
+            got = tuple(int(v) for v in got)
+            if got != expected:
+                raise CheckFailed(f"{what} is {got}, expected {expected}.", _early_stop_hint(got, curve, patience))
+        return f"best and stopping epochs right on {len(_CURVES)} curves, ties and patience 1 to 3 included."
+    return run_check("compute_early_stop", compute_early_stop, test)

@@ -1,0 +1,153 @@
+"""Checks for notebook 09 (transfer learning): top-k decoding by hand, a frozen base with a new head."""
+
+import warnings
+
+import numpy as np
+
+from .core import CheckFailed, call_learner, compare_arrays, run_check
+
+__all__ = ["check_top_k", "check_transfer_model"]
+
+_NAMES = ["tench", "goldfish", "great white shark", "tiger shark", "hammerhead", "electric ray", "stingray",
+          "cock", "hen", "ostrich"]
+
+
+def _probabilities(seed):
+    """Return 10 distinct probabilities that sum to 1, in a seeded random order."""
+    rng = np.random.default_rng(seed)
+    scores = rng.permutation(np.linspace(0.5, 3.0, 10)) + rng.random(10) * 0.01
+    exps = np.exp(scores)
+    return exps / exps.sum()
+
+
+def check_top_k(top_k):
+    """Check the learner's ``top_k(probabilities, class_names, k)``: the k best (name, probability), best first."""
+    def test(function):
+        cases = [(_probabilities(seed), k) for seed, k in [(0, 3), (1, 1), (2, 5), (3, 10)]]
+        for probabilities, k in cases:
+            got = call_learner(function, probabilities, list(_NAMES), k)
+            order = np.argsort(-probabilities)[:k]
+            expected = [(_NAMES[i], float(probabilities[i])) for i in order]
+            _compare_top_k(got, expected, probabilities, k)
+        return f"the k most likely classes, best first, with their probabilities, for k = 1, 3, 5 and 10."
+    return run_check("top_k", top_k, test)
+
+
+def _compare_top_k(got, expected, probabilities, k):
+    """Raise CheckFailed unless ``got`` lists the (name, probability) pairs of ``expected``, in order."""
+    if got is None:
+        raise CheckFailed("top_k returned None.", "end with `return pairs`, a list of (name, probability).")
+    if isinstance(got, (str, bytes, dict)) or not hasattr(got, "__len__"):
+        raise CheckFailed(f"top_k returned a {type(got).__name__}, expected a list of (name, probability) pairs.",
+                          "build a list: [(class_names[i], probabilities[i]) for i in best].")
+    if len(got) != k:
+        raise CheckFailed(f"with k={k} you returned {len(got)} pairs.",
+                          "keep exactly k classes: the first k of the indices sorted by probability.")
+    pairs = []
+    for item in got:
+        if isinstance(item, (str, bytes)) or not hasattr(item, "__len__") or len(item) != 2:
+            raise CheckFailed(f"each entry must be a (name, probability) pair, got {item!r:.60}.",
+                              "append (class_names[i], probabilities[i]) for each chosen index i.")
+        pairs.append(tuple(item))
+    names = [name for name, _ in pairs]
+    expected_names = [name for name, _ in expected]
+    if all(isinstance(n, (int, np.integer)) for n in names):
+        raise CheckFailed("the pairs hold class indices, not names.", "look the name up: class_names[i].")
+    if names != expected_names:
+        if names == [_NAMES[i] for i in np.argsort(probabilities)[:k]]:
+            hint = "those are the k least likely classes: sort by decreasing probability (np.argsort(-p))."
+        elif names == [_NAMES[i] for i in np.argsort(probabilities)[::-1][:k][::-1]]:
+            hint = "right classes, wrong order: best first (decreasing probability)."
+        elif names == _NAMES[:k]:
+            hint = "those are the first k classes of the list: sort the indices by probability first."
+        else:
+            hint = "sort the class indices by decreasing probability (np.argsort(-probabilities)) and keep the first k."
+        raise CheckFailed(f"with k={k} you chose {names}, expected {expected_names}.", hint)
+    if not all(isinstance(p, (int, float, np.integer, np.floating)) and not isinstance(p, bool) for _, p in pairs):
+        raise CheckFailed("the probabilities must be numbers.", "use probabilities[i] itself, not a string of it.")
+    values = np.array([p for _, p in pairs], dtype=float)
+    compare_arrays(values, np.array([p for _, p in expected]), f"the probabilities for k={k}",
+                   hint="give each class its own probability: probabilities[i] for the same index i as its name.")
+
+
+def _tiny_base(keras, seed):
+    """Return a small convolutional base: (32, 32, 3) images -> (3, 3, 8) feature maps, seeded weights."""
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(32, 32, 3))
+    x = keras.layers.Conv2D(4, 3, strides=2, activation="relu", name="conv_a")(inputs)
+    x = keras.layers.Conv2D(8, 3, strides=2, activation="relu", name="conv_b")(x)
+    x = keras.layers.MaxPooling2D(2, name="pool")(x)
+    return keras.Model(inputs, x, name="tiny_base")
+
+
+def check_transfer_model(build_transfer_model):
+    """Check ``build_transfer_model(base, num_classes)``: frozen base, average pooling, a softmax Dense head."""
+    def test(function):
+        with warnings.catch_warnings():  # Keras variables' __array__ predates NumPy 2's copy= keyword
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return _test(function)
+
+    def _test(function):
+        from ..models import keras
+
+        for num_classes in (5, 10):
+            base = _tiny_base(keras, seed=num_classes)
+            frozen_weights = [w.copy() for w in base.get_weights()]
+            model = call_learner(function, base, num_classes)
+            if model is None:
+                raise CheckFailed("build_transfer_model returned None.", "end with `return model`.")
+            if not isinstance(model, keras.Model):
+                raise CheckFailed(f"expected a Keras model, got {type(model).__name__}.",
+                                  "return keras.Model(inputs, outputs) or a keras.Sequential.")
+            if model is base:
+                raise CheckFailed("you returned the base itself.", "add the new head on top and return the new model.")
+            if base.trainable:
+                raise CheckFailed("the base is still trainable: training would change ImageNet's weights.",
+                                  "set base.trainable = False before building the model.")
+            try:
+                shape = tuple(model.output.shape)
+            except (AttributeError, ValueError):
+                raise CheckFailed("the model has no known input shape.",
+                                  "build it on base.input, or start the Sequential with the base.") from None
+            if shape != (None, num_classes):
+                raise CheckFailed(f"with num_classes={num_classes} the model outputs {shape}, expected (None, "
+                                  f"{num_classes}).", "end with Dense(num_classes, activation='softmax').")
+            trainable = sum(int(np.prod(w.shape)) for w in model.trainable_weights)
+            head = 8 * num_classes + num_classes
+            if trainable != head:
+                if trainable == 9 * 8 * num_classes + num_classes:
+                    hint = "pool the feature map with GlobalAveragePooling2D instead of Flatten."
+                else:
+                    hint = ("only the head trains: GlobalAveragePooling2D (no weights), Dropout (none) and "
+                            "Dense(num_classes) (features x classes + classes).")
+                raise CheckFailed(f"the model has {trainable:,} trainable parameters, expected {head:,}.", hint)
+            images = np.random.default_rng(num_classes).random((3, 32, 32, 3)).astype(np.float32)
+            dense = [layer for layer in _all_layers(model) if type(layer).__name__ == "Dense"]
+            rng = np.random.default_rng(0)
+            kernel = rng.normal(0, 1, (8, num_classes)).astype(np.float32)
+            bias = rng.normal(0, 0.1, num_classes).astype(np.float32)
+            dense[-1].set_weights([kernel, bias])
+            features = np.asarray(base(images)).mean(axis=(1, 2))
+            scores = features @ kernel + bias
+            expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+            expected /= expected.sum(axis=1, keepdims=True)
+            got = np.asarray(model(images, training=False))
+            if np.allclose(got, scores, atol=1e-4):
+                raise CheckFailed("the outputs are raw scores, not probabilities.",
+                                  "use activation='softmax' in the last Dense layer.")
+            compare_arrays(got, expected, "the output with fixed weights", atol=1e-4, rtol=1e-3,
+                           hint="GlobalAveragePooling2D on the base's output, then Dense(num_classes, "
+                                "activation='softmax'); Dropout changes nothing at inference.")
+            for before, after in zip(frozen_weights, base.get_weights()):
+                if not np.array_equal(before, after):
+                    raise CheckFailed("your function changed the base's weights.", "freeze it; do not retrain it.")
+        return "the base is frozen; only the new head (pooling, softmax Dense) trains, for 5 and 10 classes."
+    return run_check("build_transfer_model", build_transfer_model, test)
+
+
+def _all_layers(model):
+    """Return every layer of a model, looking inside nested models."""
+    found = []
+    for layer in model.layers:
+        found += _all_layers(layer) if hasattr(layer, "layers") and layer.layers else [layer]
+    return found
