@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/transfer.py                  # default profile: 3 seeds (8-13 minutes on 2 cores)
     .venv/bin/python benchmarks/transfer.py --profile full   # 5 seeds
+    .venv/bin/python benchmarks/transfer.py --save           # also write benchmarks/results/transfer_ladder.csv
     .venv/bin/python benchmarks/transfer.py --search         # how labs.pretrained.RECIPES was chosen (17 minutes)
 
 Prints the ladder, then a plain-text table (metric, value, target, pass/fail), and exits with
@@ -72,9 +73,11 @@ printed test accuracy; that run chose nothing here.
 """
 
 import argparse
+import csv
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -211,8 +214,29 @@ RUNGS = (
     ("unfreeze_all", "6 unfreeze everything (BatchNorm frozen), same epochs and lr"),
 )
 
+# The rungs' short names in the saved ladder (notebook 10 plots it).
+SHORT_NAMES = {"scratch": "from scratch", "scratch_aug": "from scratch + augmentation",
+               "frozen": "transfer (frozen base)", "frozen_aug": "transfer + augmentation",
+               "fine_tune": "fine-tuning (stage 6)", "unfreeze_all": "unfreeze everything"}
+LADDER_CSV = Path(__file__).resolve().parent / "results" / "transfer_ladder.csv"
 
-def ladder(seeds):
+
+def save_ladder(path, seeds, scores, seconds):
+    """Write the ladder as CSV (one row per rung: mean, sd, per-seed accuracies, training seconds)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(["rung", "test accuracy (mean)", "spread (sd)", "seeds", "per seed",
+                         "training s (mean)", "machine"])
+        for key, _ in RUNGS:
+            writer.writerow([SHORT_NAMES[key], f"{statistics.mean(scores[key]):.4f}",
+                             f"{statistics.stdev(scores[key]):.4f}", " ".join(map(str, seeds)),
+                             " ".join(f"{v:.4f}" for v in scores[key]), f"{statistics.mean(seconds[key]):.0f}",
+                             machine_summary(f"Keras {models.keras.__version__}")])
+    print(f"ladder saved to {path}", flush=True)
+
+
+def ladder(seeds, save=None):
     """Train every rung for each seed, print the ladder and record the targets."""
     test_features = None
     scores = {key: [] for key, _ in RUNGS}
@@ -255,6 +279,8 @@ def ladder(seeds):
         print(f"  seed {seed}: " + ", ".join(f"{key} {scores[key][-1]:.4f} ({seconds[key][-1]:.0f} s)"
                                               for key, _ in RUNGS), flush=True)
     print_ladder(seeds, scores, seconds)
+    if save is not None:
+        save_ladder(save, seeds, scores, seconds)
     record_targets(seeds, scores, probe_scores)
     record_notebook_steps(test_seconds, steps)
 
@@ -478,6 +504,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=config.PROFILES, default="default")
     parser.add_argument("--search", action="store_true", help="repeat the search behind labs.pretrained.RECIPES")
+    parser.add_argument("--save", action="store_true",
+                        help=f"write the ladder to {LADDER_CSV.relative_to(LADDER_CSV.parents[2])} (notebook 10 shows it)")
     args = parser.parse_args(argv)
     labs.setup()
     keras_version = f"Keras {models.keras.__version__}"
@@ -489,7 +517,7 @@ def main(argv=None):
     else:
         build_time()
         inference_speed()
-        ladder(seeds)
+        ladder(seeds, save=LADDER_CSV if args.save else None)
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")
     REPORT.print_table()
     return REPORT.exit_status()
