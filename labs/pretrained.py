@@ -51,7 +51,7 @@ from typing import Callable
 import numpy as np
 
 from . import config
-from ._validate import as_array, check_choice, check_finite, check_int, describe
+from ._validate import as_array, check_choice, check_finite, check_int, check_number, describe
 from .download import compute_sha256
 
 __all__ = [
@@ -538,6 +538,62 @@ RECIPES = {
 
 # How each base's preprocess_input scales 0-255 pixels, as x * scale + offset (make_classifier builds it in).
 _LINEAR_SCALING = {"efficientnet_lite0": (1 / 128, -127 / 128), "mobilenet_v2": (1 / 127.5, -1.0)}
+
+
+# Some of keras.applications' families with ImageNet accuracy (single centre crop, ImageNet 2012
+# validation set) and size, from the Keras documentation's table (keras.io/api/applications);
+# EfficientNet-Lite0's from its authors' README (tensorflow/tpu, models/official/efficientnet/lite).
+# "in labs.pretrained": a name load_base knows (the others load through keras.applications).
+_FAMILY_ROWS = (
+    # family, input size, parameters (millions), ImageNet top-1 (%), depth note, registry name
+    ("VGG16", 224, 138.4, 71.3, "16 layers, no shortcuts (2014)", "vgg16"),
+    ("ResNet50", 224, 25.6, 74.9, "50 layers with shortcut connections (2015)", ""),
+    ("InceptionV3", 299, 23.9, 77.9, "parallel branches of different kernel sizes (2015)", ""),
+    ("MobileNetV2", 224, 3.5, 71.3, "depthwise separable convolutions, for phones (2018)", "mobilenet_v2"),
+    ("EfficientNetB0", 224, 5.3, 77.1, "depth, width and resolution scaled together (2019)", ""),
+    ("EfficientNet-Lite0", 224, 4.7, 75.1, "EfficientNet-B0 without squeeze-and-excitation, ReLU6 (2020)",
+     "efficientnet_lite0"),
+)
+
+
+def _families():
+    import pandas as pd
+
+    table = pd.DataFrame([row[:5] for row in _FAMILY_ROWS],
+                         columns=["family", "input size", "parameters (M)", "ImageNet top-1 (%)", "idea"])
+    table["in labs.pretrained"] = [name or "-" for *_, name in _FAMILY_ROWS]
+    return table.set_index("family")
+
+
+def __getattr__(name):
+    """``FAMILIES``: a table of some pretrained families (built on first use, so pandas loads only then)."""
+    if name == "FAMILIES":
+        return _families()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def make_transfer_model(base, num_classes, dropout=0.2):
+    """Freeze ``base`` and return base -> GlobalAveragePooling2D -> Dropout -> Dense(num_classes) softmax.
+
+    The reference of notebook 09's exercise 2. base: a Keras model whose output is a feature map
+    (N, h, w, channels), e.g. ``load_base(..., include_top=False)``. The base runs in inference mode
+    (training=False), so its BatchNormalization layers keep their ImageNet statistics.
+    """
+    keras = _keras()
+    if not isinstance(base, keras.Model):
+        raise TypeError(f"base must be a Keras model, got {type(base).__name__}")
+    if len(base.output.shape) != 4:
+        raise ValueError(f"base must output a feature map (N, h, w, channels), got shape {tuple(base.output.shape)}; "
+                         f"load it with include_top=False and pooling=None")
+    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    dropout = check_number(dropout, "dropout", minimum=0, below=1)
+    base.trainable = False
+    inputs = keras.Input(shape=tuple(base.input.shape[1:]))
+    x = base(inputs, training=False)
+    x = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    x = keras.layers.Dropout(dropout, name="dropout")(x)
+    outputs = keras.layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+    return keras.Model(inputs, outputs, name=f"{base.name}_transfer")
 
 
 def make_feature_extractor(base, layers=("top_activation",), pooling="avg"):

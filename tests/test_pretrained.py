@@ -742,3 +742,58 @@ def test_a_saved_classifier_loads_and_predicts_identically(small_base, small_ima
     classifier.save(tmp_path / "classifier.keras")
     reloaded = pretrained._keras().models.load_model(tmp_path / "classifier.keras")
     np.testing.assert_array_equal(reloaded.predict_on_batch(images), classifier.predict_on_batch(images))
+
+
+def test_families_table_lists_the_registry_bases_with_published_numbers():
+    families = pretrained.FAMILIES
+    assert list(families.columns) == ["input size", "parameters (M)", "ImageNet top-1 (%)", "idea",
+                                      "in labs.pretrained"]
+    named = families.loc[families["in labs.pretrained"] != "-", "in labs.pretrained"]
+    assert set(named) == set(pretrained.REGISTRY)  # every base load_base knows, and only those
+    for family, name in named.items():  # the table's sizes agree with the registry's exact counts
+        assert families.loc[family, "parameters (M)"] == round(pretrained.REGISTRY[name].parameters / 1e6, 1)
+    assert families.loc["VGG16", "parameters (M)"] / families.loc["MobileNetV2", "parameters (M)"] > 35
+    assert families.loc["VGG16", "ImageNet top-1 (%)"] == families.loc["MobileNetV2", "ImageNet top-1 (%)"]
+    families.loc["VGG16", "idea"] = "changed"  # a copy each time: nothing a learner does changes the module
+    assert pretrained.FAMILIES.loc["VGG16", "idea"] != "changed"
+    with pytest.raises(AttributeError, match="no attribute 'FAMILY'"):
+        pretrained.FAMILY
+
+
+def test_make_transfer_model_freezes_the_base_and_adds_a_pooled_softmax_head(small_images):
+    base = load_base(input_shape=(48, 48, 3), include_top=False)  # its own copy: the model freezes it
+    model = pretrained.make_transfer_model(base, num_classes=3)
+    assert not base.trainable and [tuple(w.shape) for w in model.trainable_weights] == [(1280, 3), (3,)]
+    images, _ = small_images
+    scaled = preprocess_input(images)
+    probs = model.predict_on_batch(scaled)
+    kernel, bias = model.get_layer("predictions").get_weights()
+    scores = base.predict_on_batch(scaled).mean(axis=(1, 2)) @ kernel + bias  # Dropout is off at inference
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(probs, expected / expected.sum(axis=1, keepdims=True), rtol=1e-4, atol=1e-6)
+    from labs.checks import check_transfer_model
+    check_transfer_model(pretrained.make_transfer_model)  # the notebook's check accepts the reference
+
+
+@pytest.mark.parametrize("base", [None, "efficientnet_lite0"])
+def test_make_transfer_model_refuses_what_is_not_a_model(base):
+    with pytest.raises(TypeError, match=f"base must be a Keras model, got {type(base).__name__}"):
+        pretrained.make_transfer_model(base, 10)
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"num_classes": 1}, "num_classes must be at least 2"),
+    ({"num_classes": 10, "dropout": 1.0}, "dropout must be at least 0 and less than 1"),
+    ({"num_classes": 10, "dropout": -0.1}, "dropout must be at least 0"),
+])
+def test_make_transfer_model_refuses_bad_options_before_freezing(small_base, options, message):
+    trainable = small_base.trainable
+    with pytest.raises(ValueError, match=message):
+        pretrained.make_transfer_model(small_base, **options)
+    assert small_base.trainable == trainable  # refused before anything was frozen
+
+
+def test_make_transfer_model_needs_a_feature_map():
+    pooled = load_base(input_shape=(48, 48, 3), include_top=False, pooling="avg")
+    with pytest.raises(ValueError, match=r"feature map \(N, h, w, channels\), got shape \(None, 1280\)"):
+        pretrained.make_transfer_model(pooled, 10)
