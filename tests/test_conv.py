@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import ndimage, signal  # noqa: E402
 
-from labs import conv, quizzes  # noqa: E402
+from labs import activations, conv, quizzes  # noqa: E402
 from labs.checks import conv as checks  # noqa: E402
 from labs.environment import _import_keras_quietly  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
@@ -193,7 +193,7 @@ def test_pooling_is_tf_pooling(mode, tf_pool, padding, size, stride):
 
 
 def test_relu_zeroes_negatives_only():
-    assert conv.relu(np.array([[-2, 0], [3, -0.5]])).tolist() == [[0, 0], [3, 0]]
+    assert activations.relu(np.array([[-2, 0], [3, -0.5]])).tolist() == [[0, 0], [3, 0]]
 
 
 @pytest.mark.parametrize("call, words", [
