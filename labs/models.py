@@ -11,9 +11,9 @@ import numpy as np
 from . import config
 from ._validate import (as_array, as_image, check_axes, check_choice, check_finite, check_int, check_labels,
                         check_number, describe)
-from .environment import _import_keras_quietly
+from ._keras import import_keras
 
-keras = _import_keras_quietly()
+keras = import_keras()
 
 __all__ = [
     "RECIPES", "make_dense_mnist", "make_small_cnn", "make_batchnorm_cnn", "make_warmup_cosine",

@@ -173,9 +173,9 @@ def _check_input_shape(input_shape):
 
 def _keras():
     """Return Keras, imported without TensorFlow's start-up chatter."""
-    from .environment import _import_keras_quietly
+    from ._keras import import_keras
 
-    return _import_keras_quietly()
+    return import_keras()
 
 
 # --- efficientnet_lite0: built here, weights from a PyTorch state dict ---------------------------

@@ -11,10 +11,10 @@ from scipy import ndimage, signal  # noqa: E402
 
 from labs import activations, conv, quizzes  # noqa: E402
 from labs.checks import conv as checks  # noqa: E402
-from labs.environment import _import_keras_quietly  # noqa: E402
+from labs._keras import import_keras  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
-_import_keras_quietly()
+import_keras()
 import tensorflow as tf  # noqa: E402
 
 RNG = np.random.default_rng(0)
