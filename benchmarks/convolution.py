@@ -9,18 +9,15 @@ fastest of several repeats, the contenders interleaved so a busy machine slows t
 never an absolute number compared across machines.
 """
 
-import os
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-import labs  # noqa: E402
-from labs import config, conv  # noqa: E402
-from labs._keras import import_keras  # noqa: E402
-from _report import Report, machine_summary, parse_profile  # noqa: E402
+import labs
+from labs import config, conv
+from labs._keras import import_keras
+from _report import Report, machine_summary, parse_profile
 
 REPORT = Report()
 record = REPORT.record

@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "as_image", "check_int", "check_number", "check_bool", "check_choice", "check_finite",
+__all__ = ["as_array", "as_image", "check_int", "check_number", "check_number_between", "check_bool", "check_choice", "check_finite",
            "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value", "check_axes",
            "check_sha256", "describe"]
 
@@ -163,6 +163,19 @@ def check_number(value, name, *, minimum=None, maximum=None, above=None, below=N
             or (above is not None and value <= above) or (below is not None and value >= below)):
         raise ValueError(f"{name} must be {_range_words(minimum, maximum, above, below)}{hint}, got {value:g}.")
     return value
+
+
+def check_number_between(value, name, low, high, *, expected, low_ok=True, high_ok=False):
+    """Check ``value`` is a real number (not a bool, not NaN) from ``low`` to ``high`` and return it as float.
+
+    low_ok / high_ok: whether the bounds themselves are allowed (default [low, high)). expected: the
+    words for the range in the message, e.g. "a rate from 0 up to (not including) 1". Anything else,
+    a string or a bool included, gets one ValueError: "{name} must be {expected}, got ...".
+    """
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if not (is_number and (low <= value if low_ok else low < value) and (value <= high if high_ok else value < high)):
+        raise ValueError(f"{name} must be {expected}, got {describe(value)}.")
+    return float(value)
 
 
 def check_bool(value, name):

@@ -14,7 +14,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from . import activations
 from ._deprecation import warn_deprecated
 from ._validate import (as_array, as_image, check_axes, check_choice, check_dict, check_finite, check_int,
-                        check_number, describe)
+                        check_number, check_number_between, describe)
 from .plots import figure_to_png
 
 __all__ = [
@@ -74,9 +74,9 @@ def gaussian_derivative_1d(x, sigma=4.0):
     from scipy.ndimage import gaussian_filter1d
 
     x = _as_signal(x)
-    if not isinstance(sigma, (int, float)) or isinstance(sigma, bool) or not 0 < sigma < len(x):
-        raise ValueError(f"sigma must be a number between 0 and len(x) = {len(x)}, got {describe(sigma)}.")
-    return gaussian_filter1d(x, float(sigma), order=1)
+    sigma = check_number_between(sigma, "sigma", 0, len(x), low_ok=False,
+                                 expected=f"a number between 0 and len(x) = {len(x)}")
+    return gaussian_filter1d(x, sigma, order=1)
 
 
 # --- 2-D convolution ----------------------------------------------------------------------------

@@ -50,7 +50,7 @@ from typing import Callable
 import numpy as np
 
 from labs import config
-from labs._validate import check_choice, check_int, check_sha256, describe
+from labs._validate import check_choice, check_int, check_number_between, check_sha256, describe
 from labs.images import GRAY_WEIGHTS
 from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
 from labs.shapes import SHAPE_CLASSES, make_shapes
@@ -243,8 +243,8 @@ def _load_digits():
 def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale=True, rotation=True,
                  lighting=True, clutter=False, occlusion=False, colour=True, classes=SHAPE_CLASSES):
     """Generate ``n`` shape images with make_shapes and split them stratified by ``test_size``."""
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction between 0 and 1, got {describe(test_size)}.")
+    test_size = check_number_between(test_size, "test_size", 0, 1, low_ok=False,
+                                     expected="a fraction between 0 and 1")
     X, y = make_shapes(n, size=size, seed=seed, position=position, scale=scale, rotation=rotation,
                        lighting=lighting, clutter=clutter, occlusion=occlusion, colour=colour,
                        classes=classes)

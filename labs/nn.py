@@ -9,7 +9,8 @@ numerical gradient in ``labs.gradcheck`` (their old names here still work for on
 import numpy as np
 
 from ._validate import (as_array, check_axes, check_callable, check_choice, check_dict, check_finite, check_int,
-                        check_labels, check_list, check_loss_value, check_number, describe)
+                        check_labels, check_list, check_loss_value, check_number,
+                        check_number_between, describe)
 from . import gradcheck
 from ._deprecation import warn_deprecated
 from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
@@ -261,8 +262,7 @@ def make_toy_dataset(name, num_samples=300, noise=0.1, seed=0):
 
     name = check_choice(name, "name", TOY_DATASETS)
     num_samples = check_int(num_samples, "num_samples", minimum=4)
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a number between 0 and 1, got {describe(noise)}.")
+    noise = check_number_between(noise, "noise", 0, 1, high_ok=True, expected="a number between 0 and 1")
     seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     if name == "circles":

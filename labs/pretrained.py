@@ -51,7 +51,7 @@ from typing import Callable
 import numpy as np
 
 from . import config
-from ._validate import as_array, check_choice, check_finite, check_int, describe
+from ._validate import as_array, check_choice, check_finite, check_int, check_number_between, describe
 from .download import compute_sha256, verify_sha256
 
 __all__ = [
@@ -583,8 +583,7 @@ def make_head(features, num_classes=10, hidden_units=256, dropout=0.5, seed=conf
     check_finite(features, "features")
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     hidden_units = check_int(hidden_units, "hidden_units", minimum=0)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a rate from 0 up to (not including) 1, got {describe(dropout)}.")
+    dropout = check_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
     seed = check_int(seed, "seed", minimum=0)
     keras.utils.set_random_seed(seed)
     layers = keras.layers
