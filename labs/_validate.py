@@ -5,9 +5,9 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "as_image", "check_int", "check_number", "check_number_between", "check_bool", "check_choice", "check_finite",
-           "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value", "check_axes",
-           "check_sha256", "describe"]
+__all__ = ["as_array", "as_image", "check_int", "check_number", "check_number_between", "check_bool", "check_choice",
+           "check_finite", "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value",
+           "check_axes", "check_sha256", "describe"]
 
 # How the dtype kinds of as_array's dtype_kind read in a message.
 _KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}

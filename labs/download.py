@@ -75,7 +75,7 @@ def compute_sha256(path):
 
 
 def verify_sha256(path, sha256, fix):
-    """Return ``path`` if its SHA-256 is ``sha256``, else raise a ValueError naming both and saying how to ``fix`` it."""
+    """Return ``path`` if its SHA-256 is ``sha256``, else raise a ValueError naming both and how to ``fix`` it."""
     path = _check_path(path)
     expected = check_sha256(sha256, "sha256")
     got = compute_sha256(path) if path.is_file() else "missing"

@@ -10,13 +10,13 @@ template per class (row), b is (C,), scores are (N, C), y holds N class numbers 
 import numpy as np
 
 from . import activations
-from ._deprecation import warn_deprecated
+from ._deprecation import renamed, warn_deprecated
 from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
                         check_list, check_number, describe)
 from .gradcheck import compute_numerical_gradient, compute_relative_error, gradient_check  # noqa: F401
 
 __all__ = ["PENALTIES", "one_hot", "compute_scores", "softmax_cross_entropy", "squared_error", "make_params",
-           "compute_loss_and_gradients", "train_sgd", "predict_linear", "plot_templates", "plot_loss_curves"]
+           "compute_loss_and_gradients", "train_sgd", "predict_linear", "show_templates", "plot_loss_curves"]
 
 PENALTIES = ("l2", "l1")
 
@@ -186,7 +186,7 @@ def predict_linear(params, X):
 
 # --- figures -------------------------------------------------------------------------------------
 
-def plot_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W as images (templates)"):
+def show_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W as images (templates)"):
     """Draw each row of W as an image: red where a bright pixel raises the class score, blue where it lowers it.
 
     W: array of shape (C, D) with D = H * W of image_shape. Returns the figure.
@@ -241,3 +241,8 @@ def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+# --- old names, kept for one release --------------------------------------------------------------
+
+plot_templates = renamed(__name__, "plot_templates", "show_templates")

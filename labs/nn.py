@@ -12,7 +12,7 @@ from ._validate import (as_array, check_axes, check_callable, check_choice, chec
                         check_labels, check_list, check_loss_value, check_number,
                         check_number_between, describe)
 from . import gradcheck
-from ._deprecation import warn_deprecated
+from ._deprecation import renamed, warn_deprecated
 from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
                           softmax, softplus, step, tanh)
 from .plots import figure_to_png
@@ -23,7 +23,7 @@ __all__ = [
     "compute_gradient_errors",
     "make_minibatches", "sgd_update", "train_two_layer",
     "make_toy_dataset", "compute_decision_grid", "run_playground",
-    "plot_activations", "plot_decision_boundary", "plot_loss_curves", "plot_playground", "playground",
+    "show_activations", "plot_decision_boundary", "plot_loss_curves", "show_playground", "playground",
 ]
 
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
@@ -327,7 +327,7 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3,
 
 # --- figures ------------------------------------------------------------------------------------
 
-def plot_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
+def show_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
     """Plot each activation and its derivative side by side; returns the figure.
 
     softmax is shown for two classes, softmax([z, 0])[0], which is the sigmoid of z.
@@ -427,7 +427,7 @@ def plot_loss_curves(history, ax=None, title="Loss per epoch"):
     return ax
 
 
-def plot_playground(result):
+def show_playground(result):
     """Show a playground result as two panels: decision boundary and loss curves; returns the figure."""
     import matplotlib.pyplot as plt
 
@@ -447,7 +447,7 @@ def plot_playground(result):
 def playground(dataset="circles"):
     """Return the interactive playground: sliders for data, hidden units, activation, learning rate, noise.
 
-    Each change retrains the network with run_playground and redraws plot_playground.
+    Each change retrains the network with run_playground and redraws show_playground.
     """
     import ipywidgets as widgets
 
@@ -470,9 +470,15 @@ def playground(dataset="circles"):
     def update(_=None):
         """Retrain for the current settings and redraw."""
         settings = {name: control.value for name, control in controls.items()}
-        picture.value = figure_to_png(plot_playground(run_playground(**settings)))
+        picture.value = figure_to_png(show_playground(run_playground(**settings)))
 
     for control in controls.values():
         control.observe(update, names="value")
     update()
     return widgets.HBox([widgets.VBox(list(controls.values())), picture])
+
+
+# --- old names, kept for one release --------------------------------------------------------------
+
+plot_activations = renamed(__name__, "plot_activations", "show_activations")
+plot_playground = renamed(__name__, "plot_playground", "show_playground")

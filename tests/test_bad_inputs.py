@@ -268,7 +268,7 @@ TABLE = {
         dict(ks=[1, 3], scores={"l2": [0.5, 0.6]}), ("ks", 5), ("ks", None), ("ks", [1, 3, 5], "ks"),
         ("scores", [0.5, 0.6]), ("scores", None), ("scores", {}), ("scores", {"l2": [0.5]}),
         ("scores", {"l2": "ab"}), ("scores", {"l2": [0.5, np.nan]}), *AX),
-    "knn.plot_explanation": row(
+    "knn.show_explanation": row(
         lambda: dict(x=DIGITS[0], X_train=DIGITS, explanation=explanation()), ("x", DIGITS[0, :4]), ("x", None),
         ("X_train", DIGITS.reshape(6, -1)), ("X_train", None), ("explanation", None), ("explanation", {}),
         ("explanation", "neighbours"), ("class_names", ["zero"]), ("class_names", "012"), ("true_label", 20),
@@ -330,7 +330,7 @@ TABLE = {
     "linear.predict_linear": row(
         dict(params=PARAMS, X=X), ("params", None), ("params", W), ("params", {"W": W, "b": B[:1]}, "params['b']"),
         ("X", X[:, :3]), ("X", X.reshape(6, 2, 2)), ("X", NAN_X), ("X", None)),
-    "linear.plot_templates": row(
+    "linear.show_templates": row(
         dict(W=W, image_shape=(2, 2)), ("W", W[0]), ("W", None), ("W", with_value(W, (0, 0), np.nan)),
         ("image_shape", 4), ("image_shape", (2, 3)), ("image_shape", None), ("image_shape", (2, -2)),
         ("class_names", ["a"]), ("class_names", 3)),
@@ -391,7 +391,7 @@ TABLE = {
         ("hidden_units", 0), ("hidden_units", 2.5), ("activation", "softmax"), ("lr", 0), ("lr", np.nan),
         ("lr", 100), ("lr", "0.3"), ("noise", 2), ("num_epochs", 0), ("batch_size", 0), ("num_samples", 3),
         ("seed", -1)),
-    "nn.plot_activations": row(
+    "nn.show_activations": row(
         dict(names=["relu", "tanh"]), ("names", "relu"), ("names", []), ("names", ["swish"]), ("names", None),
         ("z_range", 4), ("z_range", (4,)), ("z_range", (np.nan, 4)), ("z_range", ("a", "b")), ("z_range", (4, -4)),
         ("size", 0), ("size", "big"), ("size", np.inf)),
@@ -401,7 +401,7 @@ TABLE = {
     "nn.plot_loss_curves": row(
         dict(history=HISTORY), ("history", None), ("history", {}), ("history", [1.0, 0.5]),
         ("history", {"loss": "abc"}), ("history", {"loss": [1.0], "val_loss": [1.0, 2.0]}), *AX),
-    "nn.plot_playground": row(
+    "nn.show_playground": row(
         lambda: dict(result=playground_result()), ("result", None), ("result", {}), ("result", "xor"),
         ("result", {**playground_result(), "history": {}})),
     "nn.playground": row(dict(dataset="xor"), ("dataset", "spiral"), ("dataset", None), ("dataset", 3)),
@@ -453,18 +453,18 @@ TABLE = {
     "conv.plot_matrix": row(
         dict(matrix=W), ("matrix", W[0]), ("matrix", None), ("matrix", np.zeros((21, 21))),
         ("matrix", with_value(W, (0, 0), np.nan)), ("matrix", STRINGS), ("cmap", "rainbowish"), ("cmap", 3), *AX),
-    "conv.plot_kernels": row(
+    "conv.show_kernels": row(
         dict(kernels={"box": np.ones((3, 3)) / 9}), ("kernels", []), ("kernels", {}), ("kernels", np.ones((3, 3))),
         ("kernels", {"box": np.ones(3)}), ("kernels", {"box": "abc"}), ("kernels", {"box": np.zeros((21, 21))}),
         ("size", 0), ("size", "big")),
-    "conv.plot_gallery": row(
+    "conv.show_gallery": row(
         dict(image=PHOTO, kernels={"box": np.ones((3, 3)) / 9}), *IMAGE_SLIPS, ("kernels", {}),
         ("kernels", ["box"]), ("kernels", {"box": np.ones((2, 2))}), ("kernels", {"box": "abc"}),
         ("ncols", 0), ("ncols", 1.5), ("size", 0), ("size", None)),
     "conv.kernel_from_entries": row(
         dict(entries=list(range(9))), ("entries", list(range(8))), ("entries", None), ("entries", ["a"] * 9),
         ("entries", [np.nan] * 9), ("entries", np.zeros((3, 3, 1)))),
-    "conv.plot_kernel_response": row(
+    "conv.show_kernel_response": row(
         dict(image=PHOTO, kernel=conv.KERNELS["sharpen"]), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("kernel", np.ones((2, 2))),
         ("kernel", np.ones(3)), ("kernel", None), ("kernel", "sharpen")),
     "conv.kernel_editor": row(dict(image=PHOTO), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("preset", "emboss"),

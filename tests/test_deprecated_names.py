@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 
-from labs import activations, conv, gradcheck, linear, nn
+from labs import activations, conv, gradcheck, knn, linear, nn
 
 SCORES = np.random.default_rng(0).normal(size=(4, 3)) * 3
 
@@ -57,9 +57,23 @@ def test_old_names_still_name_their_arguments(call, error, message):
         call()
 
 
-def test_no_module_of_labs_calls_an_old_name():
-    old = {"linear": ("sigmoid", "softmax"), "conv": ("relu",), "nn": ("compute_numerical_gradient",
-                                                                    "compute_relative_error")}
+FIGURES = [("conv", "kernels"), ("conv", "gallery"), ("conv", "kernel_response"), ("knn", "explanation"),
+           ("linear", "templates"), ("nn", "activations"), ("nn", "playground")]
+
+
+@pytest.mark.parametrize("module, name", FIGURES)
+def test_old_plot_names_of_figures_warn_and_pass_everything_on(monkeypatch, module, name):
+    module = globals()[module]
+    monkeypatch.setattr(module, f"show_{name}", lambda *args, **kwargs: (args, kwargs))
+    with pytest.warns(DeprecationWarning, match=f"plot_{name} is deprecated .* use labs\\.\\w+\\.show_{name}"):
+        assert getattr(module, f"plot_{name}")(1, size=2) == ((1,), {"size": 2})
+
+
+def test_old_names_are_not_public():
+    old = {"linear": ("sigmoid", "softmax", "plot_templates"), "conv": ("relu", "plot_kernels", "plot_gallery",
+                                                                      "plot_kernel_response"),
+           "nn": ("compute_numerical_gradient", "compute_relative_error", "plot_activations", "plot_playground"),
+           "knn": ("plot_explanation",)}
     for module, names in old.items():
         for name in names:
             assert name not in getattr(globals()[module], "__all__")

@@ -145,7 +145,7 @@ def test_figures_build():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = linear.plot_templates(RNG.normal(size=(3, 4)), image_shape=(2, 2), class_names=["a", "b", "c"])
+    fig = linear.show_templates(RNG.normal(size=(3, 4)), image_shape=(2, 2), class_names=["a", "b", "c"])
     assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
     ax = linear.plot_loss_curves({"batch": np.ones(3), "sgd": np.linspace(2, 1, 30)}, num_epochs=3, smooth=5)
     assert len(ax.lines) == 2 and ax.get_xlabel() == "epoch"
@@ -186,7 +186,7 @@ GOOD = {"W": np.zeros((3, 4)), "b": np.zeros(3)}
     (lambda: gradcheck.compute_numerical_gradient(np.sum, np.zeros(3, int)), TypeError, "x must hold floats"),
     (lambda: gradcheck.gradient_check(np.sum, np.zeros(3), np.zeros(4)), ValueError, "analytic must have the shape"),
     (lambda: gradcheck.compute_relative_error(np.zeros(3), np.zeros(2)), ValueError, "same shape"),
-    (lambda: linear.plot_templates(np.zeros((3, 5)), image_shape=(2, 2)), ValueError, "has 4 pixels"),
+    (lambda: linear.show_templates(np.zeros((3, 5)), image_shape=(2, 2)), ValueError, "has 4 pixels"),
 ])
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):

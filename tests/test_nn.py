@@ -254,18 +254,18 @@ def test_playground_bad_settings_get_a_clear_error(kwargs, words):
 
 
 def test_figures_have_titles_and_labels():
-    fig = nn.plot_activations()
+    fig = nn.show_activations()
     assert [ax.get_title() for ax in fig.axes] == ["step", "sigmoid", "tanh", "relu", "softplus",
                                                    "softmax([z, 0])[0]"]
     assert all(ax.get_xlabel() for ax in fig.axes)
     result = nn.run_playground("moons", num_epochs=5)
-    fig = nn.plot_playground(result)
+    fig = nn.show_playground(result)
     left, right = fig.axes[:2]
     assert left.get_title().startswith("moons") and left.get_xlabel() and right.get_ylabel()
     assert right.get_title().startswith("train ")
     plt.close("all")
     with pytest.raises(ValueError, match="names must be one of"):
-        nn.plot_activations(["gelu"])
+        nn.show_activations(["gelu"])
 
 
 # --- checks ---------------------------------------------------------------------------------------
