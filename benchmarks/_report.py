@@ -1,4 +1,4 @@
-"""The results table shared by the benchmark scripts: one row per metric, with its target and verdict."""
+"""What the benchmark scripts share: the results table (one row per metric, with its target and verdict), flat()."""
 
 import argparse
 import os
@@ -19,6 +19,11 @@ def parse_profile(description, argv=None):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--profile", choices=config.PROFILES, default="default")
     return parser.parse_args(argv).profile
+
+
+def flat(images, divide_by=1.0):
+    """Flatten (N, H, W) images to float64 rows (N, H*W), divided by ``divide_by`` (255.0 gives 0-1 from uint8)."""
+    return images.reshape(len(images), -1).astype(np.float64) / divide_by
 
 
 def machine_summary(*versions):

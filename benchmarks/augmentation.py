@@ -54,8 +54,6 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: n
 
 import numpy as np  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
 import labs  # noqa: E402
 from labs import augment, data, models  # noqa: E402
 from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402

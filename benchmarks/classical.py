@@ -10,17 +10,14 @@ Timings are ratios measured side by side in this run (best of a few repeats), ne
 absolute numbers compared across machines.
 """
 
-import os
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-import labs  # noqa: E402
-from labs import config, features, knn, linear  # noqa: E402
-from _report import Report, machine_summary, parse_profile  # noqa: E402
+import labs
+from labs import config, features, knn, linear
+from _report import Report, flat, machine_summary, parse_profile
 
 REPORT = Report()
 record = REPORT.record
@@ -34,11 +31,6 @@ def best_time(function, repeats):
         result = function()
         times.append(time.perf_counter() - start)
     return min(times), result
-
-
-def flat(images):
-    """Flatten (N, H, W) images to float64 rows (N, H*W)."""
-    return images.reshape(len(images), -1).astype(np.float64)
 
 
 # --- default profile: mnist_small --------------------------------------------------------------

@@ -9,18 +9,15 @@ fastest of several repeats, the contenders interleaved so a busy machine slows t
 never an absolute number compared across machines.
 """
 
-import os
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-import labs  # noqa: E402
-from labs import config, conv  # noqa: E402
-from labs.environment import _import_keras_quietly  # noqa: E402
-from _report import Report, machine_summary, parse_profile  # noqa: E402
+import labs
+from labs import config, conv
+from labs._keras import import_keras
+from _report import Report, machine_summary, parse_profile
 
 REPORT = Report()
 record = REPORT.record
@@ -49,7 +46,7 @@ def correctness(image):
     """Check loops, vectorised, SciPy and TensorFlow agree on the photo (valid and same padding)."""
     from scipy import signal
 
-    _import_keras_quietly()
+    import_keras()
     import tensorflow as tf
 
     kernel = np.random.default_rng(config.SEED).normal(size=(5, 5))  # asymmetric: a flip would show
@@ -102,7 +99,7 @@ def loops_speed(image, vector_s):
 
 def multichannel_speed(repeats):
     """Report vectorised NumPy vs tf.nn.conv2d on a colour photo with 16 filters (reported only)."""
-    _import_keras_quietly()
+    import_keras()
     import tensorflow as tf
 
     photo = labs.data.load_photo("astronaut").astype(np.float32) / 255

@@ -16,32 +16,24 @@ wall-clock seconds on this machine at this moment: the load average is printed w
 since a CPU shared with other jobs trains more slowly.
 """
 
-import os
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-import labs  # noqa: E402
-from labs import config, features, knn, models, nn  # noqa: E402
-from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
+import labs
+from labs import config, features, knn, models, nn
+from _report import Report, flat, load_average, machine_summary, parse_profile
 
 REPORT = Report()
 record = REPORT.record
-
-
-def flat(images):
-    """Flatten uint8 (N, H, W) images to floats in [0, 1] of shape (N, H*W)."""
-    return images.reshape(len(images), -1).astype(np.float64) / 255.0
 
 
 # --- notebook 05 --------------------------------------------------------------------------------
 
 def gradient_check(ds):
     """Compare backprop with central differences on 20 real digits (784-16-10 network, every activation)."""
-    X, y = flat(ds.X_train[:20]), ds.y_train[:20]
+    X, y = flat(ds.X_train[:20], divide_by=255.0), ds.y_train[:20]
     worst = 0.0
     for activation in nn.HIDDEN_ACTIVATIONS:
         params = nn.make_two_layer_params(784, 16, 10, seed=config.SEED)
@@ -54,11 +46,11 @@ def gradient_check(ds):
 
 def numpy_network(ds):
     """Train the NumPy two-layer network as notebook 05 does (3,200 fit / 800 validation); test once."""
-    X = flat(ds.X_train)
+    X = flat(ds.X_train, divide_by=255.0)
     params = nn.make_two_layer_params(784, 64, 10, seed=0)
     params, history = nn.train_two_layer(params, X[:3200], ds.y_train[:3200], lr=0.1, batch_size=32,
                                          num_epochs=10, X_val=X[3200:], y_val=ds.y_train[3200:])
-    accuracy = np.mean(nn.predict_two_layer(params, flat(ds.X_test)) == ds.y_test)
+    accuracy = np.mean(nn.predict_two_layer(params, flat(ds.X_test, divide_by=255.0)) == ds.y_test)
     record("mnist_small NumPy 784-64-10 network test accuracy (10 epochs mini-batch SGD)", accuracy)
 
 
@@ -98,9 +90,9 @@ def small_cnn(ds):
 def shifted_comparison(ds, cnn):
     """Compare the CNN and 1-NN on test digits shifted 3 pixels right (notebook 07)."""
     shifted = features.shift_images(ds.X_test, dx=3)
-    classifier = knn.KNNClassifier(k=1).fit(flat(ds.X_train), ds.y_train)
+    classifier = knn.KNNClassifier(k=1).fit(flat(ds.X_train, divide_by=255.0), ds.y_train)
     for name, images in [("original", ds.X_test), ("shifted 3 px", shifted)]:
-        knn_accuracy = classifier.score(flat(images), ds.y_test)
+        knn_accuracy = classifier.score(flat(images, divide_by=255.0), ds.y_test)
         _, cnn_accuracy = cnn.evaluate(models.prepare_images(images), ds.y_test, verbose=0)
         record(f"test digits {name}: CNN accuracy / 1-NN accuracy", f"{cnn_accuracy:.4f} / {knn_accuracy:.4f}")
 

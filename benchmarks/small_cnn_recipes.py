@@ -11,17 +11,14 @@ the last row checks that labs.models.RECIPES["small_cnn"] is the candidate with 
 benchmarks/networks.py then scores that recipe once on the test digits.
 """
 
-import os
 import sys
 import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-import labs  # noqa: E402
-from labs import config, models  # noqa: E402
-from _report import Report, machine_summary  # noqa: E402
+import labs
+from labs import config, models
+from _report import Report, machine_summary
 
 REPORT = Report()
 FOLDS = 4

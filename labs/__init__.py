@@ -4,8 +4,8 @@
     labs.setup()
 
 Submodules (loaded on first use, so `python -m labs.data` and a quick `import labs`
-stay light): data, shapes, download, pretrained, plots, checks, quizzes, images, and
-one module per algorithm the lessons build on.
+stay light): data, shapes, download, pretrained, plots, checks, quizzes, expect, and
+one module per topic the lessons build on (images, knn, linear, features, nn, conv, ...).
 """
 
 import importlib
@@ -13,7 +13,12 @@ import importlib.util
 
 from .environment import environment_report, readiness_report, setup
 
-SUBMODULES = ("checks", "config", "data", "download", "expect", "images", "plots", "pretrained", "quizzes", "shapes")
+# Every public module, in the order of the course: tab completion on ``labs.`` shows them all.
+SUBMODULES = (
+    "config", "environment", "data", "shapes", "download", "pretrained",  # set-up and data
+    "images", "knn", "activations", "gradcheck", "linear", "features", "nn", "conv", "models", "augment",  # topics
+    "plots", "widgets", "checks", "quizzes", "expect",  # figures, widgets, exercise checks, quizzes, verdicts
+)
 
 __all__ = ["setup", "environment_report", "readiness_report", *SUBMODULES]
 
@@ -23,3 +28,8 @@ def __getattr__(name):
     if not name.startswith("_") and importlib.util.find_spec(f"{__name__}.{name}") is not None:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'labs' has no attribute {name!r}")
+
+
+def __dir__():
+    """List the course (every public function and submodule) for tab completion, whether loaded yet or not."""
+    return sorted({*__all__, *(name for name in globals() if name.startswith("__"))})

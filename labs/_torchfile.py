@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .download import compute_sha256
+from .download import verify_sha256
 
 __all__ = ["read_state_dict", "STORAGE_DTYPES"]
 
@@ -112,10 +112,8 @@ def read_state_dict(path, *, sha256=None):
     """
     path = Path(path)
     if sha256 is not None:
-        got = compute_sha256(path)
-        if got != sha256.lower():
-            raise ValueError(f"Refusing to read {path}: its sha256 is {got}, expected {sha256.lower()}. "
-                             "The file is corrupt, tampered with, or not the version the course was tested with.")
+        verify_sha256(path, sha256,
+                      "the file is corrupt, tampered with, or not the version the course was tested with.")
     data = path.read_bytes()
     try:
         return _parse(data)

@@ -5,9 +5,9 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "as_image", "check_int", "check_number", "check_bool", "check_choice", "check_finite",
-           "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value", "check_axes",
-           "describe"]
+__all__ = ["as_array", "as_image", "check_int", "check_number", "check_number_between", "check_bool", "check_choice",
+           "check_finite", "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value",
+           "check_axes", "check_sha256", "describe"]
 
 # How the dtype kinds of as_array's dtype_kind read in a message.
 _KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}
@@ -165,6 +165,19 @@ def check_number(value, name, *, minimum=None, maximum=None, above=None, below=N
     return value
 
 
+def check_number_between(value, name, low, high, *, expected, low_ok=True, high_ok=False):
+    """Check ``value`` is a real number (not a bool, not NaN) from ``low`` to ``high`` and return it as float.
+
+    low_ok / high_ok: whether the bounds themselves are allowed (default [low, high)). expected: the
+    words for the range in the message, e.g. "a rate from 0 up to (not including) 1". Anything else,
+    a string or a bool included, gets one ValueError: "{name} must be {expected}, got ...".
+    """
+    is_number = isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    if not (is_number and (low <= value if low_ok else low < value) and (value <= high if high_ok else value < high)):
+        raise ValueError(f"{name} must be {expected}, got {describe(value)}.")
+    return float(value)
+
+
 def check_bool(value, name):
     """Check ``value`` is True or False and return it as bool."""
     if not isinstance(value, (bool, np.bool_)):
@@ -252,6 +265,13 @@ def check_loss_value(value, name):
             if isinstance(value, tuple) else ""
         raise TypeError(f"{name} must return a number (the loss), but it returned {describe(value)}{hint}.")
     return float(value)
+
+
+def check_sha256(value, name="sha256"):
+    """Check ``value`` is a SHA-256 hex digest (64 hex characters) and return it in lower case."""
+    if not (isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value.lower())):
+        raise ValueError(f"{name} must be a 64-character hex digest, got {describe(value)}.")
+    return value.lower()
 
 
 def check_axes(ax, name="ax"):

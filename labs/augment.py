@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_int, describe
+from ._validate import as_array, check_choice, check_int, check_number_between, describe
 
 __all__ = [
     "SmallTarget", "load_small_target", "train_on_target", "compute_accuracies", "predict_labels", "SPLITS", "RECIPES",
@@ -376,10 +376,8 @@ def make_cats_vs_dogs_cnn(input_shape=(150, 150, 3), dropout=0.0, augmentation=N
 
 def _check_rate(rate):
     """Return a dropout rate in [0, 1) as a float, or raise."""
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-        raise ValueError(f"rate must be a number from 0 up to (not including) 1, the fraction of units "
-                         f"dropped; got {describe(rate)}.")
-    return float(rate)
+    return check_number_between(rate, "rate", 0, 1, expected="a number from 0 up to (not including) 1, "
+                                                             "the fraction of units dropped")
 
 
 def apply_dropout(x, keep, rate, training):
@@ -482,8 +480,8 @@ def compute_rotation_curve(predict, images, labels, angles=(0, 15, 30, 45)):
         raise TypeError(f"predict must be a function from images to labels, got {describe(predict)}.")
     scores = []
     for angle in angles:
-        if isinstance(angle, bool) or not isinstance(angle, numbers.Real) or not -360 <= angle <= 360:
-            raise ValueError(f"angles must hold numbers of degrees from -360 to 360, got {describe(angle)}.")
+        check_number_between(angle, "angles", -360, 360, high_ok=True,
+                             expected="numbers of degrees from -360 to 360")
         turned = ndimage.rotate(images, angle, axes=(1, 2), reshape=False, order=1)
         scores.append(float(np.mean(np.asarray(predict(turned)) == labels)))
     return scores

@@ -11,19 +11,21 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from . import activations
+from ._deprecation import renamed, warn_deprecated
 from ._validate import (as_array, as_image, check_axes, check_choice, check_dict, check_finite, check_int,
-                        check_number, describe)
+                        check_number, check_number_between, describe)
 from .plots import figure_to_png
 
 __all__ = [
     "PADDINGS", "WINDOWS", "POOL_MODES", "KERNELS",
     "make_random_walk", "smooth_1d", "gaussian_derivative_1d",
     "flip_kernel", "compute_output_size", "compute_same_padding", "pad_image",
-    "conv2d_loops", "conv2d", "relu", "pool2d",
+    "conv2d_loops", "conv2d", "pool2d",
     "apply_kernel", "describe_kernel",
     "WORKED_IMAGE", "WORKED_KERNEL", "DETECTOR_IMAGE", "DETECTOR_KERNEL", "POOLING_EXAMPLE",
     "CURVE_FILTER", "CURVE_MATCH", "CURVE_NO_MATCH", "compute_response",
-    "plot_signals", "plot_matrix", "plot_kernels", "plot_gallery", "kernel_from_entries", "plot_kernel_response",
+    "plot_signals", "plot_matrix", "show_kernels", "show_gallery", "kernel_from_entries", "show_kernel_response",
     "kernel_editor",
 ]
 
@@ -72,9 +74,9 @@ def gaussian_derivative_1d(x, sigma=4.0):
     from scipy.ndimage import gaussian_filter1d
 
     x = _as_signal(x)
-    if not isinstance(sigma, (int, float)) or isinstance(sigma, bool) or not 0 < sigma < len(x):
-        raise ValueError(f"sigma must be a number between 0 and len(x) = {len(x)}, got {describe(sigma)}.")
-    return gaussian_filter1d(x, float(sigma), order=1)
+    sigma = check_number_between(sigma, "sigma", 0, len(x), low_ok=False,
+                                 expected=f"a number between 0 and len(x) = {len(x)}")
+    return gaussian_filter1d(x, sigma, order=1)
 
 
 # --- 2-D convolution ----------------------------------------------------------------------------
@@ -195,9 +197,9 @@ def conv2d(image, kernel, padding="valid", stride=1):
 
 
 def relu(x):
-    """Return max(x, 0) elementwise: negative responses become 0."""
-    x = check_finite(as_array(x, "x", dtype_kind="uif"), "x")
-    return np.maximum(x, 0)
+    """Deprecated: use labs.activations.relu(z)."""
+    warn_deprecated("labs.conv.relu(x)", "labs.activations.relu(z)")
+    return activations.relu(check_finite(as_array(x, "x", dtype_kind="uif"), "x"))
 
 
 def pool2d(feature_map, size=2, stride=None, mode="max", padding="valid"):
@@ -442,7 +444,7 @@ def _integer_scale(kernel):
     return 1
 
 
-def plot_kernels(kernels=None, size=2.0):
+def show_kernels(kernels=None, size=2.0):
     """Draw each named kernel as a grid of its weights (shown as whole numbers x 1/f); returns the figure.
 
     kernels: dict name -> 2-D array; default KERNELS.
@@ -452,7 +454,7 @@ def plot_kernels(kernels=None, size=2.0):
     kernels = _check_kernel_dict(kernels)
     for name, kernel in kernels.items():
         if kernel.size > 20 * 20:
-            raise ValueError(f"kernels[{name!r}] is {kernel.shape}; plot_kernels draws kernels of at most 20x20.")
+            raise ValueError(f"kernels[{name!r}] is {kernel.shape}; show_kernels draws kernels of at most 20x20.")
     size = check_number(size, "size", above=0, hint=" (inches per kernel)")
     fig, axes = plt.subplots(1, len(kernels), figsize=(size * len(kernels), size * 1.1), squeeze=False)
     for ax, (name, kernel) in zip(axes.flat, kernels.items()):
@@ -464,7 +466,7 @@ def plot_kernels(kernels=None, size=2.0):
     return fig
 
 
-def plot_gallery(image, kernels=None, ncols=3, size=3.0):
+def show_gallery(image, kernels=None, ncols=3, size=3.0):
     """Apply each named kernel to ``image`` and show the results in a grid; returns the figure.
 
     image: uint8 array of shape (H, W) or (H, W, 3). kernels: dict name -> (kh, kw); default KERNELS.
@@ -501,7 +503,7 @@ def kernel_from_entries(entries):
     return values.reshape(3, 3)
 
 
-def plot_kernel_response(image, kernel, title=None):
+def show_kernel_response(image, kernel, title=None):
     """Show a kernel's weights, the photo, and the photo filtered by it side by side; returns the figure.
 
     image: uint8 array of shape (H, W) or (H, W, 3). kernel: odd-sized (kh, kw).
@@ -545,7 +547,7 @@ def kernel_editor(image, preset="sharpen"):
             return
         kernel = kernel_from_entries([box.value for box in boxes])
         note.value = describe_kernel(kernel)
-        picture.value = figure_to_png(plot_kernel_response(image, kernel))
+        picture.value = figure_to_png(show_kernel_response(image, kernel))
 
     def load(_=None):
         """Copy the chosen preset into the boxes, then redraw once."""
@@ -561,3 +563,10 @@ def kernel_editor(image, preset="sharpen"):
     load()
     grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
     return widgets.VBox([widgets.HBox([menu, grid]), note, picture])
+
+
+# --- old names, kept for one release --------------------------------------------------------------
+
+plot_kernels = renamed(__name__, "plot_kernels", "show_kernels")
+plot_gallery = renamed(__name__, "plot_gallery", "show_gallery")
+plot_kernel_response = renamed(__name__, "plot_kernel_response", "show_kernel_response")

@@ -50,7 +50,8 @@ from typing import Callable
 import numpy as np
 
 from labs import config
-from labs._validate import check_choice, check_int, describe
+from labs._validate import check_choice, check_int, check_number_between, check_sha256, describe
+from labs.images import GRAY_WEIGHTS
 from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
 from labs.shapes import SHAPE_CLASSES, make_shapes
 
@@ -242,8 +243,8 @@ def _load_digits():
 def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale=True, rotation=True,
                  lighting=True, clutter=False, occlusion=False, colour=True, classes=SHAPE_CLASSES):
     """Generate ``n`` shape images with make_shapes and split them stratified by ``test_size``."""
-    if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a fraction between 0 and 1, got {describe(test_size)}.")
+    test_size = check_number_between(test_size, "test_size", 0, 1, low_ok=False,
+                                     expected="a fraction between 0 and 1")
     X, y = make_shapes(n, size=size, seed=seed, position=position, scale=scale, rotation=rotation,
                        lighting=lighting, clutter=clutter, occlusion=occlusion, colour=colour,
                        classes=classes)
@@ -345,7 +346,6 @@ PHOTOS = {
     "gravel": ("gravel", "a gravel texture (greyscale original)"),
 }
 _PHOTO_ALIASES = {"cat": "chelsea", "cameraman": "camera"}
-_LUMINANCE = np.array([0.2125, 0.7154, 0.0721])  # the weights of skimage.color.rgb2gray
 
 
 def load_photo(name, *, grey=False):
@@ -363,7 +363,7 @@ def load_photo(name, *, grey=False):
 
     image = np.asarray(getattr(skdata, PHOTOS[name][0])())
     if image.ndim == 3 and grey:
-        return np.rint(image[..., :3] @ _LUMINANCE).astype(np.uint8)
+        return np.rint(image[..., :3] @ GRAY_WEIGHTS).astype(np.uint8)
     if image.ndim == 2 and not grey:
         return np.repeat(image[..., None], 3, axis=2)
     return image.astype(np.uint8, copy=True)
@@ -428,11 +428,7 @@ def _resolve_files(name, *, download=True, sha256=None):
 
 def _accepted_hashes(spec, sha256):
     """Return the hashes a file may have: the registry's, or the one the user vouches for."""
-    if sha256 is None:
-        return tuple(spec.sha256)
-    if not (isinstance(sha256, str) and len(sha256) == 64 and all(c in "0123456789abcdef" for c in sha256.lower())):
-        raise ValueError(f"sha256 must be a 64-character hex digest, got {describe(sha256)}.")
-    return (sha256.lower(),)
+    return tuple(spec.sha256) if sha256 is None else (check_sha256(sha256, "sha256"),)
 
 
 def _resolve(info, spec, download, accepted):

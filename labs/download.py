@@ -24,13 +24,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ._validate import check_bool, check_number, describe
+from ._validate import check_bool, check_number, check_sha256, describe
 
 __all__ = [
     "MIRROR_ENV",
     "DownloadError",
     "fetch_file",
     "compute_sha256",
+    "verify_sha256",
     "resolve_url",
 ]
 
@@ -73,6 +74,16 @@ def compute_sha256(path):
     return digest.hexdigest()
 
 
+def verify_sha256(path, sha256, fix):
+    """Return ``path`` if its SHA-256 is ``sha256``, else raise a ValueError naming both and how to ``fix`` it."""
+    path = _check_path(path)
+    expected = check_sha256(sha256, "sha256")
+    got = compute_sha256(path) if path.is_file() else "missing"
+    if got != expected:
+        raise ValueError(f"Refusing to read {path}: its sha256 is {got}, expected {expected}; {fix}")
+    return path
+
+
 def resolve_url(origin, relpath):
     """Return ``<LABS_DATASET_MIRROR>/<relpath>`` when a mirror is set, else ``origin``."""
     if not isinstance(origin, str):
@@ -95,10 +106,7 @@ def _accepted(sha256):
             "sha256 is required: the course refuses to download a file it cannot verify. "
             "Pass the expected SHA-256 hex digest (see `sha256sum FILE`)."
         )
-    for value in hashes:
-        if not (isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdefABCDEF" for c in value)):
-            raise ValueError(f"sha256 must be a 64-character hex digest, got {value!r}.")
-    return tuple(value.lower() for value in hashes)
+    return tuple(check_sha256(value, "sha256") for value in hashes)
 
 
 def fetch_file(url, sha256, path, *, timeout=TIMEOUT, quiet=False):

@@ -1,6 +1,5 @@
 """Setting up a notebook (seeds, plots, quiet logs) and reporting what this machine has."""
 
-import contextlib
 import importlib
 import os
 import platform
@@ -10,6 +9,7 @@ import sys
 import numpy as np
 
 from . import config
+from ._keras import import_keras
 
 __all__ = ["setup", "environment_report", "readiness_report", "PACKAGES"]
 
@@ -34,7 +34,7 @@ def setup(seed=config.SEED):
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     random.seed(seed)
     np.random.seed(seed)
-    keras = _import_keras_quietly()
+    keras = import_keras()
     keras.utils.set_random_seed(seed)
     _set_plot_defaults()
 
@@ -44,34 +44,6 @@ def _check_seed(seed):
     from ._validate import check_int
 
     return check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
-
-
-@contextlib.contextmanager
-def _silenced_stderr():
-    """Send file descriptor 2 to /dev/null: TensorFlow's C++ start-up chatter goes there."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 2)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-
-
-def _import_keras_quietly():
-    """Import Keras (and TensorFlow) without the CUDA-not-found messages of a CPU machine."""
-    with _silenced_stderr():
-        import keras
-        import tensorflow as tf
-
-        tf.get_logger().setLevel("ERROR")
-        tf.config.experimental.enable_op_determinism()
-        # Looking for GPUs here (not at the first operation later) keeps the
-        # "no CUDA driver" message of a CPU laptop out of notebook outputs.
-        tf.config.list_physical_devices()
-    return keras
 
 
 def _set_plot_defaults():
@@ -91,7 +63,7 @@ def _version(package):
 
 def _gpus():
     """Return the names of the GPUs TensorFlow can use (empty on a CPU laptop)."""
-    _import_keras_quietly()  # imports TensorFlow with its start-up messages silenced
+    import_keras()  # imports TensorFlow with its start-up messages silenced
     import tensorflow as tf
 
     return [device.name for device in tf.config.list_physical_devices("GPU")]

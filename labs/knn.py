@@ -11,6 +11,7 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 
 import numpy as np
 
+from ._deprecation import renamed
 from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
                         check_list, describe)
 from .plots import figure_to_png
@@ -19,7 +20,7 @@ __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
            "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops",
            "compute_distances", "find_nearest_neighbours", "vote", "predict_labels",
            "KNNClassifier", "score_knn_grid", "cross_validate_knn", "explain_prediction",
-           "plot_k_scores", "plot_explanation", "neighbour_explorer"]
+           "plot_k_scores", "show_explanation", "neighbour_explorer"]
 
 METRICS = ("l1", "l2", "cosine")
 MEMORY_BUDGET_MB = 256  # size of one block of float32 scores in find_nearest_neighbours
@@ -464,7 +465,7 @@ def explain_prediction(x, X_train, y_train, k=5, metric="l2"):
             "prediction": int(votes.argmax()), "k": k, "metric": metric}
 
 
-def plot_explanation(x, X_train, explanation, class_names=None, true_label=None):
+def show_explanation(x, X_train, explanation, class_names=None, true_label=None):
     """Draw the test image, its k nearest training images (label, distance) and the vote; return the figure.
 
     x: image (H, W); X_train: (num_train, H, W); explanation: the dict from explain_prediction.
@@ -540,10 +541,15 @@ def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k
     def update(_=None):
         """Redraw the neighbours and the vote for the current controls."""
         explanation = explain_prediction(X_test[index.value], X_train, y_train, k.value, metric.value)
-        picture.value = figure_to_png(plot_explanation(X_test[index.value], X_train, explanation, class_names,
+        picture.value = figure_to_png(show_explanation(X_test[index.value], X_train, explanation, class_names,
                                                        int(y_test[index.value])), dpi=80)
 
     for control in (index, k, metric):
         control.observe(update, names="value")
     update()
     return widgets.VBox([widgets.HBox([index, k]), metric, picture])
+
+
+# --- old names, kept for one release --------------------------------------------------------------
+
+plot_explanation = renamed(__name__, "plot_explanation", "show_explanation")

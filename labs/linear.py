@@ -1,4 +1,7 @@
-"""Linear classifiers: scores f(x) = Wx + b, sigmoid and softmax, cross-entropy and its gradient, SGD.
+"""Linear classifiers: scores f(x) = Wx + b, cross-entropy and its gradient, SGD.
+
+Sigmoid and softmax live in ``labs.activations``, the gradient check in ``labs.gradcheck``
+(their old names here still work for one release).
 
 Shapes used throughout: X is (N, D) with one flattened image per row, W is (C, D) with one
 template per class (row), b is (C,), scores are (N, C), y holds N class numbers 0..C-1.
@@ -6,13 +9,14 @@ template per class (row), b is (C,), scores are (N, C), y holds N class numbers 
 
 import numpy as np
 
-from ._validate import (as_array, check_axes, check_callable, check_choice, check_dict, check_finite, check_int,
-                        check_labels, check_list, check_loss_value, check_number, describe)
+from . import activations
+from ._deprecation import renamed, warn_deprecated
+from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
+                        check_list, check_number, describe)
+from .gradcheck import compute_numerical_gradient, compute_relative_error, gradient_check  # noqa: F401
 
-__all__ = ["PENALTIES", "one_hot", "compute_scores", "sigmoid", "softmax", "softmax_cross_entropy",
-           "squared_error", "make_params", "compute_loss_and_gradients", "compute_numerical_gradient",
-           "compute_relative_error", "gradient_check", "train_sgd", "predict_linear",
-           "plot_templates", "plot_loss_curves"]
+__all__ = ["PENALTIES", "one_hot", "compute_scores", "softmax_cross_entropy", "squared_error", "make_params",
+           "compute_loss_and_gradients", "train_sgd", "predict_linear", "show_templates", "plot_loss_curves"]
 
 PENALTIES = ("l2", "l1")
 
@@ -73,24 +77,15 @@ def compute_scores(X, W, b):
 
 
 def sigmoid(scores):
-    """Return 1 / (1 + exp(-s)) for every score, computed without overflow.
-
-    scores: array of any shape. Each output is an independent probability in (0, 1).
-    """
-    s = check_finite(as_array(scores, "scores", dtype_kind="uif", allow_empty=True), "scores").astype(np.float64)
-    e = np.exp(-np.abs(s))  # never overflows: exponent <= 0
-    return np.where(s >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    """Deprecated: use labs.activations.sigmoid(z)."""
+    warn_deprecated("labs.linear.sigmoid(scores)", "labs.activations.sigmoid(z)")
+    return activations.sigmoid(check_finite(as_array(scores, "scores", dtype_kind="uif", allow_empty=True), "scores"))
 
 
 def softmax(scores):
-    """Return softmax probabilities of each row: exp(s) / sum(exp(s)), shifted by the row max for stability.
-
-    scores: array of shape (N, C) (or (C,) for one image). Each row of the output sums to 1.
-    """
-    s = check_finite(as_array(scores, "scores", ndim=(1, 2), dtype_kind="uif"), "scores").astype(np.float64)
-    shifted = s - s.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    """Deprecated: use labs.activations.softmax(z)."""
+    warn_deprecated("labs.linear.softmax(scores)", "labs.activations.softmax(z)")
+    return activations.softmax(check_finite(as_array(scores, "scores", ndim=(1, 2), dtype_kind="uif"), "scores"))
 
 
 def softmax_cross_entropy(scores, y):
@@ -152,64 +147,6 @@ def compute_loss_and_gradients(params, X, y, reg=0.0, penalty="l2"):
     return loss, {"W": dW, "b": dscores.sum(axis=0)}
 
 
-def compute_numerical_gradient(f, x, h=1e-5):
-    """Return the centred-difference gradient of f at x: (f(x + h e_i) - f(x - h e_i)) / 2h for every entry.
-
-    f: function of the array x returning a number; x: float array of any shape (changed and restored in place).
-    """
-    check_callable(f, "f", what="a function of x returning a number", num_args=1)
-    x = as_array(x, "x", dtype_kind="f")
-    h = _check_step(h)
-    grad = np.zeros_like(x, dtype=np.float64)
-    for index in np.ndindex(x.shape):
-        grad[index] = _centred_difference(f, x, index, h)
-    return grad
-
-
-def _centred_difference(f, x, index, h):
-    """Return (f(x + h) - f(x - h)) / 2h with x[index] nudged, restoring x[index] afterwards."""
-    old = x[index]
-    x[index] = old + h
-    plus = check_loss_value(f(x), "f")
-    x[index] = old - h
-    minus = check_loss_value(f(x), "f")
-    x[index] = old
-    return (plus - minus) / (2 * h)
-
-
-def _check_step(h):
-    """Return the finite-difference step h, a small positive number."""
-    return check_number(h, "h", above=0, below=1, hint=" (a small step such as 1e-5)")
-
-
-def compute_relative_error(a, b):
-    """Return max |a - b| / max(|a| + |b|, 1e-8): about 1e-7 or less when two gradients agree."""
-    a = check_finite(as_array(a, "a", dtype_kind="uif"), "a").astype(np.float64)
-    b = check_finite(as_array(b, "b", dtype_kind="uif"), "b").astype(np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}.")
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)))
-
-
-def gradient_check(f, x, analytic, num_checks=10, h=1e-5, seed=0):
-    """Return the max relative error between an analytic gradient and centred differences at random entries.
-
-    f: function of x returning a number; x: float array; analytic: array of the same shape as x.
-    """
-    check_callable(f, "f", what="a function of x returning a number", num_args=1)
-    x = as_array(x, "x", dtype_kind="f")
-    analytic = check_finite(as_array(analytic, "analytic", dtype_kind="uif"), "analytic")
-    h = _check_step(h)
-    if analytic.shape != x.shape:
-        raise ValueError(f"analytic must have the shape of x {x.shape}, got {analytic.shape}.")
-    num_checks = check_int(num_checks, "num_checks", minimum=1)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
-    picks = rng.integers(0, x.size, size=num_checks)
-    indices = [np.unravel_index(i, x.shape) for i in picks]
-    numeric = np.array([_centred_difference(f, x, index, h) for index in indices])
-    return compute_relative_error(np.array([analytic[i] for i in indices]), numeric)
-
-
 # --- training and prediction ---------------------------------------------------------------------
 
 def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, penalty="l2", seed=0):
@@ -249,7 +186,7 @@ def predict_linear(params, X):
 
 # --- figures -------------------------------------------------------------------------------------
 
-def plot_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W as images (templates)"):
+def show_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W as images (templates)"):
     """Draw each row of W as an image: red where a bright pixel raises the class score, blue where it lowers it.
 
     W: array of shape (C, D) with D = H * W of image_shape. Returns the figure.
@@ -304,3 +241,8 @@ def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss
     ax.set_title(title)
     ax.legend()
     return ax
+
+
+# --- old names, kept for one release --------------------------------------------------------------
+
+plot_templates = renamed(__name__, "plot_templates", "show_templates")

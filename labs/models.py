@@ -10,10 +10,10 @@ import numpy as np
 
 from . import config
 from ._validate import (as_array, as_image, check_axes, check_choice, check_finite, check_int, check_labels,
-                        check_number, describe)
-from .environment import _import_keras_quietly
+                        check_number, check_number_between, describe)
+from ._keras import import_keras
 
-keras = _import_keras_quietly()
+keras = import_keras()
 
 __all__ = [
     "RECIPES", "make_dense_mnist", "make_small_cnn", "make_batchnorm_cnn", "make_warmup_cosine",
@@ -112,10 +112,8 @@ def make_small_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED, dr
 
 def _check_remedies(dropout, l2, augmentation):
     """Return the checked dropout rate, L2 factor and augmentation strengths of a model builder."""
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a rate from 0 up to (not including) 1, got {describe(dropout)}.")
-    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not 0 <= l2 < 1:
-        raise ValueError(f"l2 must be a weight-decay factor from 0 up to 1 (e.g. 1e-3), got {describe(l2)}.")
+    dropout = check_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
+    l2 = check_number_between(l2, "l2", 0, 1, expected="a weight-decay factor from 0 up to 1 (e.g. 1e-3)")
     if augmentation is not None and not isinstance(augmentation, dict):
         raise TypeError("augmentation must be None or a dict of labs.augment.make_augmentation strengths, "
                         f"e.g. {{'flip': 'horizontal', 'translation': 0.1}}; got {describe(augmentation)}.")
@@ -185,10 +183,8 @@ class SmoothedSparseCrossentropy(keras.losses.Loss):
 
     def __init__(self, label_smoothing=0.1, name="smoothed_sparse_crossentropy", **kwargs):
         super().__init__(name=name, **kwargs)
-        if (not isinstance(label_smoothing, (int, float)) or isinstance(label_smoothing, bool)
-                or not 0 <= label_smoothing < 1):
-            raise ValueError(f"label_smoothing must be a number in [0, 1), got {describe(label_smoothing)}.")
-        self.label_smoothing = float(label_smoothing)
+        self.label_smoothing = check_number_between(label_smoothing, "label_smoothing", 0, 1,
+                                                    expected="a number in [0, 1)")
 
     def call(self, y_true, y_pred):
         """Return the per-example loss: one-hot the labels, then smoothed categorical cross-entropy."""

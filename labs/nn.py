@@ -1,110 +1,34 @@
-"""Neural networks in NumPy: activations, a two-layer network, backpropagation, a gradient check, SGD.
+"""Neural networks in NumPy: a two-layer network, backpropagation, its gradient check, SGD.
 
 Also the logic of the 2-D playground: toy datasets (circles, moons, XOR,
 spirals), training on them, and the decision-boundary grid. The widget that
-drives it lives in ``labs.widgets_nn``.
+drives it lives in ``labs.widgets_nn``. The activations live in ``labs.activations``, the
+numerical gradient in ``labs.gradcheck`` (their old names here still work for one release).
 """
 
 import numpy as np
 
 from ._validate import (as_array, check_axes, check_callable, check_choice, check_dict, check_finite, check_int,
-                        check_labels, check_list, check_loss_value, check_number, describe)
+                        check_labels, check_list, check_loss_value, check_number,
+                        check_number_between, describe)
+from . import gradcheck
+from ._deprecation import renamed, warn_deprecated
+from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
+                          softmax, softplus, step, tanh)
 from .plots import figure_to_png
 
 __all__ = [
-    "ACTIVATIONS", "HIDDEN_ACTIVATIONS", "TOY_DATASETS",
-    "step", "sigmoid", "tanh", "relu", "softplus", "softmax",
-    "compute_activation", "compute_activation_grad",
+    "HIDDEN_ACTIVATIONS", "TOY_DATASETS",
     "make_two_layer_params", "two_layer_forward", "compute_two_layer_loss", "predict_two_layer",
-    "compute_numerical_gradient", "compute_relative_error", "compute_gradient_errors",
+    "compute_gradient_errors",
     "make_minibatches", "sgd_update", "train_two_layer",
     "make_toy_dataset", "compute_decision_grid", "run_playground",
-    "plot_activations", "plot_decision_boundary", "plot_loss_curves", "plot_playground", "playground",
+    "show_activations", "plot_decision_boundary", "plot_loss_curves", "show_playground", "playground",
 ]
 
-ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "softplus", "softmax")
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
 TOY_DATASETS = ("circles", "moons", "xor", "spirals")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
-
-
-# --- activations --------------------------------------------------------------------------------
-
-def _as_scores(z, name="z"):
-    """Return ``z`` as a finite float array."""
-    z = as_array(z, name, dtype_kind="uifb", allow_empty=True)
-    return check_finite(z.astype(float), name)
-
-
-def step(z):
-    """Return 1 where z >= 0, else 0: the original all-or-nothing neuron."""
-    return (_as_scores(z) >= 0).astype(float)
-
-
-def sigmoid(z):
-    """Return 1 / (1 + exp(-z)), squashing any number into (0, 1); stable for large |z|."""
-    z = _as_scores(z)
-    out = np.empty_like(z)
-    positive = z >= 0
-    out[positive] = 1 / (1 + np.exp(-z[positive]))
-    exp_z = np.exp(z[~positive])
-    out[~positive] = exp_z / (1 + exp_z)
-    return out
-
-
-def tanh(z):
-    """Return tanh(z), squashing any number into (-1, 1) around 0."""
-    return np.tanh(_as_scores(z))
-
-
-def relu(z):
-    """Return max(z, 0): the rectified linear unit."""
-    return np.maximum(_as_scores(z), 0)
-
-
-def softplus(z):
-    """Return log(1 + exp(z)), a smooth ReLU; stable for large |z|."""
-    return np.logaddexp(0, _as_scores(z))
-
-
-def softmax(z):
-    """Turn each row of scores into probabilities that sum to 1 (stable: subtract the row max).
-
-    z: array of shape (N, C) or (C,).
-    """
-    z = _as_scores(z)
-    if z.ndim == 0:
-        raise ValueError("z must have at least one axis (the classes), got a single number.")
-    if z.size == 0:
-        raise ValueError(f"z is empty (shape {z.shape}); softmax needs at least one score per row.")
-    shifted = z - z.max(axis=-1, keepdims=True)
-    exp_z = np.exp(shifted)
-    return exp_z / exp_z.sum(axis=-1, keepdims=True)
-
-
-_FUNCTIONS = {"step": step, "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "softplus": softplus}
-
-
-def compute_activation(name, z):
-    """Apply the activation called ``name`` to z (softmax acts on the last axis)."""
-    name = check_choice(name, "name", ACTIVATIONS)
-    return softmax(z) if name == "softmax" else _FUNCTIONS[name](z)
-
-
-def compute_activation_grad(name, z):
-    """Return the derivative of an elementwise activation at z (step: 0, ReLU: 0 at z = 0)."""
-    name = check_choice(name, "name", ACTIVATIONS[:-1])
-    z = _as_scores(z)
-    if name == "step":
-        return np.zeros_like(z)
-    if name == "sigmoid":
-        s = sigmoid(z)
-        return s * (1 - s)
-    if name == "tanh":
-        return 1 - np.tanh(z) ** 2
-    if name == "relu":
-        return (z > 0).astype(float)
-    return sigmoid(z)  # softplus' derivative is the sigmoid
 
 
 # --- a two-layer network -----------------------------------------------------------------------
@@ -201,40 +125,21 @@ def predict_two_layer(params, X, activation="relu"):
 # --- checking gradients -------------------------------------------------------------------------
 
 def compute_numerical_gradient(f, x, h=1e-5):
-    """Estimate d f() / d x by central differences, nudging each entry of x in place (then restoring it).
-
-    f: a function of no arguments returning a number that depends on x. x: a float array.
-    """
+    """Deprecated: use labs.gradcheck.compute_numerical_gradient, whose f takes x (here f takes no arguments)."""
+    warn_deprecated("labs.nn.compute_numerical_gradient(f, x) with f()",
+                    "labs.gradcheck.compute_numerical_gradient(f, x) with f(x)", ", where f takes the array x")
     check_callable(f, "f", what="a function of no arguments (e.g. lambda: loss(...)) returning a number",
                    num_args=0)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"x must be a float NumPy array (it is changed in place), got {describe(x)}.")
-    h = _check_step(h)
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        original = x[index]
-        x[index] = original + h
-        plus = check_loss_value(f(), "f")
-        x[index] = original - h
-        minus = check_loss_value(f(), "f")
-        x[index] = original
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
-
-
-def _check_step(h):
-    """Return the finite-difference step h, a small positive number."""
-    return check_number(h, "h", above=0, below=1, hint=" (a small positive step such as 1e-5)")
+    return gradcheck.compute_numerical_gradient(lambda _: f(), x, h)
 
 
 def compute_relative_error(a, b):
-    """Return ||a - b|| / (||a|| + ||b||), 0 when both are zero: how far apart two gradients are."""
-    a = check_finite(as_array(a, "a", dtype_kind="uif").astype(float), "a")
-    b = check_finite(as_array(b, "b", dtype_kind="uif").astype(float), "b")
-    if a.shape != b.shape:
-        raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}.")
-    denominator = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denominator == 0 else float(np.linalg.norm(a - b) / denominator)
+    """Deprecated: this ratio of norms is labs.gradcheck.compute_relative_norm_error."""
+    warn_deprecated("labs.nn.compute_relative_error (a ratio of norms)", "labs.gradcheck.compute_relative_norm_error",
+                    "; labs.gradcheck.compute_relative_error is the largest element-wise error")
+    return gradcheck.compute_relative_norm_error(a, b)
 
 
 def compute_gradient_errors(params, X, y, loss_fn=None, h=1e-5, **loss_kwargs):
@@ -247,7 +152,6 @@ def compute_gradient_errors(params, X, y, loss_fn=None, h=1e-5, **loss_kwargs):
     params = {name: check_finite(as_array(value, f"params[{name!r}]", dtype_kind="uif").astype(float),
                                  f"params[{name!r}]")
               for name, value in check_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}").items()}
-    h = _check_step(h)
     result = loss_fn(params, X, y, **loss_kwargs)
     if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict) \
             or set(result[1]) != set(params):
@@ -257,8 +161,9 @@ def compute_gradient_errors(params, X, y, loss_fn=None, h=1e-5, **loss_kwargs):
     grads = result[1]
     errors = {}
     for name in params:
-        numeric = compute_numerical_gradient(lambda: loss_fn(params, X, y, **loss_kwargs)[0], params[name], h)
-        errors[name] = compute_relative_error(grads[name], numeric)
+        numeric = gradcheck.compute_numerical_gradient(
+            lambda value, name=name: loss_fn({**params, name: value}, X, y, **loss_kwargs)[0], params[name], h)
+        errors[name] = gradcheck.compute_relative_norm_error(grads[name], numeric)
     return errors
 
 
@@ -357,8 +262,7 @@ def make_toy_dataset(name, num_samples=300, noise=0.1, seed=0):
 
     name = check_choice(name, "name", TOY_DATASETS)
     num_samples = check_int(num_samples, "num_samples", minimum=4)
-    if not isinstance(noise, (int, float)) or isinstance(noise, bool) or not 0 <= noise <= 1:
-        raise ValueError(f"noise must be a number between 0 and 1, got {describe(noise)}.")
+    noise = check_number_between(noise, "noise", 0, 1, high_ok=True, expected="a number between 0 and 1")
     seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     if name == "circles":
@@ -423,7 +327,7 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3,
 
 # --- figures ------------------------------------------------------------------------------------
 
-def plot_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
+def show_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
     """Plot each activation and its derivative side by side; returns the figure.
 
     softmax is shown for two classes, softmax([z, 0])[0], which is the sigmoid of z.
@@ -523,7 +427,7 @@ def plot_loss_curves(history, ax=None, title="Loss per epoch"):
     return ax
 
 
-def plot_playground(result):
+def show_playground(result):
     """Show a playground result as two panels: decision boundary and loss curves; returns the figure."""
     import matplotlib.pyplot as plt
 
@@ -543,7 +447,7 @@ def plot_playground(result):
 def playground(dataset="circles"):
     """Return the interactive playground: sliders for data, hidden units, activation, learning rate, noise.
 
-    Each change retrains the network with run_playground and redraws plot_playground.
+    Each change retrains the network with run_playground and redraws show_playground.
     """
     import ipywidgets as widgets
 
@@ -566,9 +470,15 @@ def playground(dataset="circles"):
     def update(_=None):
         """Retrain for the current settings and redraw."""
         settings = {name: control.value for name, control in controls.items()}
-        picture.value = figure_to_png(plot_playground(run_playground(**settings)))
+        picture.value = figure_to_png(show_playground(run_playground(**settings)))
 
     for control in controls.values():
         control.observe(update, names="value")
     update()
     return widgets.HBox([widgets.VBox(list(controls.values())), picture])
+
+
+# --- old names, kept for one release --------------------------------------------------------------
+
+plot_activations = renamed(__name__, "plot_activations", "show_activations")
+plot_playground = renamed(__name__, "plot_playground", "show_playground")

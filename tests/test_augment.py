@@ -605,7 +605,7 @@ def test_rotation_curve_turns_the_images():
         return np.where(X[:, 1:8, 4].mean(axis=1) > 200, 0, 1)
 
     assert augment.compute_rotation_curve(predict, images, labels, angles=(0, 90)) == [1.0, 0.0]
-    with pytest.raises(ValueError, match="angles must hold numbers of degrees"):
+    with pytest.raises(ValueError, match="angles must be numbers of degrees"):
         augment.compute_rotation_curve(predict, images, labels, angles=("ninety",))
 
 

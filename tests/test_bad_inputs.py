@@ -27,11 +27,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import labs  # noqa: E402
-from labs import (conv, data, download, environment, features, images, knn, linear, models, nn,  # noqa: E402
-                  plots, shapes)
+from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn,  # noqa: E402
+                  linear, models, nn, plots, shapes)
 from labs._validate import as_image, check_labels, check_number  # noqa: E402
 
-MODULES = (images, features, knn, linear, nn, conv, models, data, shapes, plots, download, environment)
+MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, data, shapes, plots, download,
+           environment)
 LABS_DIR = Path(labs.__file__).resolve().parent
 keras = models.keras
 
@@ -267,7 +268,7 @@ TABLE = {
         dict(ks=[1, 3], scores={"l2": [0.5, 0.6]}), ("ks", 5), ("ks", None), ("ks", [1, 3, 5], "ks"),
         ("scores", [0.5, 0.6]), ("scores", None), ("scores", {}), ("scores", {"l2": [0.5]}),
         ("scores", {"l2": "ab"}), ("scores", {"l2": [0.5, np.nan]}), *AX),
-    "knn.plot_explanation": row(
+    "knn.show_explanation": row(
         lambda: dict(x=DIGITS[0], X_train=DIGITS, explanation=explanation()), ("x", DIGITS[0, :4]), ("x", None),
         ("X_train", DIGITS.reshape(6, -1)), ("X_train", None), ("explanation", None), ("explanation", {}),
         ("explanation", "neighbours"), ("class_names", ["zero"]), ("class_names", "012"), ("true_label", 20),
@@ -277,6 +278,29 @@ TABLE = {
         ("X_test", None), ("y_test", Y[:3]), ("y_test", FLOAT_LABELS[:2]), ("X_train", DIGITS[:, :4]),
         ("X_train", DIGITS.reshape(6, -1)), ("y_train", Y[:5]), ("y_train", None), ("class_names", ["a"]),
         ("max_k", 0), ("max_k", 2.5)),
+    # activations
+    **{f"activations.{name}": row(dict(z=X), ("z", None), ("z", STRINGS), ("z", NAN_X), ("z", [[1, 2], [3]]))
+       for name in ("step", "sigmoid", "tanh", "relu", "softplus")},
+    "activations.softmax": row(dict(z=X), ("z", None), ("z", 3.0), ("z", NAN_X), ("z", np.zeros(0)),
+                               ("z", np.zeros((2, 0))), ("z", STRINGS)),
+    "activations.compute_activation": row(dict(name="relu", z=X), ("name", "swish"), ("name", None),
+                                          ("name", ["relu"]), ("z", NAN_X), ("z", None)),
+    "activations.compute_activation_grad": row(dict(name="tanh", z=X), ("name", "softmax"), ("name", 3),
+                                               ("z", INF_X), ("z", "abc")),
+    # gradcheck
+    "gradcheck.compute_numerical_gradient": row(
+        dict(f=lambda x: float(np.sum(x ** 2)), x=np.ones(3)), ("f", None), ("f", "sum"),
+        ("f", lambda x: (float(np.sum(x)), {"W": x}), "f", "number"), ("f", lambda: 1.0), ("x", np.ones(3, int)),
+        ("x", None), ("x", ["a"]), ("h", 0), ("h", -1e-5), ("h", np.nan), ("h", "small")),
+    "gradcheck.compute_relative_error": row(
+        dict(a=X, b=X + 1e-9), ("a", None), ("a", NAN_X), ("a", STRINGS), ("b", X[0]), ("b", INF_X)),
+    "gradcheck.gradient_check": row(
+        dict(f=lambda x: float(np.sum(x ** 2)), x=np.ones((2, 3)), analytic=2 * np.ones((2, 3))), ("f", None),
+        ("f", lambda x: (1.0, x), "f"), ("x", np.ones((2, 3), int)), ("x", None), ("analytic", np.ones(6)),
+        ("analytic", with_value(np.ones((2, 3)), (0, 0), np.nan)), ("analytic", None), ("num_checks", 0),
+        ("num_checks", 2.5), ("h", 0), ("h", "1e-5"), ("seed", -1)),
+    "gradcheck.compute_relative_norm_error": row(
+        dict(a=X, b=X), ("a", None), ("a", NAN_X), ("a", "abc"), ("b", X[0]), ("b", INF_X)),
     # linear
     "linear.one_hot": row(
         dict(y=Y, num_classes=3), ("y", FLOAT_LABELS, "y", "class labels must be integers"), ("y", Y + 1),
@@ -284,10 +308,6 @@ TABLE = {
     "linear.compute_scores": row(
         dict(X=X, W=W, b=B), ("X", X[:, :3]), ("X", NAN_X), ("X", None), ("X", X.reshape(6, 2, 2)), ("W", None),
         ("W", W[0]), ("W", with_value(W, (0, 0), np.nan)), ("b", B[:2]), ("b", None), ("b", "abc")),
-    "linear.sigmoid": row(dict(scores=X), ("scores", None), ("scores", STRINGS), ("scores", NAN_X),
-                          ("scores", [[1, 2], [3]])),
-    "linear.softmax": row(dict(scores=X), ("scores", None), ("scores", NAN_X), ("scores", X[:0]),
-                          ("scores", X.reshape(6, 2, 2)), ("scores", 3.0), ("scores", STRINGS)),
     **{f"linear.{name}": row(
         dict(**{arg: np.abs(X) / np.abs(X).sum(1, keepdims=True)}, y=Y), (arg, None), (arg, NAN_X), (arg, X[0]),
         ("y", Y[:5]), ("y", FLOAT_LABELS), ("y", Y + 3), ("y", None))
@@ -302,17 +322,6 @@ TABLE = {
         ("params", {"W": with_value(W, (0, 0), np.nan), "b": B}, "params['W']"),
         ("X", NAN_X), ("X", None), ("y", Y[:5]), ("y", Y + 3), ("y", FLOAT_LABELS), ("reg", np.nan),
         ("reg", np.inf), ("reg", "a"), ("reg", -1), ("reg", None), ("penalty", "l3")),
-    "linear.compute_numerical_gradient": row(
-        dict(f=lambda x: float(np.sum(x ** 2)), x=np.ones(3)), ("f", None), ("f", "sum"),
-        ("f", lambda x: (float(np.sum(x)), {"W": x}), "f", "number"), ("f", lambda: 1.0), ("x", np.ones(3, int)),
-        ("x", None), ("x", ["a"]), ("h", 0), ("h", -1e-5), ("h", np.nan), ("h", "small")),
-    "linear.compute_relative_error": row(
-        dict(a=X, b=X + 1e-9), ("a", None), ("a", NAN_X), ("a", STRINGS), ("b", X[0]), ("b", INF_X)),
-    "linear.gradient_check": row(
-        dict(f=lambda x: float(np.sum(x ** 2)), x=np.ones((2, 3)), analytic=2 * np.ones((2, 3))), ("f", None),
-        ("f", lambda x: (1.0, x), "f"), ("x", np.ones((2, 3), int)), ("x", None), ("analytic", np.ones(6)),
-        ("analytic", with_value(np.ones((2, 3)), (0, 0), np.nan)), ("analytic", None), ("num_checks", 0),
-        ("num_checks", 2.5), ("h", 0), ("h", "1e-5"), ("seed", -1)),
     "linear.train_sgd": row(
         dict(X=X, y=Y, num_classes=3, num_epochs=1), ("X", NAN_X), ("X", None), ("X", X.reshape(6, 2, 2)),
         ("y", Y[:5]), ("y", Y + 3), ("y", FLOAT_LABELS), ("num_classes", 1), ("lr", np.inf), ("lr", np.nan),
@@ -321,7 +330,7 @@ TABLE = {
     "linear.predict_linear": row(
         dict(params=PARAMS, X=X), ("params", None), ("params", W), ("params", {"W": W, "b": B[:1]}, "params['b']"),
         ("X", X[:, :3]), ("X", X.reshape(6, 2, 2)), ("X", NAN_X), ("X", None)),
-    "linear.plot_templates": row(
+    "linear.show_templates": row(
         dict(W=W, image_shape=(2, 2)), ("W", W[0]), ("W", None), ("W", with_value(W, (0, 0), np.nan)),
         ("image_shape", 4), ("image_shape", (2, 3)), ("image_shape", None), ("image_shape", (2, -2)),
         ("class_names", ["a"]), ("class_names", 3)),
@@ -330,14 +339,6 @@ TABLE = {
         ("curves", {}), ("curves", {"sgd": []}), ("curves", {"sgd": "abc"}), ("curves", {"sgd": [[1.0]]}),
         ("num_epochs", 0), ("num_epochs", "1"), ("num_epochs", None), ("smooth", 0), ("smooth", 1.5), *AX),
     # nn
-    **{f"nn.{name}": row(dict(z=X), ("z", None), ("z", STRINGS), ("z", NAN_X), ("z", [[1, 2], [3]]))
-       for name in ("step", "sigmoid", "tanh", "relu", "softplus")},
-    "nn.softmax": row(dict(z=X), ("z", None), ("z", 3.0), ("z", NAN_X), ("z", np.zeros(0)), ("z", np.zeros((2, 0))),
-                      ("z", STRINGS)),
-    "nn.compute_activation": row(dict(name="relu", z=X), ("name", "swish"), ("name", None), ("name", ["relu"]),
-                                 ("z", NAN_X), ("z", None)),
-    "nn.compute_activation_grad": row(dict(name="tanh", z=X), ("name", "softmax"), ("name", 3), ("z", INF_X),
-                                      ("z", "abc")),
     "nn.make_two_layer_params": row(
         dict(num_inputs=4, num_hidden=5, num_classes=3), ("num_inputs", 0), ("num_hidden", 2.5), ("num_classes", 1),
         ("seed", -1), ("weight_scale", np.nan), ("weight_scale", np.inf), ("weight_scale", True),
@@ -352,12 +353,6 @@ TABLE = {
         *([("y", Y[:5]), ("y", Y + 3), ("y", FLOAT_LABELS), ("reg", np.nan), ("reg", np.inf), ("reg", -1),
            ("reg", "0")] if name == "compute_two_layer_loss" else []))
        for name in ("two_layer_forward", "compute_two_layer_loss", "predict_two_layer")},
-    "nn.compute_numerical_gradient": row(
-        lambda: (lambda x: dict(f=lambda: float(np.sum(x ** 2)), x=x))(np.ones(3)), ("f", None), ("f", 3.0),
-        ("f", lambda: (1.0, {}), "f", "number"), ("f", lambda x: 1.0, "f", "no arguments"), ("x", [1.0, 2.0]),
-        ("x", np.ones(3, int)), ("x", None), ("h", 0), ("h", 0.0), ("h", np.nan), ("h", 2.0), ("h", "1e-5")),
-    "nn.compute_relative_error": row(
-        dict(a=X, b=X), ("a", None), ("a", NAN_X), ("a", "abc"), ("b", X[0]), ("b", INF_X)),
     "nn.compute_gradient_errors": row(
         dict(params=NET, X=X, y=Y), ("params", None), ("params", [NET["W1"]]),
         ("params", {**NET, "W1": "a"}, "params['W1']"),
@@ -396,7 +391,7 @@ TABLE = {
         ("hidden_units", 0), ("hidden_units", 2.5), ("activation", "softmax"), ("lr", 0), ("lr", np.nan),
         ("lr", 100), ("lr", "0.3"), ("noise", 2), ("num_epochs", 0), ("batch_size", 0), ("num_samples", 3),
         ("seed", -1)),
-    "nn.plot_activations": row(
+    "nn.show_activations": row(
         dict(names=["relu", "tanh"]), ("names", "relu"), ("names", []), ("names", ["swish"]), ("names", None),
         ("z_range", 4), ("z_range", (4,)), ("z_range", (np.nan, 4)), ("z_range", ("a", "b")), ("z_range", (4, -4)),
         ("size", 0), ("size", "big"), ("size", np.inf)),
@@ -406,7 +401,7 @@ TABLE = {
     "nn.plot_loss_curves": row(
         dict(history=HISTORY), ("history", None), ("history", {}), ("history", [1.0, 0.5]),
         ("history", {"loss": "abc"}), ("history", {"loss": [1.0], "val_loss": [1.0, 2.0]}), *AX),
-    "nn.plot_playground": row(
+    "nn.show_playground": row(
         lambda: dict(result=playground_result()), ("result", None), ("result", {}), ("result", "xor"),
         ("result", {**playground_result(), "history": {}})),
     "nn.playground": row(dict(dataset="xor"), ("dataset", "spiral"), ("dataset", None), ("dataset", 3)),
@@ -438,7 +433,6 @@ TABLE = {
         ("kernel", np.ones((3, 3, 2))), ("kernel", np.ones((9, 3))), ("kernel", STRINGS), ("kernel", None),
         ("padding", "full"), ("stride", 0), ("stride", 1.5))
        for name in ("conv2d_loops", "conv2d")},
-    "conv.relu": row(dict(x=X), ("x", None), ("x", STRINGS), ("x", NAN_X), ("x", [[1, 2], [3]])),
     "conv.pool2d": row(
         dict(feature_map=GREY), ("feature_map", GREY[0]), ("feature_map", PHOTO[None]), ("feature_map", None),
         ("feature_map", with_value(GREY, (0, 0), np.nan)), ("size", 0), ("size", 9), ("size", 2.0), ("stride", 0),
@@ -459,18 +453,18 @@ TABLE = {
     "conv.plot_matrix": row(
         dict(matrix=W), ("matrix", W[0]), ("matrix", None), ("matrix", np.zeros((21, 21))),
         ("matrix", with_value(W, (0, 0), np.nan)), ("matrix", STRINGS), ("cmap", "rainbowish"), ("cmap", 3), *AX),
-    "conv.plot_kernels": row(
+    "conv.show_kernels": row(
         dict(kernels={"box": np.ones((3, 3)) / 9}), ("kernels", []), ("kernels", {}), ("kernels", np.ones((3, 3))),
         ("kernels", {"box": np.ones(3)}), ("kernels", {"box": "abc"}), ("kernels", {"box": np.zeros((21, 21))}),
         ("size", 0), ("size", "big")),
-    "conv.plot_gallery": row(
+    "conv.show_gallery": row(
         dict(image=PHOTO, kernels={"box": np.ones((3, 3)) / 9}), *IMAGE_SLIPS, ("kernels", {}),
         ("kernels", ["box"]), ("kernels", {"box": np.ones((2, 2))}), ("kernels", {"box": "abc"}),
         ("ncols", 0), ("ncols", 1.5), ("size", 0), ("size", None)),
     "conv.kernel_from_entries": row(
         dict(entries=list(range(9))), ("entries", list(range(8))), ("entries", None), ("entries", ["a"] * 9),
         ("entries", [np.nan] * 9), ("entries", np.zeros((3, 3, 1)))),
-    "conv.plot_kernel_response": row(
+    "conv.show_kernel_response": row(
         dict(image=PHOTO, kernel=conv.KERNELS["sharpen"]), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("kernel", np.ones((2, 2))),
         ("kernel", np.ones(3)), ("kernel", None), ("kernel", "sharpen")),
     "conv.kernel_editor": row(dict(image=PHOTO), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("preset", "emboss"),
@@ -577,6 +571,9 @@ TABLE = {
         ("path", None), ("path", 3), ("timeout", 0), ("timeout", "60"), ("timeout", np.nan), ("quiet", "yes")),
     "download.compute_sha256": row(lambda: dict(path=existing_file()[0]), ("path", None), ("path", 3),
                                    ("path", ["a"])),
+    "download.verify_sha256": row(
+        lambda: dict(path=existing_file()[0], sha256=existing_file()[1], fix="reinstall."), ("path", None),
+        ("path", 3), ("sha256", None), ("sha256", "abc"), ("sha256", "0" * 64, "sha256", "Refusing to read")),
     "download.resolve_url": row(dict(origin="https://example.org/mnist.npz", relpath="mnist.npz"),
                                 ("origin", None), ("origin", 3), ("relpath", None), ("relpath", 3)),
     # environment

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
-from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
+from _report import Report, flat, load_average, machine_summary, parse_profile  # noqa: E402
 
 
 def test_rows_are_echoed_formatted_and_judged(capsys):
@@ -38,6 +38,18 @@ def test_table_columns_line_up():
     assert set(lines[1].replace(" ", "")) == {"-"}
     value_column = lines[0].index("value")
     assert [line[value_column:].split()[0] for line in lines[2:]] == ["0.5000", "12.2"]
+
+
+def test_flat_gives_float_rows_divided_as_told():
+    images = np.arange(12, dtype=np.uint8).reshape(3, 2, 2)
+    np.testing.assert_array_equal(flat(images), images.reshape(3, 4).astype(np.float64))
+    np.testing.assert_array_equal(flat(images, divide_by=255.0), images.reshape(3, 4) / 255.0)
+
+
+def test_benchmarks_import_the_installed_labs():
+    for path in (Path(__file__).resolve().parent.parent / "benchmarks").glob("*.py"):
+        inserts = [line for line in path.read_text(encoding="utf-8").splitlines() if "sys.path.insert" in line]
+        assert all("tools" in line for line in inserts), f"{path.name} puts the repository on sys.path: {inserts}"
 
 
 def test_load_average_is_text():

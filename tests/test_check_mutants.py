@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 
 from labs import checks
-from labs.environment import _import_keras_quietly
+from labs._keras import import_keras
 from check_helpers import unfinished_exercise
 
-keras = _import_keras_quietly()
+keras = import_keras()
 layers = keras.layers
 
 ROOT = Path(__file__).resolve().parent.parent

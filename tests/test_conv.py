@@ -9,12 +9,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import ndimage, signal  # noqa: E402
 
-from labs import conv, quizzes  # noqa: E402
+from labs import activations, conv, quizzes  # noqa: E402
 from labs.checks import conv as checks  # noqa: E402
-from labs.environment import _import_keras_quietly  # noqa: E402
+from labs._keras import import_keras  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
-_import_keras_quietly()
+import_keras()
 import tensorflow as tf  # noqa: E402
 
 RNG = np.random.default_rng(0)
@@ -193,7 +193,7 @@ def test_pooling_is_tf_pooling(mode, tf_pool, padding, size, stride):
 
 
 def test_relu_zeroes_negatives_only():
-    assert conv.relu(np.array([[-2, 0], [3, -0.5]])).tolist() == [[0, 0], [3, 0]]
+    assert activations.relu(np.array([[-2, 0], [3, -0.5]])).tolist() == [[0, 0], [3, 0]]
 
 
 @pytest.mark.parametrize("call, words", [
@@ -265,20 +265,20 @@ def test_figures_have_titles_and_labels():
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     ax = conv.plot_matrix(conv.WORKED_KERNEL, title="kernel")
     assert ax.get_title() == "kernel" and len(ax.texts) == 9
-    fig = conv.plot_gallery(RNG.integers(0, 256, size=(16, 16), dtype=np.uint8))
+    fig = conv.show_gallery(RNG.integers(0, 256, size=(16, 16), dtype=np.uint8))
     titled = [a.get_title() for a in fig.axes if a.get_title()]
     assert len(titled) == 9 and titled[-1] == "unsharp_5x5 (5x5)"
-    fig = conv.plot_kernels()
+    fig = conv.show_kernels()
     titles = [a.get_title() for a in fig.axes]
     assert titles[0] == "identity" and titles[5] == "box_blur\n(x 1/9)" and titles[-1] == "unsharp_5x5\n(x 1/256)"
     assert "476" in [t.get_text() for t in fig.axes[-1].texts]
     plt.close("all")
     with pytest.raises(ValueError, match="kernels is empty"):
-        conv.plot_kernels({})
+        conv.show_kernels({})
     with pytest.raises(ValueError, match="at most 20x20"):
         conv.plot_matrix(np.ones((30, 30)))
     with pytest.raises(TypeError, match="kernels must be a dict"):
-        conv.plot_gallery(np.zeros((8, 8), dtype=np.uint8), kernels=[np.ones((3, 3))])
+        conv.show_gallery(np.zeros((8, 8), dtype=np.uint8), kernels=[np.ones((3, 3))])
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -395,7 +395,7 @@ def test_kernel_editor_redraws_on_preset_and_on_edits():
     before = picture.value
     grid.children[4].value = 9.0
     assert "sum to 1" in note.value and picture.value != before
-    fig = conv.plot_kernel_response(photo, conv.KERNELS["box_blur"], title="blurred")
+    fig = conv.show_kernel_response(photo, conv.KERNELS["box_blur"], title="blurred")
     assert [ax.get_title() for ax in fig.axes] == ["kernel (weights sum to 1)", "original", "blurred"]
     plt.close("all")
     with pytest.raises(ValueError, match="preset must be one of"):

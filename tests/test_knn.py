@@ -186,7 +186,7 @@ def test_plots_and_explorer_build():
     ax = knn.plot_k_scores([1, 3], {"l2": np.array([[0.9, 0.8], [0.7, 0.8]]), "l1": np.array([0.5, 0.6])})
     assert ax.get_xlabel() and ax.get_title()
     images = X_TRAIN.reshape(60, 4, 4)
-    fig = knn.plot_explanation(images[0], images, knn.explain_prediction(images[0], images, Y_TRAIN, 3))
+    fig = knn.show_explanation(images[0], images, knn.explain_prediction(images[0], images, Y_TRAIN, 3))
     assert len(fig.axes) == 5
     assert plots.figure_to_png(fig).startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
     explorer = knn.neighbour_explorer(images[:5], Y_TRAIN[:5], images, Y_TRAIN)

@@ -1,4 +1,4 @@
-"""labs.nn (activations, the NumPy two-layer network, gradient check, SGD, playground), its checks and quiz."""
+"""labs.activations, labs.gradcheck, labs.nn (the NumPy two-layer network, gradient check, SGD, playground), its checks and quiz."""
 
 import matplotlib
 
@@ -9,12 +9,12 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import special  # noqa: E402
 
-from labs import nn, quizzes  # noqa: E402
+from labs import activations, gradcheck, nn, quizzes  # noqa: E402
 from labs.checks import nn as checks  # noqa: E402
-from labs.environment import _import_keras_quietly  # noqa: E402
+from labs._keras import import_keras  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
-_import_keras_quietly()
+import_keras()
 import tensorflow as tf  # noqa: E402
 
 Z = np.linspace(-6, 6, 121)
@@ -23,43 +23,43 @@ Z = np.linspace(-6, 6, 121)
 # --- activations ----------------------------------------------------------------------------------
 
 def test_activations_match_scipy_and_numpy():
-    np.testing.assert_allclose(nn.sigmoid(Z), special.expit(Z))
-    np.testing.assert_allclose(nn.tanh(Z), np.tanh(Z))
-    np.testing.assert_allclose(nn.relu(Z), np.where(Z > 0, Z, 0))
-    np.testing.assert_allclose(nn.softplus(Z), np.log1p(np.exp(Z)))
-    np.testing.assert_array_equal(nn.step(Z), (Z >= 0).astype(float))
+    np.testing.assert_allclose(activations.sigmoid(Z), special.expit(Z))
+    np.testing.assert_allclose(activations.tanh(Z), np.tanh(Z))
+    np.testing.assert_allclose(activations.relu(Z), np.where(Z > 0, Z, 0))
+    np.testing.assert_allclose(activations.softplus(Z), np.log1p(np.exp(Z)))
+    np.testing.assert_array_equal(activations.step(Z), (Z >= 0).astype(float))
     scores = np.random.default_rng(0).normal(size=(5, 4))
-    np.testing.assert_allclose(nn.softmax(scores), special.softmax(scores, axis=1))
-    np.testing.assert_allclose(nn.softmax(scores[0]), special.softmax(scores[0]))
+    np.testing.assert_allclose(activations.softmax(scores), special.softmax(scores, axis=1))
+    np.testing.assert_allclose(activations.softmax(scores[0]), special.softmax(scores[0]))
 
 
 def test_activations_are_stable_for_huge_inputs():
     big = np.array([-1000.0, 0.0, 1000.0])
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        assert nn.sigmoid(big).tolist() == [0.0, 0.5, 1.0]
-        np.testing.assert_allclose(nn.softplus(big), [0.0, np.log(2), 1000.0])
-        np.testing.assert_allclose(nn.softmax(np.array([[1000.0, 1000.0]])), [[0.5, 0.5]])
+        assert activations.sigmoid(big).tolist() == [0.0, 0.5, 1.0]
+        np.testing.assert_allclose(activations.softplus(big), [0.0, np.log(2), 1000.0])
+        np.testing.assert_allclose(activations.softmax(np.array([[1000.0, 1000.0]])), [[0.5, 0.5]])
 
 
 @pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "softplus", "step"])
 def test_derivatives_match_central_differences_away_from_zero(name):
     z = Z[np.abs(Z) > 0.1]
     h = 1e-6
-    numeric = (nn.compute_activation(name, z + h) - nn.compute_activation(name, z - h)) / (2 * h)
-    np.testing.assert_allclose(nn.compute_activation_grad(name, z), numeric, atol=1e-6)
+    numeric = (activations.compute_activation(name, z + h) - activations.compute_activation(name, z - h)) / (2 * h)
+    np.testing.assert_allclose(activations.compute_activation_grad(name, z), numeric, atol=1e-6)
 
 
 def test_softplus_slope_is_the_sigmoid_and_softmax_of_two_is_the_sigmoid():
-    np.testing.assert_allclose(nn.compute_activation_grad("softplus", Z), nn.sigmoid(Z))
-    np.testing.assert_allclose(nn.compute_activation("softmax", np.column_stack([Z, 0 * Z]))[:, 0], nn.sigmoid(Z))
+    np.testing.assert_allclose(activations.compute_activation_grad("softplus", Z), activations.sigmoid(Z))
+    np.testing.assert_allclose(activations.compute_activation("softmax", np.column_stack([Z, 0 * Z]))[:, 0], activations.sigmoid(Z))
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda: nn.compute_activation("swish", Z), ValueError, "name must be one of"),
-    (lambda: nn.compute_activation_grad("softmax", Z), ValueError, "name must be one of"),
-    (lambda: nn.sigmoid(np.array([1.0, np.nan])), ValueError, "z contains 1 NaN"),
-    (lambda: nn.relu(None), TypeError, "z must be an array, got None"),
-    (lambda: nn.softmax(3.0), ValueError, "at least one axis"),
+    (lambda: activations.compute_activation("swish", Z), ValueError, "name must be one of"),
+    (lambda: activations.compute_activation_grad("softmax", Z), ValueError, "name must be one of"),
+    (lambda: activations.sigmoid(np.array([1.0, np.nan])), ValueError, "z contains 1 NaN"),
+    (lambda: activations.relu(None), TypeError, "z must be an array, got None"),
+    (lambda: activations.softmax(3.0), ValueError, "at least one axis"),
 ])
 def test_activation_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
@@ -122,12 +122,14 @@ def test_gradient_check_catches_a_wrong_gradient():
 
 def test_numerical_gradient_of_a_square_and_relative_error():
     x = np.array([1.0, -2.0, 3.0])
-    grad = nn.compute_numerical_gradient(lambda: float(np.sum(x ** 2)), x)
+    grad = gradcheck.compute_numerical_gradient(lambda v: float(np.sum(v ** 2)), x)
     np.testing.assert_allclose(grad, 2 * x, atol=1e-8)
     assert x.tolist() == [1.0, -2.0, 3.0]  # restored
-    assert nn.compute_relative_error(np.zeros(3), np.zeros(3)) == 0.0
-    assert nn.compute_relative_error([3.0, 4.0], [3.0, 4.0]) == 0.0
-    assert nn.compute_relative_error([1.0, 0.0], [0.0, 0.0]) == 1.0
+    assert gradcheck.compute_relative_norm_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert gradcheck.compute_relative_norm_error([3.0, 4.0], [3.0, 4.0]) == 0.0
+    assert gradcheck.compute_relative_norm_error([1.0, 0.0], [0.0, 0.0]) == 1.0
+    assert gradcheck.compute_relative_error([1.0, 1e-3], [1.0, 0.0]) == 1.0  # element-wise: the worst entry
+    assert gradcheck.compute_relative_norm_error([1.0, 1e-3], [1.0, 0.0]) < 1e-3  # norms: the whole array
 
 
 def test_predict_and_forward_shapes():
@@ -151,10 +153,10 @@ def test_predict_and_forward_shapes():
     (lambda p, X, y: nn.two_layer_forward(p, np.where(X > 1, np.nan, X)), ValueError, "X contains"),
     (lambda p, X, y: nn.make_two_layer_params(5, 0, 3), ValueError, "num_hidden must be at least 1"),
     (lambda p, X, y: nn.make_two_layer_params(5, 4, 3, weight_scale=-1), ValueError, "weight_scale must be"),
-    (lambda p, X, y: nn.compute_numerical_gradient(lambda: 0.0, [1.0]), TypeError, "x must be a float NumPy"),
-    (lambda p, X, y: nn.compute_numerical_gradient(3, X), TypeError, "f must be a function"),
-    (lambda p, X, y: nn.compute_numerical_gradient(lambda: 0.0, X, h=1), ValueError, "h must be greater than 0 and less than 1"),
-    (lambda p, X, y: nn.compute_relative_error(np.ones(2), np.ones(3)), ValueError, "same shape"),
+    (lambda p, X, y: gradcheck.compute_numerical_gradient(3, X), TypeError, "f must be a function"),
+    (lambda p, X, y: gradcheck.compute_numerical_gradient(lambda x: 0.0, X, h=1), ValueError,
+     "h must be greater than 0 and less than 1"),
+    (lambda p, X, y: gradcheck.compute_relative_norm_error(np.ones(2), np.ones(3)), ValueError, "same shape"),
 ])
 def test_network_bad_input_gets_a_clear_error(call, error, words):
     params, X, y = _problem()
@@ -252,18 +254,18 @@ def test_playground_bad_settings_get_a_clear_error(kwargs, words):
 
 
 def test_figures_have_titles_and_labels():
-    fig = nn.plot_activations()
+    fig = nn.show_activations()
     assert [ax.get_title() for ax in fig.axes] == ["step", "sigmoid", "tanh", "relu", "softplus",
                                                    "softmax([z, 0])[0]"]
     assert all(ax.get_xlabel() for ax in fig.axes)
     result = nn.run_playground("moons", num_epochs=5)
-    fig = nn.plot_playground(result)
+    fig = nn.show_playground(result)
     left, right = fig.axes[:2]
     assert left.get_title().startswith("moons") and left.get_xlabel() and right.get_ylabel()
     assert right.get_title().startswith("train ")
     plt.close("all")
     with pytest.raises(ValueError, match="names must be one of"):
-        nn.plot_activations(["gelu"])
+        nn.show_activations(["gelu"])
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -325,7 +327,7 @@ def test_nn_checks_name_subtle_mistakes(capsys):
         loss, grads = _learner_loss(params, X, y)
         z1 = X @ params["W1"] + params["b1"]
         dz1 = (grads["b1"] * 0)  # recompute W1/b1 without the ReLU mask
-        probs = nn.softmax(np.maximum(z1, 0) @ params["W2"] + params["b2"])
+        probs = activations.softmax(np.maximum(z1, 0) @ params["W2"] + params["b2"])
         probs[np.arange(len(X)), y] -= 1
         dz1 = probs / len(X) @ params["W2"].T
         return loss, {**grads, "W1": X.T @ dz1, "b1": dz1.sum(0)}
@@ -361,7 +363,7 @@ def test_nn_quiz_answers_recomputed():
     photo = next(q for q in questions if "200×200" in q.prompt)
     assert photo.answer == np.zeros((200, 200, 3)).size == 120_000
     relu_q = next(q for q in questions if "derivative of ReLU" in q.prompt)
-    assert float(relu_q.options[relu_q.answer]) == nn.compute_activation_grad("relu", np.array([-3.0]))[0]
+    assert float(relu_q.options[relu_q.answer]) == activations.compute_activation_grad("relu", np.array([-3.0]))[0]
     output_q = next(q for q in questions if "output layer" in q.prompt)
     assert output_q.options[output_q.answer].lower() == "softmax"
 

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from labs._validate import as_array, check_choice, check_finite, check_int, check_labels, describe
+from labs._validate import (as_array, check_choice, check_finite, check_int, check_labels, check_number_between,
+                            check_sha256, describe)
 
 
 @pytest.mark.parametrize("kwargs, value, error, message", [
@@ -59,3 +60,23 @@ def test_check_labels_names_the_length_and_range_problems():
         check_labels([-1, 1], "y")
     with pytest.raises(TypeError, match=r"y: class labels must be integers, got float64 values such as 2\.5\."):
         check_labels([0.0, 2.5], "y")
+
+
+@pytest.mark.parametrize("value, kwargs, ok", [
+    (0, {}, True), (0.5, {}, True), (np.float32(0.5), {}, True), (1, {}, False), (1, {"high_ok": True}, True),
+    (0, {"low_ok": False}, False), (-0.1, {}, False), (float("nan"), {}, False), (True, {}, False),
+    (np.bool_(False), {}, False), ("0.5", {}, False), (None, {}, False),
+])
+def test_check_number_between_takes_real_numbers_in_the_interval(value, kwargs, ok):
+    if ok:
+        assert check_number_between(value, "rate", 0, 1, expected="a rate", **kwargs) == float(value)
+    else:
+        with pytest.raises(ValueError, match="^rate must be a rate, got "):
+            check_number_between(value, "rate", 0, 1, expected="a rate", **kwargs)
+
+
+def test_check_sha256_takes_64_hex_characters_in_any_case():
+    assert check_sha256("AB" * 32) == "ab" * 32
+    for bad in ("ab" * 31, "xy" * 32, None, 64):
+        with pytest.raises(ValueError, match="sha256 must be a 64-character hex digest"):
+            check_sha256(bad)

@@ -1,22 +1,45 @@
 """Exercise checks: each ``check_*`` prints one ✅/❌ line and returns True/False.
 
 One module per topic; every check is also available here, e.g. ``labs.checks.check_invert``.
+A topic module is imported the first time one of its checks is used, so notebook 00's
+first check does not load TensorFlow.
 """
 
-from . import augment, cnn, conv, features, finetune, images, knn, linear, nn, transfer
-from .augment import *  # noqa: F401,F403
-from .cnn import *  # noqa: F401,F403
-from .conv import *  # noqa: F401,F403
+import ast
+import importlib
+from pathlib import Path
+
 from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
-from .features import *  # noqa: F401,F403
-from .finetune import *  # noqa: F401,F403
-from .images import *  # noqa: F401,F403
-from .knn import *  # noqa: F401,F403
-from .linear import *  # noqa: F401,F403
-from .nn import *  # noqa: F401,F403
-from .transfer import *  # noqa: F401,F403
 
-TOPICS = (images, knn, linear, features, nn, conv, cnn, augment, transfer, finetune)
+# The topic modules, in the order of the notebooks.
+TOPIC_NAMES = ("images", "knn", "linear", "features", "nn", "conv", "cnn", "augment", "transfer", "finetune")
 
-__all__ = ["CheckFailed", "call_learner", "compare_arrays", "compare_values", "run_check"]
-__all__ += [name for topic in TOPICS for name in topic.__all__]
+
+def _public_names(topic):
+    """Return the ``__all__`` of topic module ``topic``, read from its source so that nothing is imported."""
+    tree = ast.parse(Path(__file__).with_name(f"{topic}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(target, "id", None) == "__all__" for target in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise ImportError(f"labs/checks/{topic}.py has no literal __all__ = [...] naming its checks.")
+
+
+_TOPIC_OF = {name: topic for topic in TOPIC_NAMES for name in _public_names(topic)}
+
+__all__ = ["CheckFailed", "call_learner", "compare_arrays", "compare_values", "run_check", *_TOPIC_OF]
+
+
+def __getattr__(name):
+    """Import a topic module (``labs.checks.knn``) or the module of a check (``check_l2_distance``) on first use."""
+    if name in TOPIC_NAMES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _TOPIC_OF:
+        value = getattr(importlib.import_module(f".{_TOPIC_OF[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    """List every check and topic module, loaded yet or not."""
+    return sorted({*globals(), *__all__, *TOPIC_NAMES})

@@ -83,9 +83,9 @@ def check_conv2d_vectorized(conv2d_vectorized):
 
 def _tf_conv2d(image, kernel, padding, stride):
     """Return tf.nn.conv2d of one (H, W, C) image with an (kh, kw, C, F) kernel, as a NumPy array."""
-    from ..environment import _import_keras_quietly
+    from .._keras import import_keras
 
-    _import_keras_quietly()
+    import_keras()
     import tensorflow as tf
 
     result = tf.nn.conv2d(image[None].astype("float64"), kernel.astype("float64"), strides=stride,

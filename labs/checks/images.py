@@ -26,9 +26,6 @@ def check_invert(invert):
     return run_check("invert", invert, test, hint="every value v becomes 255 - v.")
 
 
-_GREY_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
-
-
 def check_to_grayscale(to_grayscale):
     """Check the learner's ``to_grayscale(image)`` against the reference (and so skimage)."""
     def test(function):
@@ -42,7 +39,7 @@ def check_to_grayscale(to_grayscale):
                 (image.mean(axis=-1) / 255, "use the weights (0.2125, 0.7154, 0.0721), not a plain average."),
                 (image.mean(axis=-1), "use the weights (0.2125, 0.7154, 0.0721), not a plain average, "
                                       "and divide by 255."),
-                (image[..., ::-1] @ _GREY_WEIGHTS / 255, "the weights go in R, G, B order: 0.2125 for red."),
+                (image[..., ::-1] @ reference.GRAY_WEIGHTS / 255, "the weights go in R, G, B order: 0.2125 for red."),
             ]
             compare_arrays(got, expected, f"to_grayscale of a {image.shape} image", atol=1e-6, mistakes=mistakes,
                            hint="divide by 255, then take the weighted sum over the last axis "

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .. import activations, gradcheck
 from .. import linear as reference
 from .core import CheckFailed, call_learner, compare_arrays, compare_values, learner_array, learner_number, run_check
 
@@ -52,7 +53,7 @@ def _check_softmax(function):
     """Compare a learner's softmax with the reference, huge scores included."""
     for number, (scores, _) in enumerate(_score_cases()):
         got = call_learner(function, scores)
-        compare_arrays(got, reference.softmax(scores), f"softmax of {scores.shape} scores"
+        compare_arrays(got, activations.softmax(scores), f"softmax of {scores.shape} scores"
                        + (" as large as 1000" if number else ""), atol=1e-9, mistakes=softmax_mistakes(scores),
                        hint=STABILITY_HINT if number else "exp of each score divided by the sum over its row "
                                                           "(axis=1, keepdims=True).")
@@ -95,7 +96,7 @@ def _check_cross_entropy(function):
                                  (-expected_loss, "the loss is -log(p): don't forget the minus sign."),
                                  (expected_loss / np.log(2), "use the natural logarithm np.log, not np.log2."),
                                  (expected_loss / np.log(10), "use the natural logarithm np.log, not np.log10.")])
-        probs = reference.softmax(scores)
+        probs = activations.softmax(scores)
         gradients.append(compare_arrays(
             dscores, expected_grad, f"dscores for {scores.shape} scores", atol=1e-9,
             mistakes=[(n * expected_grad, "divide by N, the number of rows: the loss is a mean."),
@@ -107,7 +108,7 @@ def _check_cross_entropy(function):
     scores, y = _score_cases()[0]
     loss_only = lambda s: _unpack_pair(call_learner(function, s, y), "softmax_cross_entropy")[0]  # noqa: E731
     try:
-        error = reference.gradient_check(loss_only, scores.copy(), gradients[0])
+        error = gradcheck.gradient_check(loss_only, scores.copy(), gradients[0])
     except (TypeError, ValueError):  # a loss that is not a plain number on nudged scores
         raise CheckFailed("the numerical gradient check could not evaluate your loss on slightly changed scores.",
                           "return the loss as a plain number (a float).") from None

@@ -1,0 +1,79 @@
+"""Old names kept for one release: same-contract names are the new functions themselves (no warning);
+names whose contract changed warn with DeprecationWarning, still work as before and name their arguments."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+from labs import activations, conv, gradcheck, knn, linear, nn
+
+SCORES = np.random.default_rng(0).normal(size=(4, 3)) * 3
+
+SAME_CONTRACT = [  # (old, new): the very same function, so no warning and nothing to migrate but the name
+    (linear.compute_numerical_gradient, gradcheck.compute_numerical_gradient),
+    (linear.compute_relative_error, gradcheck.compute_relative_error),
+    (linear.gradient_check, gradcheck.gradient_check),
+    *[(getattr(nn, name), getattr(activations, name))
+      for name in ("step", "sigmoid", "tanh", "relu", "softplus", "softmax", "compute_activation",
+                   "compute_activation_grad", "ACTIVATIONS")],
+]
+
+
+@pytest.mark.parametrize("old, new", SAME_CONTRACT)
+def test_old_names_with_the_same_contract_are_the_new_functions(old, new):
+    assert old is new
+
+
+@pytest.mark.parametrize("call, expected", [
+    (lambda: linear.sigmoid(SCORES), lambda: activations.sigmoid(SCORES)),
+    (lambda: linear.softmax(SCORES), lambda: activations.softmax(SCORES)),
+    (lambda: conv.relu(SCORES), lambda: activations.relu(SCORES)),
+    (lambda: nn.compute_relative_error(SCORES, SCORES + 1e-3),
+     lambda: gradcheck.compute_relative_norm_error(SCORES, SCORES + 1e-3)),
+    (lambda: nn.compute_numerical_gradient(lambda: float(np.sum(SCORES ** 2)), SCORES),
+     lambda: gradcheck.compute_numerical_gradient(lambda x: float(np.sum(x ** 2)), SCORES)),
+])
+def test_old_names_with_a_changed_contract_warn_and_still_work(call, expected):
+    with pytest.warns(DeprecationWarning, match="deprecated .* use labs\\.(activations|gradcheck)\\."):
+        got = call()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(got, expected())
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: linear.softmax(np.zeros((0, 3))), ValueError, "scores is empty"),
+    (lambda: linear.softmax(np.zeros((2, 2, 2))), ValueError, "scores must be 1-D or 2-D"),
+    (lambda: linear.sigmoid(None), TypeError, "scores must be an array"),
+    (lambda: conv.relu(np.array([1.0, np.nan])), ValueError, "x contains 1 NaN"),
+    (lambda: nn.compute_numerical_gradient(lambda: 0.0, [1.0]), TypeError, "x must be a float NumPy"),
+    (lambda: nn.compute_numerical_gradient(3, np.ones(2)), TypeError, "f must be a function"),
+    (lambda: nn.compute_numerical_gradient(lambda: 0.0, np.ones(2), h=1), ValueError, "h must be greater than 0"),
+    (lambda: nn.compute_relative_error(np.ones(2), np.ones(3)), ValueError, "same shape"),
+])
+def test_old_names_still_name_their_arguments(call, error, message):
+    with pytest.warns(DeprecationWarning), pytest.raises(error, match=message):
+        call()
+
+
+FIGURES = [("conv", "kernels"), ("conv", "gallery"), ("conv", "kernel_response"), ("knn", "explanation"),
+           ("linear", "templates"), ("nn", "activations"), ("nn", "playground")]
+
+
+@pytest.mark.parametrize("module, name", FIGURES)
+def test_old_plot_names_of_figures_warn_and_pass_everything_on(monkeypatch, module, name):
+    module = globals()[module]
+    monkeypatch.setattr(module, f"show_{name}", lambda *args, **kwargs: (args, kwargs))
+    with pytest.warns(DeprecationWarning, match=f"plot_{name} is deprecated .* use labs\\.\\w+\\.show_{name}"):
+        assert getattr(module, f"plot_{name}")(1, size=2) == ((1,), {"size": 2})
+
+
+def test_old_names_are_not_public():
+    old = {"linear": ("sigmoid", "softmax", "plot_templates"), "conv": ("relu", "plot_kernels", "plot_gallery",
+                                                                      "plot_kernel_response"),
+           "nn": ("compute_numerical_gradient", "compute_relative_error", "plot_activations", "plot_playground"),
+           "knn": ("plot_explanation",)}
+    for module, names in old.items():
+        for name in names:
+            assert name not in getattr(globals()[module], "__all__")

@@ -1,0 +1,60 @@
+"""The package itself: ``labs.`` shows the whole course, and nothing heavy loads before it is needed."""
+
+import ast
+import json
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import labs
+from labs import checks
+
+LABS_DIR = Path(labs.__file__).resolve().parent
+
+
+def test_all_lists_every_public_module():
+    modules = {info.name for info in pkgutil.iter_modules([str(LABS_DIR)]) if not info.name.startswith("_")}
+    assert modules == set(labs.SUBMODULES)
+    assert set(labs.SUBMODULES) <= set(labs.__all__)
+
+
+def test_dir_shows_the_course_before_anything_is_loaded():
+    shown = dir(labs)
+    for name in ("knn", "linear", "features", "nn", "conv", "models", "augment", "pretrained", "expect", "setup"):
+        assert name in shown
+    assert "check_invert" in dir(checks) and "knn" in dir(checks)
+
+
+def _run(code):
+    """Run ``code`` in a fresh Python and return what it printed last, read as JSON."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True,
+                          cwd=LABS_DIR.parent)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_the_first_checks_do_not_load_tensorflow():
+    loaded = _run(
+        "import json, sys, numpy as np, labs\n"
+        "assert labs.checks.check_invert(lambda image: 255 - image)\n"                   # notebook 00
+        "assert labs.checks.check_to_grayscale(labs.images.to_grayscale)\n"             # notebook 01
+        "assert labs.checks.check_intensity_histogram(labs.images.intensity_histogram)\n"
+        "print(json.dumps(sorted(name for name in sys.modules if name.split('.')[0] in ('tensorflow', 'keras'))))")
+    assert loaded == [], f"notebook 00/01 checks loaded {loaded[:5]}"
+
+
+def test_checks_load_their_topic_on_first_use():
+    loaded = _run(
+        "import json, sys, labs.checks as checks\n"
+        "before = 'labs.checks.knn' in sys.modules\n"
+        "checks.check_l2_distance\n"
+        "print(json.dumps([before, 'labs.checks.knn' in sys.modules, 'labs.checks.cnn' in sys.modules]))")
+    assert loaded == [False, True, False]
+
+
+def test_no_module_imports_a_private_name_of_another():
+    for path in LABS_DIR.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("labs")):
+                private = [alias.name for alias in node.names if alias.name.startswith("_")]
+                assert not private, f"{path.relative_to(LABS_DIR)} imports {private} from {node.module}"
