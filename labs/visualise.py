@@ -148,7 +148,7 @@ def compute_activations(model, image, layer_names):
         raise TypeError(f"layer_names must be a non-empty list of layer names, got {describe(layer_names)}.")
     layers = [_get_layer(model, name, "layer_names") for name in layer_names]
     keras = _keras()
-    probe = keras.Model(model.inputs, [layer.output for layer in layers])
+    probe = keras.Model(model.inputs[0], [layer.output for layer in layers])
     outputs = probe(image[None], training=False)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
     return {name: np.asarray(out, dtype=np.float64)[0] for name, out in zip(layer_names, outputs)}
@@ -233,7 +233,7 @@ def compute_gradcam(model, image, class_index, layer_name):
     image = _check_image(image, model)
     class_index = _check_class(class_index, model)
     layer = _feature_map_layer(model, layer_name, purpose="a convolutional feature map Grad-CAM can weigh")
-    grad_model = _keras().Model(model.inputs, [layer.output, model.outputs[0]])
+    grad_model = _keras().Model(model.inputs[0], [layer.output, model.outputs[0]])
     with tf.GradientTape() as tape:
         feature_maps, scores = grad_model(image[None], training=False)
         score = scores[:, class_index]
@@ -380,7 +380,7 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
     seed = check_int(seed, "seed", minimum=0)
     blur_every = check_int(blur_every, "blur_every", minimum=0)
     decay = check_number(decay, "decay", minimum=0, below=1)
-    probe = _keras().Model(model.inputs, layer.output)
+    probe = _keras().Model(model.inputs[0], layer.output)
     shape = tuple(model.inputs[0].shape[1:])
     image = tf.Variable(np.random.default_rng(seed).uniform(-0.1, 0.1, (1,) + shape).astype(np.float32))
     h, w = int(layer.output.shape[1]), int(layer.output.shape[2])
