@@ -21,8 +21,9 @@ from ._validate import as_array, as_image, check_finite, check_int, check_number
 __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "compute_class_scores",
            "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion", "resize_heatmap",
            "compute_box_mass", "prepare_drawing", "predict_drawing", "compute_filter_pattern",
-           "add_class_cue", "cue_box", "conv_layer_names",
-           "plot_heatmap", "show_filters", "show_activations", "plot_sparsity", "show_explanations"]
+           "add_class_cue", "cue_box", "conv_layer_names", "render_strokes", "EXAMPLE_STROKES",
+           "plot_heatmap", "show_filters", "show_activations", "plot_sparsity", "show_explanations",
+           "show_drawing_result", "show_filter_view"]
 
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box ...
 MNIST_SIZE = 28  # ... then placed in a 28x28 frame so that their centre of mass is at the centre
@@ -554,4 +555,95 @@ def show_explanations(photo, maps, title=None, size=2.6):
         plot_heatmap(heatmap, photo, ax=ax, title=name, alpha=0.55 if heatmap.shape[0] < 30 else 0.6)
     if title:
         fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------- drawings from strokes
+
+# A "7" drawn with a mouse on a 280x280 canvas: (x, y) points of each stroke, stored so the drawing
+# cells work without a browser.
+EXAMPLE_STROKES = [[(70, 62), (120, 58), (170, 56), (212, 60), (206, 84), (186, 124), (166, 168), (150, 212),
+                    (142, 240)], [(120, 150), (160, 146), (196, 146)]]
+
+
+def render_strokes(strokes, size=280, width=18):
+    """Draw polylines of (x, y) points as white strokes ``width`` pixels wide on a black size x size canvas (uint8)."""
+    size = check_int(size, "size", minimum=8, maximum=4096)
+    width = check_int(width, "width", minimum=1, maximum=size)
+    if not isinstance(strokes, (list, tuple)):
+        raise TypeError(f"strokes must be a list of strokes, each a list of (x, y) points, got {describe(strokes)}.")
+    rows, cols = np.mgrid[0:size, 0:size]
+    canvas = np.zeros((size, size), dtype=bool)
+    for k, stroke in enumerate(strokes):
+        points = as_array(stroke, f"strokes[{k}]", ndim=2, dtype_kind="uif").astype(np.float64)
+        if points.shape[1] != 2:
+            raise ValueError(f"strokes[{k}] must be (x, y) points, shape (n, 2), got {points.shape}.")
+        ends = list(zip(points[:-1], points[1:])) or [(points[0], points[0])]
+        for (x0, y0), (x1, y1) in ends:
+            dx, dy = x1 - x0, y1 - y0
+            t = np.clip(((cols - x0) * dx + (rows - y0) * dy) / max(dx * dx + dy * dy, 1e-12), 0, 1)
+            canvas |= (cols - x0 - t * dx) ** 2 + (rows - y0 - t * dy) ** 2 <= (width / 2) ** 2
+    return canvas.astype(np.uint8) * 255
+
+
+def show_drawing_result(result, num_maps=6, title=None):
+    """Show predict_drawing's result: the 28x28 digit, the class probabilities, and a few maps per layer."""
+    import matplotlib.pyplot as plt
+
+    if not isinstance(result, dict) or not {"digit", "probabilities", "top", "activations"} <= set(result):
+        raise TypeError(f"result must be the dict predict_drawing returns, got {describe(result)}.")
+    num_maps = check_int(num_maps, "num_maps", minimum=1)
+    maps = result["activations"]
+    fig = plt.figure(figsize=(2.2 + 0.9 * num_maps, 2.4 + 0.9 * len(maps)))
+    grid = fig.add_gridspec(2 + len(maps), num_maps, height_ratios=[2.2, 0.4] + [1] * len(maps))
+    left = fig.add_subplot(grid[0, :2])
+    left.imshow(result["digit"], cmap="gray", vmin=0, vmax=255)
+    left.set(xticks=[], yticks=[], title="MNIST-style 28×28")
+    bars = fig.add_subplot(grid[0, 2:])
+    probabilities = np.asarray(result["probabilities"])
+    bars.bar(range(len(probabilities)), probabilities, color="tab:blue")
+    (first, p1), (second, p2) = (result["top"] + [(None, 0.0)])[:2]
+    bars.set(xticks=range(len(probabilities)), ylim=(0, 1), ylabel="probability",
+             title=f"first guess {first} ({p1:.2f})" + (f", second {second} ({p2:.2f})" if second is not None else ""))
+    for row, (name, values) in enumerate(maps.items()):
+        for k in range(num_maps):
+            ax = fig.add_subplot(grid[2 + row, k])
+            ax.set(xticks=[], yticks=[])
+            if values.ndim == 3 and k < values.shape[2]:
+                ax.imshow(values[..., k], cmap="viridis")
+            if k == 0:
+                ax.set_ylabel(name, fontsize=7)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def show_filter_view(model, image, layer_name, filter_index, pattern=None):
+    """Show one filter of a layer: its kernel (first layer only), its activation on ``image``, its pattern."""
+    import matplotlib.pyplot as plt
+
+    model = _check_model(model)
+    layer = _feature_map_layer(model, layer_name)
+    channels = int(layer.output.shape[-1])
+    filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
+    activation = compute_activations(model, image, [layer_name])[layer_name][..., filter_index]
+    panels = 2 + (pattern is not None)
+    fig, axes = plt.subplots(1, panels, figsize=(2.6 * panels, 2.8))
+    weights = layer.get_weights()
+    if weights and np.ndim(weights[0]) == 4 and weights[0].shape[2] in (1, 3):
+        picture = compute_filter_images(weights[0])[filter_index]
+        axes[0].imshow(picture, cmap="gray" if picture.ndim == 2 else None, vmin=0, vmax=1)
+        axes[0].set_title(f"filter {filter_index} ({weights[0].shape[0]}×{weights[0].shape[1]})")
+    else:
+        axes[0].text(0.5, 0.5, "filter on many channels:\nnot a picture", ha="center", va="center", fontsize=8)
+        axes[0].set_title(f"filter {filter_index}")
+    axes[1].imshow(activation, cmap="viridis")
+    axes[1].set_title(f"activation {activation.shape[0]}×{activation.shape[1]}, max {activation.max():.2f}")
+    if pattern is not None:
+        pattern = np.asarray(pattern)
+        axes[2].imshow(pattern[..., 0] if pattern.shape[-1] == 1 else pattern, cmap="gray")
+        axes[2].set_title("input that excites it most")
+    for ax in axes:
+        ax.set(xticks=[], yticks=[])
+    fig.suptitle(f"{layer_name}, filter {filter_index}")
     return fig
