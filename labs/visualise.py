@@ -40,8 +40,8 @@ def _keras():
     return keras
 
 
-def _check_model(model):
-    """Return ``model`` if it is a built Keras model with one (N, H, W, C) input and (N, classes) output."""
+def _check_model(model, scores=True):
+    """Return ``model`` if it is a built Keras model with one (N, H, W, C) input (and (N, classes) output if scores)."""
     keras = _keras()
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
@@ -51,7 +51,7 @@ def _check_model(model):
         raise ValueError("model has no known input shape; build it with keras.Input(shape=...).") from None
     if len(input_shape) != 4:
         raise ValueError(f"model must take images (N, H, W, C), but its input is {input_shape}.")
-    if len(output_shape) != 2:
+    if scores and len(output_shape) != 2:
         raise ValueError(f"model must output class scores (N, classes), but its output is {output_shape}.")
     return model
 
@@ -111,7 +111,7 @@ def _feature_map_layer(model, layer_name, name="layer_name", purpose="a feature 
 
 def conv_layer_names(model):
     """Return the names of the layers of ``model`` whose output is a feature map (N, h, w, channels)."""
-    _check_model(model)
+    _check_model(model, scores=False)
     return [layer.name for layer in model.layers
             if type(layer).__name__ != "InputLayer" and len(tuple(layer.output.shape)) == 4]
 
@@ -141,7 +141,7 @@ def compute_activations(model, image, layer_names):
 
     layer_names: names of layers of ``model`` (conv_layer_names(model) lists the feature maps).
     """
-    model = _check_model(model)
+    model = _check_model(model, scores=False)
     image = _check_image(image, model)
     if isinstance(layer_names, str):
         layer_names = [layer_names]
@@ -372,7 +372,7 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
     import tensorflow as tf
     from scipy import ndimage
 
-    model = _check_model(model)
+    model = _check_model(model, scores=False)
     layer = _feature_map_layer(model, layer_name)
     channels = int(layer.output.shape[-1])
     filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
@@ -622,7 +622,7 @@ def show_filter_view(model, image, layer_name, filter_index, pattern=None):
     """Show one filter of a layer: its kernel (first layer only), its activation on ``image``, its pattern."""
     import matplotlib.pyplot as plt
 
-    model = _check_model(model)
+    model = _check_model(model, scores=False)
     layer = _feature_map_layer(model, layer_name)
     channels = int(layer.output.shape[-1])
     filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)

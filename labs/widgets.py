@@ -170,7 +170,7 @@ def filter_browser(model, images, layer_names=None, pattern_steps=20):
     from .plots import figure_to_png
     from .visualise import _check_image, _check_model, compute_filter_pattern, conv_layer_names, show_filter_view
 
-    model = _check_model(model)
+    model = _check_model(model, scores=False)
     images = as_array(images, "images", ndim=4, dtype_kind="uif")
     for k in range(len(images)):
         _check_image(images[k], model, f"images[{k}]")
