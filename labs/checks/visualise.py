@@ -175,6 +175,9 @@ def check_prepare_drawing(prepare_drawing):
                         else "return one 28x28 image.")
                 raise CheckFailed(f"the prepared '{kind}' has shape {got.shape}, expected (28, 28).", hint)
             got = got.astype(np.float64)
+            if not np.all(np.isfinite(got)):
+                raise CheckFailed(f"the prepared '{kind}' contains NaN or infinity.",
+                                  "look for a division by zero, e.g. scaling an empty crop.")
             if got.max() <= 1.0 and expected.max() > 1:
                 raise CheckFailed(f"the prepared '{kind}' holds values up to {got.max():g}; MNIST pixels are 0-255.",
                                   "multiply by 255 and convert with np.rint(...).astype(np.uint8).")
