@@ -346,6 +346,9 @@ def predict_drawing(model, drawing, layer_names=(), top=2):
     best first, and "activations" {layer name: map} for ``layer_names``. The drawing widget shows this.
     """
     model = _check_model(model)
+    if tuple(model.inputs[0].shape[1:]) != (MNIST_SIZE, MNIST_SIZE, 1):
+        raise ValueError(f"model must take 28x28 greyscale digits (N, 28, 28, 1), but its input is "
+                         f"{tuple(model.inputs[0].shape)}.")
     digit = prepare_drawing(drawing)
     image = digit.astype(np.float32)[..., None] / 255.0
     top = check_int(top, "top", minimum=1, maximum=int(model.outputs[0].shape[-1]))
