@@ -322,3 +322,43 @@ def test_typical_mistakes_get_a_pointed_hint(check_name, learner, keyword, capsy
     assert getattr(checks, check_name)(learner) is False
     out = capsys.readouterr().out
     assert out.startswith("❌") and keyword in out, out
+
+
+# --- the widgets: thin wrappers, driven here without a browser ------------------------------------------------
+
+def test_drawing_canvas_shows_the_example_then_follows_the_mouse():
+    import labs
+    from labs import widgets
+
+    model = labs.models.make_small_cnn()
+    canvas_widget = widgets.drawing_canvas(model, layer_names=["conv_1"])
+    (left, picture), note = canvas_widget.children[0].children, canvas_widget.children[1]
+    canvas, clear = left.children
+    first = bytes(picture.value)
+    assert first.startswith(b"\x89PNG") and "stored example" in note.value
+    down, move, up = (getattr(canvas, f"_mouse_{name}_callbacks") for name in ("down", "move", "up"))
+    down(140, 40)  # what ipycanvas calls on the browser's mouse events
+    for y in range(40, 250, 10):
+        move(140, y)
+    up(140, 250)
+    assert "your drawing" in note.value and bytes(picture.value) != first
+    clear.click()
+    down(10, 10)
+    canvas._mouse_out_callbacks(10, 10)  # leaving the canvas lifts the pen
+    assert "your drawing" in note.value  # a single dot is still a drawing: prepared, not refused
+
+
+def test_filter_browser_redraws_for_another_layer_and_filter():
+    from labs import widgets
+
+    model = smooth_model(size=(10, 10), channels=1)
+    images = np.random.default_rng(0).uniform(0, 1, (2, 10, 10, 1)).astype(np.float32)
+    browser = widgets.filter_browser(model, images, pattern_steps=2)
+    (layer, index, image), picture = browser.children[0].children, browser.children[1]
+    first = bytes(picture.value)
+    index.value = 2
+    assert bytes(picture.value) != first
+    image.value = 1
+    assert index.max == 2 and layer.options == ("conv",)
+    with pytest.raises(ValueError, match="images\\[0\\] must have the model's input shape"):
+        widgets.filter_browser(model, images[:, :5])
