@@ -362,12 +362,14 @@ def predict_drawing(model, drawing, layer_names=(), top=2):
 # --------------------------------------------------------------------------- patterns that excite a filter
 
 
-def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_rate=10.0, seed=0,
+def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_rate=0.1, seed=0,
                            blur_every=4, decay=1e-3):
     """Find an input that excites one filter: gradient ascent on the image (float32 at the model's input).
 
     Maximises the mean activation of ``filter_index`` in ``layer_name`` (away from the border),
-    starting from faint noise; every step normalises the gradient, and the regularisers keep the
+    starting from faint noise; every step moves the image by learning_rate times the gradient divided
+    by its standard deviation (so the step does not depend on the gradient's scale; pixels stay in
+    -1..1), and the regularisers keep the
     picture readable: L2 decay pulls pixels to 0, and every ``blur_every`` steps a light Gaussian
     blur removes the high-frequency noise (0: no blur). Returns the image (H, W, C) stretched
     to 0-1 for display, as in keras-io's "Visualizing what convnets learn".
@@ -395,7 +397,7 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
             objective = tf.reduce_mean(response)
         grads = tape.gradient(objective, image)
         grads = grads / (tf.math.reduce_std(grads) + 1e-8)
-        image.assign(tf.clip_by_value((1 - decay) * image + learning_rate * grads * 0.01, -1.0, 1.0))
+        image.assign(tf.clip_by_value((1 - decay) * image + learning_rate * grads, -1.0, 1.0))
         if blur_every and (step + 1) % blur_every == 0 and step + 1 < steps:
             image.assign(ndimage.gaussian_filter(image.numpy(), sigma=(0, 0.5, 0.5, 0)))
     pattern = image.numpy()[0].astype(np.float64)

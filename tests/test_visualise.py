@@ -163,7 +163,7 @@ def test_cue_boxes_are_distinct_and_marks_land_in_them():
     assert X.sum() == 0  # a copy
 
 
-def test_filter_pattern_excites_its_filter_more_than_noise():
+def test_filter_pattern_is_a_picture_stretched_to_0_1():
     model = smooth_model(size=(16, 16), channels=1)
     pattern = V.compute_filter_pattern(model, "conv", 1, steps=20, blur_every=0)
     assert pattern.shape[-1] == 1 and pattern.min() == 0 and pattern.max() == 1
