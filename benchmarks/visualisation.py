@@ -24,7 +24,8 @@ What it measures:
   validation accuracy (800 held-out training digits, marks telling the truth), accuracy on the
   1,000 test digits with every mark pointing to another class, and the share of the vanilla
   saliency mass (for the predicted class) inside the mark, over the first 200 cue-swapped test
-  digits. The mark is 36 / 784 = 4.6% of the image.
+  digits (also: on those whose prediction follows the mark, and SmoothGrad's mass over the first
+  50). The mark is 36 / 784 = 4.6% of the image.
 - Drawings: the 1,000 mnist_small test digits redrawn like mouse drawings — cropped, scaled up 4-9
   times, binarised (a pen has no grey), thickened by a disk of radius scale / 2, and pasted at a
   random place of a 280x280 canvas — then passed through labs.visualise.prepare_drawing and
@@ -84,7 +85,7 @@ def spurious_cue_rows(report, digits):
     swapped = (digits.y_test + np.random.default_rng(0).integers(1, 10, len(digits.y_test))) % 10
     X_swapped = labs.models.prepare_images(V.add_class_cue(digits.X_test, digits.y_test, cue_labels=swapped, **CUE))
     X_val = labs.models.prepare_images(V.add_class_cue(digits.X_train[:800], digits.y_train[:800], seed=1, **CUE))
-    results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": []}
+    results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": [], "SmoothGrad mass": []}
     for seed in SEEDS:
         X_train = labs.models.prepare_images(V.add_class_cue(digits.X_train[800:], digits.y_train[800:], seed=0, **CUE))
         model = labs.models.make_small_cnn(seed=seed)
@@ -99,6 +100,9 @@ def spurious_cue_rows(report, digits):
                            for k in range(SALIENCY_IMAGES)])
         results["mass"].append(masses.mean())
         results["mass when following"].append(masses[guesses[:SALIENCY_IMAGES] == swapped[:SALIENCY_IMAGES]].mean())
+        results["SmoothGrad mass"].append(np.mean([V.compute_box_mass(
+            V.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=20, seed=k),
+            V.cue_box(swapped[k], cue_size=CUE["cue_size"])) for k in range(50)]))
         print(f"  seed {seed}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in results.items()), flush=True)
     checks = {"validation": (">= 0.95", min(results["validation"]) >= 0.95),
               "swapped": ("<= 0.6", max(results["swapped"]) <= 0.6),
@@ -108,6 +112,7 @@ def spurious_cue_rows(report, digits):
     report.record("cue: predictions that follow the swapped mark", spread(results["follows"]))
     report.record("cue: saliency mass on the mark (area 0.046)", spread(results["mass"]), *checks["mass"])
     report.record("cue: the same, on digits whose prediction follows the mark", spread(results["mass when following"]))
+    report.record("cue: SmoothGrad mass on the mark (first 50 digits)", spread(results["SmoothGrad mass"]))
 
 
 def render_like_a_drawing(digit, rng, canvas=280):

@@ -498,7 +498,9 @@ def show_filters(kernel, ncols=8, title=None, size=0.8):
     pictures = compute_filter_images(kernel)
     ncols = check_int(ncols, "ncols", minimum=1)
     nrows = -(-len(pictures) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size + 0.4), squeeze=False)
+    height = nrows * size + 0.6
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, height), squeeze=False)
+    fig.subplots_adjust(top=1 - 0.55 / height, hspace=0.35)
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k < len(pictures):
