@@ -28,11 +28,11 @@ import pytest  # noqa: E402
 
 import labs  # noqa: E402
 from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn,  # noqa: E402
-                  linear, models, nn, plots, shapes)
+                  linear, models, nn, plots, shapes, visualise)
 from labs._validate import as_image, check_labels, check_number  # noqa: E402
 
 MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, data, shapes, plots, download,
-           environment)
+           environment, visualise)
 LABS_DIR = Path(labs.__file__).resolve().parent
 keras = models.keras
 
@@ -120,6 +120,33 @@ def existing_file():
     """Return (path, sha256) of a file that exists (this test file), so fetch_file needs no network."""
     path = Path(__file__).resolve()
     return path, download.compute_sha256(path)
+
+
+def vis_model():
+    """Return a small conv model for notebook 11's functions: (8, 8, 1) -> conv (2 filters) -> 3 scores."""
+    keras.utils.set_random_seed(0)
+    return keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(2, 3, activation="relu", name="conv"),
+                             keras.layers.Flatten(name="flatten"), keras.layers.Dense(3, name="scores")])
+
+
+VIS_MODEL = vis_model()
+VIS_IMAGE = RNG.random((8, 8, 1)).astype("float32")
+VIS_BATCH = RNG.random((2, 8, 8, 1)).astype("float32")
+VIS_KERNEL = RNG.normal(size=(3, 3, 1, 2))
+VIS_MAPS = {"conv": RNG.random((6, 6, 2))}
+VIS_HEATMAP = RNG.random((4, 4))
+DRAWING = np.zeros((40, 40), dtype=np.uint8)
+DRAWING[5:30, 18:22] = 255
+DIGIT_MODEL = models.make_small_cnn()
+MODEL_SLIPS = [("model", None), ("model", "net"), ("model", UNCOMPILED, "model", "images")]
+VIS_IMAGE_SLIPS = [("image", None), ("image", VIS_IMAGE[:5]), ("image", VIS_IMAGE[None], "image", "batch of one"),
+                   ("image", VIS_IMAGE * 255, "image", "0-255"), ("image", with_value(VIS_IMAGE, (0, 0, 0), np.nan)),
+                   ("image", STRINGS)]
+CLASS_SLIPS = [("class_index", 3), ("class_index", -1), ("class_index", 1.5), ("class_index", "cat")]
+
+
+def drawing_result():
+    return visualise.predict_drawing(DIGIT_MODEL, DRAWING, ["conv_1"])
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -579,6 +606,74 @@ TABLE = {
     # environment
     "environment.setup": row(dict(seed=42), ("seed", -1), ("seed", "42"), ("seed", 2**32), ("seed", 1.5),
                              ("seed", None)),
+    # visualise (notebook 11)
+    "visualise.compute_filter_images": row(dict(kernel=VIS_KERNEL), ("kernel", None), ("kernel", VIS_KERNEL[0]),
+                                           ("kernel", with_value(VIS_KERNEL, (0, 0, 0, 0), np.nan)), ("kernel", STRINGS)),
+    "visualise.compute_activations": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_names=["conv"]), *MODEL_SLIPS[:2],
+                                         *VIS_IMAGE_SLIPS, ("layer_names", []), ("layer_names", None),
+                                         ("layer_names", ["cnov"], "layer_names", "did you mean 'conv'"),
+                                         ("layer_names", [3])),
+    "visualise.compute_sparsity": row(dict(activations=VIS_MAPS), ("activations", None), ("activations", {}),
+                                      ("activations", {"a": "x"})),
+    "visualise.compute_class_scores": row(dict(model=VIS_MODEL, images=VIS_BATCH), *MODEL_SLIPS,
+                                          ("images", VIS_IMAGE), ("images", VIS_BATCH[:, :5]), ("images", None)),
+    "visualise.compute_saliency": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1), *MODEL_SLIPS,
+                                      *VIS_IMAGE_SLIPS, *CLASS_SLIPS),
+    "visualise.compute_smoothgrad": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, num_samples=2),
+                                        *MODEL_SLIPS, *VIS_IMAGE_SLIPS, *CLASS_SLIPS, ("num_samples", 0),
+                                        ("noise", 2), ("noise", "a lot"), ("seed", -1), ("batch_size", 0)),
+    "visualise.compute_gradcam": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, layer_name="conv"),
+                                     *MODEL_SLIPS, *VIS_IMAGE_SLIPS, *CLASS_SLIPS, ("layer_name", None),
+                                     ("layer_name", "cnov", "layer_name", "did you mean 'conv'"),
+                                     ("layer_name", "scores", "layer_name", "not a convolutional")),
+    "visualise.compute_occlusion": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, patch_size=4, stride=2),
+                                       *MODEL_SLIPS, *VIS_IMAGE_SLIPS, *CLASS_SLIPS, ("patch_size", 0),
+                                       ("patch_size", 9), ("stride", 0), ("stride", 1.5), ("fill", "grey"),
+                                       ("batch_size", 0)),
+    "visualise.resize_heatmap": row(dict(heatmap=VIS_HEATMAP, shape=(8, 8)), ("heatmap", None),
+                                    ("heatmap", VIS_HEATMAP[None]), ("heatmap", with_value(VIS_HEATMAP, (0, 0), np.inf)),
+                                    ("shape", None), ("shape", (8,)), ("shape", (0, 8), "shape[0]")),
+    "visualise.compute_box_mass": row(dict(heatmap=VIS_HEATMAP, box=(0, 0, 2, 2)), ("heatmap", None),
+                                      ("heatmap", -VIS_HEATMAP, "heatmap", "non-negative"),
+                                      ("heatmap", np.zeros((4, 4)), "heatmap", "all zeros"), ("box", None),
+                                      ("box", (0, 0, 5, 2)), ("box", (2, 0, 2, 2)), ("box", (0, 0, 2)),
+                                      ("box", (0, 0, 1.5, 2), "box[2]")),
+    "visualise.prepare_drawing": row(dict(drawing=DRAWING), ("drawing", None), ("drawing", DRAWING * 0, "drawing", "empty"),
+                                     ("drawing", np.stack([DRAWING] * 3, axis=-1)), ("drawing", DRAWING * 1.0, "drawing",
+                                                                                     "0–255"),
+                                     ("drawing", INT_300), ("drawing", STRINGS)),
+    "visualise.predict_drawing": row(dict(model=DIGIT_MODEL, drawing=DRAWING), ("model", None), ("model", VIS_MODEL, "model",
+                                                                                                  "28x28|input"),
+                                     ("drawing", DRAWING * 0, "drawing", "empty"), ("top", 0), ("top", 11),
+                                     ("layer_names", ["cnov"], "layer_names")),
+    "visualise.compute_filter_pattern": row(dict(model=VIS_MODEL, layer_name="conv", filter_index=1, steps=2),
+                                            ("model", "net"), ("layer_name", "cnov", "layer_name", "did you mean"),
+                                            ("layer_name", "scores"), ("filter_index", 2), ("filter_index", -1),
+                                            ("steps", 0), ("learning_rate", 0), ("decay", 1), ("blur_every", -1),
+                                            ("seed", -1)),
+    "visualise.add_class_cue": row(dict(X=DIGITS, y=Y, cue_size=2), ("X", None), ("X", DIGITS / 255.0, "X", "uint8"),
+                                   ("X", DIGITS[:, :4]), ("y", Y[:3]), ("y", Y + 10), ("cue_labels", Y + 10),
+                                   ("rate", 2), ("seed", -1), ("cue_size", 0), ("cue_size", 3)),
+    "visualise.cue_box": row(dict(label=3), ("label", 10), ("label", "3"), ("cue_size", 8), ("image_size", 4),
+                             ("num_classes", 1)),
+    "visualise.conv_layer_names": row(dict(model=VIS_MODEL), ("model", None), ("model", "net")),
+    "visualise.render_strokes": row(dict(strokes=[[(1, 2), (30, 40)]], size=50), ("strokes", None), ("strokes", "7"),
+                                    ("strokes", [[(1, 2, 3)]], "strokes[0]"), ("strokes", [[]], "strokes[0]"),
+                                    ("size", 2), ("width", 0)),
+    "visualise.plot_heatmap": row(dict(heatmap=VIS_HEATMAP, image=PHOTO), ("heatmap", None), ("heatmap", VIS_HEATMAP[None]),
+                                  ("image", FORGOT_255, "image", "divide by 255"), ("image", INT_300), ("alpha", 2), *AX),
+    "visualise.show_filters": row(dict(kernel=VIS_KERNEL), ("kernel", None), ("kernel", VIS_KERNEL[0]), ("ncols", 0)),
+    "visualise.show_activations": row(dict(activations=VIS_MAPS), ("activations", None), ("activations", {}),
+                                      ("activations", {"a": VIS_HEATMAP}, "activations"), ("num_maps", 0)),
+    "visualise.plot_sparsity": row(dict(sparsity={"a": 0.2, "b": 0.5}), ("sparsity", None), ("sparsity", {}),
+                                   ("sparsity", {"a": 1.5}, "sparsity"), *AX),
+    "visualise.show_explanations": row(dict(photo=PHOTO, maps={"m": VIS_HEATMAP}), ("photo", None, "image"),
+                                       ("maps", None), ("maps", {}), ("maps", {"m": VIS_HEATMAP[None]}, "maps")),
+    "visualise.show_drawing_result": row(lambda: dict(result=drawing_result()), ("result", None), ("result", {}),
+                                         ("num_maps", 0)),
+    "visualise.show_filter_view": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_name="conv", filter_index=1),
+                                      ("model", "net"), ("image", VIS_IMAGE[:5]), ("layer_name", "cnov"),
+                                      ("filter_index", 2)),
 }
 
 # Public names that take no learner-facing input, so they have no row.

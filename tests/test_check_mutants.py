@@ -62,6 +62,9 @@ EXERCISES = {
     "check_top_k": ("09_transfer_learning", "top_k"),
     "check_transfer_model": ("09_transfer_learning", "build_transfer_model"),
     "check_unfreeze_from": ("10_fine_tuning", "unfreeze_from"),
+    "check_compute_saliency": ("11_seeing_what_a_cnn_sees", "compute_saliency"),
+    "check_compute_occlusion": ("11_seeing_what_a_cnn_sees", "compute_occlusion"),
+    "check_prepare_drawing": ("11_seeing_what_a_cnn_sees", "prepare_drawing"),
 }
 
 
@@ -1034,6 +1037,13 @@ from test_transfer import TOP_K_MUTANTS, TRANSFER_MUTANTS, UNFREEZE_MUTANTS  # n
 
 for _check, _table in [("check_top_k", TOP_K_MUTANTS), ("check_transfer_model", TRANSFER_MUTANTS),
                        ("check_unfreeze_from", UNFREEZE_MUTANTS)]:
+    MUTANTS[_check] = [(mutant_id, learner, keyword) for mutant_id, (learner, keyword) in _table.items()]
+
+# Notebook 11: its mutants live with its checks' tests (tests/test_visualise.py).
+from test_visualise import DRAWING_MUTANTS, OCCLUSION_MUTANTS, SALIENCY_MUTANTS  # noqa: E402
+
+for _check, _table in [("check_compute_saliency", SALIENCY_MUTANTS), ("check_compute_occlusion", OCCLUSION_MUTANTS),
+                       ("check_prepare_drawing", DRAWING_MUTANTS)]:
     MUTANTS[_check] = [(mutant_id, learner, keyword) for mutant_id, (learner, keyword) in _table.items()]
 
 MUTANT_CASES = [pytest.param(check_name, learner, keyword, id=f"{check_name}-{mutant_id}")

@@ -1,0 +1,176 @@
+"""Benchmark of notebook 11: where explanations land, a spurious cue, and drawings made MNIST-style.
+
+    .venv/bin/python benchmarks/visualisation.py          # about 3-5 minutes on 2 cores
+
+Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
+target is missed. Numbers over seeds are "mean ± spread (max - min)" over the model seeds
+42, 1 and 2; nothing is rounded up.
+
+What it measures:
+
+- Grad-CAM on EfficientNet-Lite0's last block ("top_activation"), for the predicted class of the
+  chelsea and coffee photos (labs.pretrained.prepare_photo: 224x224 centre crop): the share of
+  the heatmap's mass (upsampled to 224x224) inside a hand-drawn box around the object. The
+  boxes (BOXES below, (top, left, bottom, right) in pixels of the prepared photo, bottom/right
+  excluded) were drawn by eye on the prepared photos with a 16-pixel grid over them, before any
+  heatmap was computed: the cat's face from the top of the eyes' fur to the chin (the crop
+  shows nothing but the head, so this box covers 76% of the image and is a weak test), and the
+  cup with its handle, without the saucer and the spoon. The box's share of the area is
+  reported beside the mass: it is what a heatmap spread evenly would score. Saliency,
+  SmoothGrad and occlusion masses in the same boxes are reported without a target.
+- The spurious cue of the notebook: mnist_small digits, a 6x6 white mark at a class-specific
+  place on the border (labs.visualise.add_class_cue) on 97% of the training and validation
+  images; the small CNN trained 3 epochs (notebook 07's recipe, shortened as in notebook 11);
+  validation accuracy (800 held-out training digits, marks telling the truth), accuracy on the
+  1,000 test digits with every mark pointing to another class, and the share of the vanilla
+  saliency mass (for the predicted class) inside the mark, over the first 200 cue-swapped test
+  digits (also: on those whose prediction follows the mark, and SmoothGrad's mass over the first
+  50). The mark is 36 / 784 = 4.6% of the image.
+- Drawings: the 1,000 mnist_small test digits redrawn like mouse drawings — cropped, scaled up 4-9
+  times, binarised (a pen has no grey), thickened by a disk of radius scale / 2, and pasted at a
+  random place of a 280x280 canvas — then passed through labs.visualise.prepare_drawing and
+  classified by the small CNN of notebook 11 (5 epochs of notebook 07's recipe). The accuracy on
+  the prepared drawings against the accuracy on the original digits.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import labs  # noqa: E402
+from _report import Report, machine_summary  # noqa: E402
+
+SEEDS = (42, 1, 2)
+BOXES = {"chelsea": (40, 16, 224, 224), "coffee": (0, 40, 168, 192)}   # (top, left, bottom, right), 224x224
+CUE = dict(cue_size=6, rate=0.97)
+SALIENCY_IMAGES = 200
+
+
+def gradcam_rows(report):
+    """Grad-CAM (and the other maps) mass inside the hand-drawn boxes."""
+    V = labs.visualise
+    model = labs.pretrained.load_base("efficientnet_lite0", classifier_activation=None)
+    names = labs.pretrained.load_class_names()
+    for name, box in BOXES.items():
+        photo = labs.pretrained.prepare_photo(labs.data.load_photo(name))
+        x = labs.pretrained.preprocess_input(photo)
+        c = int(np.argmax(V.compute_class_scores(model, x[None])[0]))
+        area = (box[2] - box[0]) * (box[3] - box[1]) / 224 ** 2
+        cam = V.resize_heatmap(V.compute_gradcam(model, x, c, "top_activation"), (224, 224))
+        mass = V.compute_box_mass(cam, box)
+        report.record(f"{name} ({names[c]}): Grad-CAM mass in the box", mass, ">= 0.60", mass >= 0.60, fmt="{:.3f}")
+        report.record(f"{name}: the box's share of the area", area, fmt="{:.3f}")
+        others = {"saliency": V.compute_saliency(model, x, c),
+                  "SmoothGrad": V.compute_smoothgrad(model, x, c, num_samples=10),
+                  "occlusion (56 px, stride 28)": V.resize_heatmap(
+                      np.maximum(V.compute_occlusion(model, x, c, patch_size=56, stride=28), 0), (224, 224))}
+        for method, heatmap in others.items():
+            report.record(f"{name}: {method} mass in the box", V.compute_box_mass(heatmap, box), fmt="{:.3f}")
+
+
+def spread(values):
+    """Return 'mean ± spread' with the spread max - min."""
+    values = np.asarray(values, dtype=float)
+    return f"{values.mean():.3f} ± {values.max() - values.min():.3f}"
+
+
+def spurious_cue_rows(report, digits):
+    """Validation, cue-swapped test accuracy and saliency mass on the cue, over the seeds."""
+    V = labs.visualise
+    swapped = (digits.y_test + np.random.default_rng(0).integers(1, 10, len(digits.y_test))) % 10
+    X_swapped = labs.models.prepare_images(V.add_class_cue(digits.X_test, digits.y_test, cue_labels=swapped, **CUE))
+    X_val = labs.models.prepare_images(V.add_class_cue(digits.X_train[:800], digits.y_train[:800], seed=1, **CUE))
+    results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": [], "SmoothGrad mass": []}
+    for seed in SEEDS:
+        X_train = labs.models.prepare_images(V.add_class_cue(digits.X_train[800:], digits.y_train[800:], seed=0, **CUE))
+        model = labs.models.make_small_cnn(seed=seed)
+        labs.models.train_with_recipe(model, X_train, digits.y_train[800:],
+                                      {**labs.models.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
+        guesses = model.predict(X_swapped, verbose=0).argmax(axis=1)
+        results["validation"].append(np.mean(model.predict(X_val, verbose=0).argmax(axis=1) == digits.y_train[:800]))
+        results["swapped"].append(np.mean(guesses == digits.y_test))
+        results["follows"].append(np.mean(guesses == swapped))
+        masses = np.array([V.compute_box_mass(V.compute_saliency(model, X_swapped[k], int(guesses[k])),
+                                              V.cue_box(swapped[k], cue_size=CUE["cue_size"]))
+                           for k in range(SALIENCY_IMAGES)])
+        results["mass"].append(masses.mean())
+        results["mass when following"].append(masses[guesses[:SALIENCY_IMAGES] == swapped[:SALIENCY_IMAGES]].mean())
+        results["SmoothGrad mass"].append(np.mean([V.compute_box_mass(
+            V.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=20, seed=k),
+            V.cue_box(swapped[k], cue_size=CUE["cue_size"])) for k in range(50)]))
+        print(f"  seed {seed}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in results.items()), flush=True)
+    checks = {"validation": (">= 0.95", min(results["validation"]) >= 0.95),
+              "swapped": ("<= 0.6", max(results["swapped"]) <= 0.6),
+              "mass": (">= 0.50", min(results["mass"]) >= 0.5)}
+    report.record("cue: validation accuracy (marks true)", spread(results["validation"]), *checks["validation"])
+    report.record("cue: cue-swapped test accuracy", spread(results["swapped"]), *checks["swapped"])
+    report.record("cue: predictions that follow the swapped mark", spread(results["follows"]))
+    report.record("cue: saliency mass on the mark (area 0.046)", spread(results["mass"]), *checks["mass"])
+    report.record("cue: the same, on digits whose prediction follows the mark", spread(results["mass when following"]))
+    report.record("cue: SmoothGrad mass on the mark (first 50 digits)", spread(results["SmoothGrad mass"]))
+
+
+def render_like_a_drawing(digit, rng, canvas=280):
+    """Redraw a 28x28 digit like a mouse drawing: crop, scale up 4-9x, binarise, thicken, paste off-centre."""
+    from scipy import ndimage
+    from skimage.transform import resize
+
+    rows, cols = np.nonzero(digit)
+    ink = digit[rows.min():rows.max() + 1, cols.min():cols.max() + 1] / 255.0
+    scale = rng.uniform(4, 9)
+    big = resize(ink, (round(ink.shape[0] * scale), round(ink.shape[1] * scale)), order=1) > 0.5
+    radius = max(1, round(scale / 2))
+    disk = np.hypot(*np.mgrid[-radius:radius + 1, -radius:radius + 1]) <= radius
+    big = np.pad(big, radius)
+    big = ndimage.binary_dilation(big, structure=disk)
+    out = np.zeros((canvas, canvas), dtype=np.uint8)
+    h, w = min(big.shape[0], canvas), min(big.shape[1], canvas)
+    top, left = rng.integers(0, canvas - h + 1), rng.integers(0, canvas - w + 1)
+    out[top:top + h, left:left + w] = big[:h, :w] * 255
+    return out
+
+
+def drawing_rows(report, digits):
+    """Accuracy on MNIST test digits redrawn as drawings and prepared, against the originals."""
+    rng = np.random.default_rng(0)
+    prepared = np.stack([labs.visualise.prepare_drawing(render_like_a_drawing(d, rng)) for d in digits.X_test])
+    X_train, X_test = labs.models.prepare_images(digits.X_train), labs.models.prepare_images(digits.X_test)
+    X_drawn = labs.models.prepare_images(prepared)
+    original, drawn, gaps = [], [], []
+    for seed in SEEDS:
+        model = labs.models.make_small_cnn(seed=seed)
+        labs.models.train_with_recipe(model, X_train, digits.y_train, {**labs.models.RECIPES["small_cnn"], "epochs": 5},
+                                      seed=seed, progress="silent")
+        original.append(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == digits.y_test))
+        drawn.append(np.mean(model.predict(X_drawn, verbose=0).argmax(axis=1) == digits.y_test))
+        gaps.append(original[-1] - drawn[-1])
+        print(f"  seed {seed}: original {original[-1]:.3f}, drawn and prepared {drawn[-1]:.3f}", flush=True)
+    report.record("drawings: accuracy on the original test digits", spread(original))
+    report.record("drawings: accuracy on the redrawn, prepared digits", spread(drawn))
+    report.record("drawings: original minus prepared (points)", f"{100 * np.mean(gaps):.1f} (worst seed "
+                  f"{100 * max(gaps):.1f})", "<= 2 points", max(gaps) <= 0.02)
+
+
+def main():
+    labs.setup()
+    import keras
+
+    print(machine_summary(f"Keras {keras.__version__}"))
+    report = Report()
+    start = time.perf_counter()
+    digits = labs.data.load_dataset("mnist_small")
+    gradcam_rows(report)
+    spurious_cue_rows(report, digits)
+    drawing_rows(report, digits)
+    report.record("wall-clock seconds", time.perf_counter() - start, fmt="{:.0f}")
+    report.print_table()
+    return report.exit_status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
