@@ -35,15 +35,11 @@ What it measures:
 
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import labs  # noqa: E402
-from _report import Report, machine_summary  # noqa: E402
+import labs
+from _report import Report, machine_summary
 
 SEEDS = (42, 1, 2)
 BOXES = {"chelsea": (40, 16, 224, 224), "coffee": (0, 40, 168, 192)}   # (top, left, bottom, right), 224x224

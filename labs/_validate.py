@@ -282,3 +282,42 @@ def check_axes(ax, name="ax"):
         if not isinstance(ax, Axes):
             raise TypeError(f"{name} must be a matplotlib Axes (e.g. from plt.subplots()) or None, got {describe(ax)}.")
     return ax
+
+
+# Model-ready inputs are about 0-1 or -1..1; larger values are unscaled pixels.
+MAX_ABS_INPUT = 10.0
+
+
+def check_image_model(model, scores=True):
+    """Return ``model`` if it is a built Keras model with one (N, H, W, C) input (and (N, classes) output if scores)."""
+    from ._keras import import_keras
+
+    keras = import_keras()
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
+    try:
+        input_shape, output_shape = tuple(model.inputs[0].shape), tuple(model.outputs[0].shape)
+    except (AttributeError, IndexError, ValueError):
+        raise ValueError("model has no known input shape; build it with keras.Input(shape=...).") from None
+    if len(input_shape) != 4:
+        raise ValueError(f"model must take images (N, H, W, C), but its input is {input_shape}.")
+    if scores and len(output_shape) != 2:
+        raise ValueError(f"model must output class scores (N, classes), but its output is {output_shape}.")
+    return model
+
+
+def check_model_input(image, model, name="image"):
+    """Return one model-ready image (H, W, C) as float32, checked against the model's input shape."""
+    image = check_finite(as_array(image, name, dtype_kind="uif"), name)
+    expected = tuple(model.inputs[0].shape[1:])
+    if image.ndim == 4 and image.shape[0] == 1:
+        raise ValueError(f"{name} must be one image {expected}, got a batch of one {image.shape}; pass {name}[0].")
+    if image.shape != expected:
+        hint = " (a greyscale image needs its channel axis: image[..., None])" \
+            if image.shape == expected[:2] and expected[2] == 1 else ""
+        raise ValueError(f"{name} must have the model's input shape {expected}, got {image.shape}{hint}.")
+    if np.abs(image).max() > MAX_ABS_INPUT:
+        raise ValueError(f"{name} holds values up to {np.abs(image).max():g}: these look like unscaled 0-255 pixels. "
+                         "Scale it as the model expects (labs.models.prepare_images for the small CNN, "
+                         "labs.pretrained.preprocess_input for an ImageNet base).")
+    return image.astype(np.float32)

@@ -16,10 +16,12 @@ import difflib
 
 import numpy as np
 
-from ._validate import as_array, as_image, check_finite, check_int, check_number, describe
+from ._validate import (as_array, as_image, check_finite, check_image_model, check_int, check_model_input,
+                        check_number, describe)
 
 __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "compute_class_scores",
-           "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion", "resize_heatmap",
+           "compute_input_gradients", "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion",
+           "resize_heatmap",
            "compute_box_mass", "prepare_drawing", "predict_drawing", "compute_filter_pattern",
            "add_class_cue", "cue_box", "conv_layer_names", "render_strokes", "EXAMPLE_STROKES",
            "plot_heatmap", "show_filters", "show_activations", "plot_sparsity", "show_explanations",
@@ -28,7 +30,6 @@ __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "
 MNIST_BOX = 20  # MNIST digits were scaled to fit a 20x20 box ...
 MNIST_SIZE = 28  # ... then placed in a 28x28 frame so that their centre of mass is at the centre
 MNIST_CENTRE = 14.0  # measured on mnist_small: the mean centre of mass is (14.0, 14.0), sd 0.3
-MAX_ABS_INPUT = 10.0  # model-ready inputs are about 0-1 or -1..1; larger values are unscaled pixels
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -38,39 +39,6 @@ def _keras():
     from .models import keras
 
     return keras
-
-
-def _check_model(model, scores=True):
-    """Return ``model`` if it is a built Keras model with one (N, H, W, C) input (and (N, classes) output if scores)."""
-    keras = _keras()
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
-    try:
-        input_shape, output_shape = tuple(model.inputs[0].shape), tuple(model.outputs[0].shape)
-    except (AttributeError, IndexError, ValueError):
-        raise ValueError("model has no known input shape; build it with keras.Input(shape=...).") from None
-    if len(input_shape) != 4:
-        raise ValueError(f"model must take images (N, H, W, C), but its input is {input_shape}.")
-    if scores and len(output_shape) != 2:
-        raise ValueError(f"model must output class scores (N, classes), but its output is {output_shape}.")
-    return model
-
-
-def _check_image(image, model, name="image"):
-    """Return one model-ready image (H, W, C) as float32, checked against the model's input shape."""
-    image = check_finite(as_array(image, name, dtype_kind="uif"), name)
-    expected = tuple(model.inputs[0].shape[1:])
-    if image.ndim == 4 and image.shape[0] == 1:
-        raise ValueError(f"{name} must be one image {expected}, got a batch of one {image.shape}; pass {name}[0].")
-    if image.shape != expected:
-        hint = " (a greyscale image needs its channel axis: image[..., None])" \
-            if image.shape == expected[:2] and expected[2] == 1 else ""
-        raise ValueError(f"{name} must have the model's input shape {expected}, got {image.shape}{hint}.")
-    if np.abs(image).max() > MAX_ABS_INPUT:
-        raise ValueError(f"{name} holds values up to {np.abs(image).max():g}: these look like unscaled 0-255 pixels. "
-                         "Scale it as the model expects (labs.models.prepare_images for the small CNN, "
-                         "labs.pretrained.preprocess_input for an ImageNet base).")
-    return image.astype(np.float32)
 
 
 def _check_class(class_index, model):
@@ -111,7 +79,7 @@ def _feature_map_layer(model, layer_name, name="layer_name", purpose="a feature 
 
 def conv_layer_names(model):
     """Return the names of the layers of ``model`` whose output is a feature map (N, h, w, channels)."""
-    _check_model(model, scores=False)
+    check_image_model(model, scores=False)
     return [layer.name for layer in model.layers
             if type(layer).__name__ != "InputLayer" and len(tuple(layer.output.shape)) == 4]
 
@@ -141,8 +109,8 @@ def compute_activations(model, image, layer_names):
 
     layer_names: names of layers of ``model`` (conv_layer_names(model) lists the feature maps).
     """
-    model = _check_model(model, scores=False)
-    image = _check_image(image, model)
+    model = check_image_model(model, scores=False)
+    image = check_model_input(image, model)
     if isinstance(layer_names, str):
         layer_names = [layer_names]
     if not isinstance(layer_names, (list, tuple)) or not layer_names:
@@ -166,14 +134,27 @@ def compute_sparsity(activations):
 # --------------------------------------------------------------------------- saliency
 
 
-def compute_class_scores(model, images):
-    """Return the model's outputs (N, classes) for a batch of model-ready images, as float64."""
-    model = _check_model(model)
-    images = as_array(images, "images", ndim=4, dtype_kind="uif")
+def _check_batch(images, model):
+    """Return a batch of model-ready images (N, H, W, C) as float32, checked against the model's input shape."""
+    images = check_finite(as_array(images, "images", ndim=4, dtype_kind="uif"), "images")
     if tuple(images.shape[1:]) != tuple(model.inputs[0].shape[1:]):
         raise ValueError(f"images must have shape (N, {', '.join(map(str, model.inputs[0].shape[1:]))}), "
                          f"got {images.shape}.")
-    return np.asarray(model(images.astype(np.float32), training=False), dtype=np.float64)
+    return images.astype(np.float32)
+
+
+def compute_class_scores(model, images):
+    """Return the model's outputs (N, classes) for a batch of model-ready images, as float64."""
+    model = check_image_model(model)
+    images = _check_batch(images, model)
+    return np.asarray(model(images, training=False), dtype=np.float64)
+
+
+def compute_input_gradients(model, images, class_index):
+    """Return d(score of class_index)/d(input) for a batch of model-ready images, as float64 (N, H, W, C)."""
+    model = check_image_model(model)
+    images = _check_batch(images, model)
+    return _input_gradients(model, images, _check_class(class_index, model))
 
 
 def _input_gradients(model, images, class_index):
@@ -192,8 +173,8 @@ def compute_saliency(model, image, class_index):
 
     class_index: the output whose score is explained (e.g. the predicted class).
     """
-    model = _check_model(model)
-    image = _check_image(image, model)
+    model = check_image_model(model)
+    image = check_model_input(image, model)
     class_index = _check_class(class_index, model)
     return np.abs(_input_gradients(model, image[None], class_index)[0]).max(axis=-1)
 
@@ -204,8 +185,8 @@ def compute_smoothgrad(model, image, class_index, num_samples=20, noise=0.15, se
     noise: the Gaussian noise's standard deviation as a fraction of the image's value range
     (max - min); num_samples copies, drawn with ``seed``, in batches of ``batch_size``.
     """
-    model = _check_model(model)
-    image = _check_image(image, model)
+    model = check_image_model(model)
+    image = check_model_input(image, model)
     class_index = _check_class(class_index, model)
     num_samples = check_int(num_samples, "num_samples", minimum=1, maximum=1000)
     noise = check_number(noise, "noise", minimum=0, maximum=1, hint=" (a fraction of the value range)")
@@ -230,8 +211,8 @@ def compute_gradcam(model, image, class_index, layer_name):
     """
     import tensorflow as tf
 
-    model = _check_model(model)
-    image = _check_image(image, model)
+    model = check_image_model(model)
+    image = check_model_input(image, model)
     class_index = _check_class(class_index, model)
     layer = _feature_map_layer(model, layer_name, purpose="a convolutional feature map Grad-CAM can weigh")
     grad_model = _keras().Model(model.inputs[0], [layer.output, model.outputs[0]])
@@ -252,8 +233,8 @@ def compute_occlusion(model, image, class_index, patch_size=8, stride=4, fill=No
     with ``stride``; entry (i, j) covers image[i*stride : i*stride+patch_size, j*stride : ...].
     rows = (H - patch_size) // stride + 1, likewise cols. Positive: the patch helped the class.
     """
-    model = _check_model(model)
-    image = _check_image(image, model)
+    model = check_image_model(model)
+    image = check_model_input(image, model)
     class_index = _check_class(class_index, model)
     height, width = image.shape[:2]
     patch_size = check_int(patch_size, "patch_size", minimum=1, maximum=min(height, width))
@@ -345,7 +326,7 @@ def predict_drawing(model, drawing, layer_names=(), top=2):
     Returns a dict: "digit" (28x28 uint8), "probabilities" (classes,), "top" [(class, probability), ...]
     best first, and "activations" {layer name: map} for ``layer_names``. The drawing widget shows this.
     """
-    model = _check_model(model)
+    model = check_image_model(model)
     if tuple(model.inputs[0].shape[1:]) != (MNIST_SIZE, MNIST_SIZE, 1):
         raise ValueError(f"model must take 28x28 greyscale digits (N, 28, 28, 1), but its input is "
                          f"{tuple(model.inputs[0].shape)}.")
@@ -377,7 +358,7 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
     import tensorflow as tf
     from scipy import ndimage
 
-    model = _check_model(model, scores=False)
+    model = check_image_model(model, scores=False)
     layer = _feature_map_layer(model, layer_name)
     channels = int(layer.output.shape[-1])
     filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
@@ -629,7 +610,7 @@ def show_filter_view(model, image, layer_name, filter_index, pattern=None):
     """Show one filter of a layer: its kernel (first layer only), its activation on ``image``, its pattern."""
     import matplotlib.pyplot as plt
 
-    model = _check_model(model, scores=False)
+    model = check_image_model(model, scores=False)
     layer = _feature_map_layer(model, layer_name)
     channels = int(layer.output.shape[-1])
     filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)

@@ -87,10 +87,10 @@ def drawing_canvas(model, layer_names=("conv_1", "conv_2", "conv_3"), size=280, 
     import ipywidgets as widgets
 
     from .plots import figure_to_png
-    from .visualise import (EXAMPLE_STROKES, _check_model, predict_drawing, render_strokes,
-                            show_drawing_result)
+    from ._validate import check_image_model
+    from .visualise import EXAMPLE_STROKES, predict_drawing, render_strokes, show_drawing_result
 
-    model = _check_model(model)
+    model = check_image_model(model)
     if tuple(model.inputs[0].shape[1:]) != (28, 28, 1):
         raise ValueError(f"model must take 28x28 greyscale digits (N, 28, 28, 1), got input "
                          f"{tuple(model.inputs[0].shape)}.")
@@ -168,12 +168,13 @@ def filter_browser(model, images, layer_names=None, pattern_steps=20):
     import ipywidgets as widgets
 
     from .plots import figure_to_png
-    from .visualise import _check_image, _check_model, compute_filter_pattern, conv_layer_names, show_filter_view
+    from ._validate import check_image_model, check_model_input
+    from .visualise import compute_filter_pattern, conv_layer_names, show_filter_view
 
-    model = _check_model(model, scores=False)
+    model = check_image_model(model, scores=False)
     images = as_array(images, "images", ndim=4, dtype_kind="uif")
     for k in range(len(images)):
-        _check_image(images[k], model, f"images[{k}]")
+        check_model_input(images[k], model, f"images[{k}]")
     names = conv_layer_names(model) if layer_names is None else [str(n) for n in layer_names]
     pattern_steps = check_int(pattern_steps, "pattern_steps", minimum=0, maximum=500)
     style, wide = {"description_width": "60px"}, widgets.Layout(width="300px")

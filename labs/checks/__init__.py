@@ -12,7 +12,8 @@ from pathlib import Path
 from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
 
 # The topic modules, in the order of the notebooks.
-TOPIC_NAMES = ("images", "knn", "linear", "features", "nn", "conv", "cnn", "augment", "transfer", "finetune", "visualise")
+TOPIC_NAMES = ("images", "knn", "linear", "features", "nn", "conv", "cnn", "augment", "transfer", "finetune",
+               "visualise")
 
 
 def _public_names(topic):

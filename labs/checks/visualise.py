@@ -42,7 +42,7 @@ def _as_numpy(got, what):
 
 def check_compute_saliency(compute_saliency):
     """Check ``compute_saliency(model, image, class_index)``: max over channels of |d score / d pixel|, (H, W)."""
-    from ..visualise import _input_gradients, compute_saliency as reference
+    from ..visualise import compute_input_gradients, compute_saliency as reference
 
     @_quietly
     def test(function):
@@ -51,8 +51,8 @@ def check_compute_saliency(compute_saliency):
             image = np.random.default_rng(seed).uniform(0, 1, (8, 10, 2)).astype(np.float32)
             expected = reference(model, image, class_index)
             got = _as_numpy(call_learner(function, model, image, class_index), "the saliency map")
-            grads = _input_gradients(model, image[None], class_index)[0]
-            others = [_input_gradients(model, image[None], c)[0] for c in range(3) if c != class_index]
+            grads = compute_input_gradients(model, image[None], class_index)[0]
+            others = [compute_input_gradients(model, image[None], c)[0] for c in range(3) if c != class_index]
             total = sum([grads] + others)
             mistakes = [
                 (grads, "that is the signed gradient per channel: take np.abs, then the max over the channel axis."),
