@@ -45,6 +45,8 @@ SEEDS = (42, 1, 2)
 BOXES = {"chelsea": (40, 16, 224, 224), "coffee": (0, 40, 168, 192)}   # (top, left, bottom, right), 224x224
 CUE = dict(cue_size=6, rate=0.97)
 SALIENCY_IMAGES = 200
+EXPLAINED_IMAGES = 50  # Grad-CAM and occlusion (reported only: the target is on the saliency)
+GRADCAM_LAYER = "conv_3"  # the small CNN's last convolution
 
 
 def gradcam_rows(report):
@@ -81,7 +83,8 @@ def spurious_cue_rows(report, digits):
     swapped = (digits.y_test + np.random.default_rng(0).integers(1, 10, len(digits.y_test))) % 10
     X_swapped = labs.models.prepare_images(V.add_class_cue(digits.X_test, digits.y_test, cue_labels=swapped, **CUE))
     X_val = labs.models.prepare_images(V.add_class_cue(digits.X_train[:800], digits.y_train[:800], seed=1, **CUE))
-    results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": [], "SmoothGrad mass": []}
+    results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": [], "SmoothGrad mass": [],
+               "Grad-CAM mass": [], "occlusion mass": []}
     for seed in SEEDS:
         X_train = labs.models.prepare_images(V.add_class_cue(digits.X_train[800:], digits.y_train[800:], seed=0, **CUE))
         model = labs.models.make_small_cnn(seed=seed)
@@ -99,6 +102,13 @@ def spurious_cue_rows(report, digits):
         results["SmoothGrad mass"].append(np.mean([V.compute_box_mass(
             V.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=20, seed=k),
             V.cue_box(swapped[k], cue_size=CUE["cue_size"])) for k in range(50)]))
+        boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"]) for k in range(EXPLAINED_IMAGES)]
+        results["Grad-CAM mass"].append(np.mean([V.compute_box_mass(V.resize_heatmap(
+            V.compute_gradcam(model, X_swapped[k], int(guesses[k]), GRADCAM_LAYER), (28, 28)), boxes[k])
+            for k in range(EXPLAINED_IMAGES)]))
+        results["occlusion mass"].append(np.mean([V.compute_box_mass(V.resize_heatmap(np.maximum(
+            V.compute_occlusion(model, X_swapped[k], int(guesses[k]), patch_size=CUE["cue_size"], stride=2), 0),
+            (28, 28)), boxes[k]) for k in range(EXPLAINED_IMAGES)]))
         print(f"  seed {seed}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in results.items()), flush=True)
     checks = {"validation": (">= 0.95", min(results["validation"]) >= 0.95),
               "swapped": ("<= 0.6", max(results["swapped"]) <= 0.6),
@@ -109,6 +119,10 @@ def spurious_cue_rows(report, digits):
     report.record("cue: saliency mass on the mark (area 0.046)", spread(results["mass"]), *checks["mass"])
     report.record("cue: the same, on digits whose prediction follows the mark", spread(results["mass when following"]))
     report.record("cue: SmoothGrad mass on the mark (first 50 digits)", spread(results["SmoothGrad mass"]))
+    report.record(f"cue: Grad-CAM ({GRADCAM_LAYER}) mass on the mark, upsampled to 28x28 (first {EXPLAINED_IMAGES})",
+                  spread(results["Grad-CAM mass"]))
+    report.record(f"cue: occlusion mass on the mark (6x6 patch, stride 2, positive drops, first {EXPLAINED_IMAGES})",
+                  spread(results["occlusion mass"]))
 
 
 def render_like_a_drawing(digit, rng, canvas=280):

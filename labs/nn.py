@@ -304,8 +304,9 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3,
                    num_epochs=150, batch_size=16, num_samples=400, seed=0):
     """Train a small network on a 2-D toy problem; return data, history and the decision grid.
 
-    Half the points train the network, the other half measure the test loss.
-    Returns a dict with X_train, y_train, X_test, y_test, params, history, grid (xx, yy, probs).
+    Half the points train the network; the other half is a validation set, the one you watch while you
+    change the settings (so it is not a test set). Returns a dict with X_train, y_train, X_val, y_val,
+    params, history (loss, accuracy, val_loss, val_accuracy per epoch), grid (xx, yy, probs).
     """
     from sklearn.model_selection import train_test_split
 
@@ -314,14 +315,14 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3,
     activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
     lr = check_number(lr, "lr", above=0, maximum=10, hint=" (a learning rate such as 0.3)")
     X, y = make_toy_dataset(dataset, num_samples, noise, seed)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=seed, stratify=y)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.5, random_state=seed, stratify=y)
     params = make_two_layer_params(2, hidden_units, 2, seed=seed)
     params, history = train_two_layer(params, X_train, y_train, lr=lr, batch_size=batch_size,
                                       num_epochs=num_epochs, activation=activation, seed=seed,
-                                      X_val=X_test, y_val=y_test)
+                                      X_val=X_val, y_val=y_val)
     grid = compute_decision_grid(lambda P: softmax(two_layer_forward(params, P, activation)[0]), X)
     return {"dataset": dataset, "activation": activation, "hidden_units": hidden_units,
-            "X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test,
+            "X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val,
             "params": params, "history": history, "grid": grid}
 
 
@@ -364,7 +365,7 @@ def show_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
 
 def _check_result(result, name="result"):
     """Check ``result`` is a dict from run_playground and return it."""
-    keys = ("dataset", "activation", "hidden_units", "X_train", "y_train", "X_test", "y_test", "history", "grid")
+    keys = ("dataset", "activation", "hidden_units", "X_train", "y_train", "X_val", "y_val", "history", "grid")
     if not isinstance(result, dict) or any(key not in result for key in keys):
         raise TypeError(f"{name} must be the dict run_playground returns (keys {', '.join(keys)}), "
                         f"got {describe(result)}.")
@@ -375,7 +376,7 @@ def _check_result(result, name="result"):
 
 
 def plot_decision_boundary(result, ax=None, title=None):
-    """Draw a playground result: P(class 1) as background, train points (o) and test points (x)."""
+    """Draw a playground result: P(class 1) as background, training points (o) and validation points (x)."""
     import matplotlib.pyplot as plt
 
     _check_result(result)
@@ -385,7 +386,7 @@ def plot_decision_boundary(result, ax=None, title=None):
     xx, yy, probs = result["grid"]
     ax.contourf(xx, yy, probs, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.6)
     ax.contour(xx, yy, probs, levels=[0.5], colors="k", linewidths=1)
-    for X, y, marker in [(result["X_train"], result["y_train"], "o"), (result["X_test"], result["y_test"], "x")]:
+    for X, y, marker in [(result["X_train"], result["y_train"], "o"), (result["X_val"], result["y_val"], "x")]:
         ax.scatter(X[:, 0], X[:, 1], c=y, cmap="bwr", vmin=0, vmax=1, marker=marker, s=12,
                    linewidths=1 if marker == "x" else 0.3, edgecolors="k" if marker == "o" else None)
     ax.set_xlabel("x1")
@@ -409,7 +410,7 @@ def _check_history(history, name="history"):
 
 
 def plot_loss_curves(history, ax=None, title="Loss per epoch"):
-    """Plot training (and validation/test) loss per epoch from a history dict."""
+    """Plot training (and validation) loss per epoch from a history dict."""
     import matplotlib.pyplot as plt
 
     _check_history(history)
@@ -419,7 +420,7 @@ def plot_loss_curves(history, ax=None, title="Loss per epoch"):
     epochs = np.arange(1, len(history["loss"]) + 1)
     ax.plot(epochs, history["loss"], label="train loss")
     if "val_loss" in history:
-        ax.plot(epochs, history["val_loss"], label="test loss")
+        ax.plot(epochs, history["val_loss"], label="validation loss")
     ax.set_xlabel("epoch")
     ax.set_ylabel("cross-entropy loss")
     ax.set_title(title)
@@ -433,11 +434,11 @@ def show_playground(result):
 
     _check_history(_check_result(result)["history"], "result['history']")
     if "val_loss" not in result["history"]:
-        raise ValueError("result['history'] must have 'val_loss' (run_playground records the test loss).")
+        raise ValueError("result['history'] must have 'val_loss' (run_playground records the validation loss).")
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
     plot_decision_boundary(result, ax=left)
     plot_loss_curves(result["history"], ax=right,
-                     title=f"train {result['history']['loss'][-1]:.3f}, test {result['history']['val_loss'][-1]:.3f}")
+                     title=f"train {result['history']['loss'][-1]:.3f}, validation {result['history']['val_loss'][-1]:.3f}")
     fig.tight_layout()
     return fig
 

@@ -235,7 +235,7 @@ def test_playground_learns_circles_and_a_linear_net_cannot_learn_xor():
     result = nn.run_playground("circles", hidden_units=8, activation="tanh", lr=0.3, noise=0.05, num_epochs=100)
     assert result["history"]["val_accuracy"][-1] > 0.95
     assert result["grid"][2].shape == (100, 100)
-    assert len(result["X_train"]) == len(result["X_test"]) == 200
+    assert len(result["X_train"]) == len(result["X_val"]) == 200
     tiny = nn.run_playground("xor", hidden_units=1, activation="relu", lr=0.3, noise=0.0, num_epochs=60)
     wide = nn.run_playground("xor", hidden_units=16, activation="relu", lr=0.3, noise=0.0, num_epochs=60)
     assert tiny["history"]["val_accuracy"][-1] < 0.8 < 0.9 < wide["history"]["val_accuracy"][-1]
