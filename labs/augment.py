@@ -447,6 +447,17 @@ def summarize_overfitting(history):
     }
 
 
+def _check_curve_inputs(predict, images, labels):
+    """Return (images, labels) checked for the accuracy curves: uint8 (N, H, W), int (N,), a callable predict."""
+    images = as_array(images, "images", ndim=3, dtype_kind="u")
+    labels = as_array(labels, "labels", ndim=1, dtype_kind="iu")
+    if len(labels) != len(images):
+        raise ValueError(f"labels has {len(labels)} entries but there are {len(images)} images.")
+    if not callable(predict):
+        raise TypeError(f"predict must be a function from images to labels, got {describe(predict)}.")
+    return images, labels
+
+
 def compute_shift_curve(predict, images, labels, shifts=(0, 1, 2, 3, 4)):
     """Return the accuracy of ``predict`` on the images moved right by each shift (in pixels).
 
@@ -455,12 +466,7 @@ def compute_shift_curve(predict, images, labels, shifts=(0, 1, 2, 3, 4)):
     """
     from .features import shift_images
 
-    images = as_array(images, "images", ndim=3, dtype_kind="u")
-    labels = as_array(labels, "labels", ndim=1, dtype_kind="iu")
-    if len(labels) != len(images):
-        raise ValueError(f"labels has {len(labels)} entries but there are {len(images)} images.")
-    if not callable(predict):
-        raise TypeError(f"predict must be a function from images to labels, got {describe(predict)}.")
+    images, labels = _check_curve_inputs(predict, images, labels)
     return [float(np.mean(np.asarray(predict(shift_images(images, dx=int(dx)))) == labels)) for dx in shifts]
 
 
@@ -472,12 +478,7 @@ def compute_rotation_curve(predict, images, labels, angles=(0, 15, 30, 45)):
     """
     from scipy import ndimage
 
-    images = as_array(images, "images", ndim=3, dtype_kind="u")
-    labels = as_array(labels, "labels", ndim=1, dtype_kind="iu")
-    if len(labels) != len(images):
-        raise ValueError(f"labels has {len(labels)} entries but there are {len(images)} images.")
-    if not callable(predict):
-        raise TypeError(f"predict must be a function from images to labels, got {describe(predict)}.")
+    images, labels = _check_curve_inputs(predict, images, labels)
     scores = []
     for angle in angles:
         check_number_between(angle, "angles", -360, 360, high_ok=True,

@@ -207,8 +207,10 @@ def run_check(name, function, test, *, hint=None, raised_hints=None):
         return _report(False, name, f"expected a function, got {got}.", "run the cell that defines it first.")
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
-            # a wrong answer often overflows or divides by zero: the verdict says so, not a warning
+            # a wrong answer often overflows or divides by zero: the verdict says so, not a warning;
+            # and the libraries' own deprecation notices (Keras variables under NumPy 2) are not the learner's
             warnings.simplefilter("ignore", RuntimeWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
             message = test(function)
     except NotImplementedError:
         return _report(False, name, "not implemented yet.",

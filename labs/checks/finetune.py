@@ -1,6 +1,5 @@
 """Checks for notebook 10 (fine-tuning): unfreezing the top of a base, BatchNorm kept frozen."""
 
-import warnings
 
 from .core import CheckFailed, call_learner, run_check
 
@@ -21,11 +20,6 @@ def _tiny_base(keras):
 def check_unfreeze_from(unfreeze_from):
     """Check ``unfreeze_from(base, layer_name)``: that layer and all after it train, except BatchNorm layers."""
     def test(function):
-        with warnings.catch_warnings():  # Keras variables' __array__ predates NumPy 2's copy= keyword
-            warnings.simplefilter("ignore", DeprecationWarning)
-            return _test(function)
-
-    def _test(function):
         from ..models import keras
 
         for start in ("block2_conv", "block3_conv", "block1_conv"):

@@ -1,6 +1,5 @@
 """Checks for notebook 09 (transfer learning): top-k decoding by hand, a frozen base with a new head."""
 
-import warnings
 
 import numpy as np
 
@@ -83,11 +82,6 @@ def _tiny_base(keras, seed):
 def check_transfer_model(build_transfer_model):
     """Check ``build_transfer_model(base, num_classes)``: frozen base, average pooling, a softmax Dense head."""
     def test(function):
-        with warnings.catch_warnings():  # Keras variables' __array__ predates NumPy 2's copy= keyword
-            warnings.simplefilter("ignore", DeprecationWarning)
-            return _test(function)
-
-    def _test(function):
         from ..models import keras
 
         for num_classes in (5, 10):
