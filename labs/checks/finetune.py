@@ -1,6 +1,5 @@
 """Checks for notebook 10 (fine-tuning): unfreezing the top of a base, BatchNorm kept frozen."""
 
-
 from .core import CheckFailed, call_learner, run_check
 
 __all__ = ["check_unfreeze_from"]
