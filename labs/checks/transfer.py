@@ -1,6 +1,5 @@
 """Checks for notebook 09 (transfer learning): top-k decoding by hand, a frozen base with a new head."""
 
-
 import numpy as np
 
 from .core import CheckFailed, call_learner, compare_arrays, run_check
