@@ -147,8 +147,11 @@ class Page:
         return json.loads(body) if body else None
 
     def open(self, url):
-        """Load JupyterLab at ``url`` and wait for its notebook to show."""
-        self.page.goto(url)
+        """Load JupyterLab at ``url`` and wait for its notebook to show.
+
+        ``reset`` starts from an empty workspace: otherwise JupyterLab reopens the tabs of the previous test.
+        """
+        self.page.goto(f"{url}&reset")
         self.page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
                                     " && window.jupyterapp.shell.currentWidget.content"
                                     " && window.jupyterapp.shell.currentWidget.context.isReady", timeout=90_000)
@@ -357,3 +360,14 @@ def test_learner_notebook_runs_in_the_browser(page, lab, learner):
         path = page.screenshot(failure)
         row.screenshot = path
         raise AssertionError(f"{error}\n  screenshot: {path}") from error
+
+
+def test_readme_and_notebook_00_name_commands_jupyterlab_has(page, lab):
+    page.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
+    labels = set(page.page.evaluate("() => window.jupyterapp.commands.listCommands().map(id => {"
+                                    " try { return window.jupyterapp.commands.label(id); } catch (e) { return ''; } })"))
+    notebook = "".join(cell.source for cell in rules.read_notebook(ROOT / "notebooks" / "00_welcome.ipynb").cells)
+    for name, text in (("README.md", (ROOT / "README.md").read_text()), ("notebooks/00_welcome.ipynb", notebook)):
+        named = set(re.findall(r"\*\*((?:Render|Open) as [^*]+)\*\*", text))
+        assert named, f"{name} names no slideshow command"
+        assert named <= labels, f"{name} names commands JupyterLab does not have: {sorted(named - labels)}"
