@@ -299,8 +299,9 @@ EXPLORERS = {
                            lambda area: area.locator("select").first.select_option("moons")),
     "06_convolution_by_hand": ("kernel editor: preset identity", 'labs.conv.kernel_editor(',
                                lambda area: area.locator("select").first.select_option("identity")),
-    "08_overfitting_augmentation": ("augmentation explorer: new draw", "labs.widgets.augmentation_explorer(",
-                                    lambda area: area.locator("button", has_text="new draw").click()),
+    # Not "new draw": with every strength at 0 the copies are the same picture, so nothing is redrawn.
+    "08_overfitting_augmentation": ("augmentation explorer: flip horizontal", "labs.widgets.augmentation_explorer(",
+                                    lambda area: area.locator("select").nth(1).select_option(label="horizontal")),
 }
 
 
