@@ -12,8 +12,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test nbval nbval-perturbed setup data notebooks check-notebooks timing clean-venv
 
+# The server's root is the course folder (notebooks/, solutions/, labs/ all in the file browser),
+# with notebook 00 opened.
 lab: setup
-	$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) notebooks/00_welcome.ipynb
+	$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_welcome.ipynb
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 

@@ -21,3 +21,13 @@ def course(tmp_path):
     (tmp_path / notebook_rules.SOLUTIONS).mkdir()
     (tmp_path / notebook_rules.NOTEBOOKS).mkdir()
     return tmp_path
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the browser tests' per-notebook table (Run All time, errors, widgets used, screenshot)."""
+    browser_tests = sys.modules.get("test_browser")
+    lines = browser_tests.summary_lines() if browser_tests else []
+    if lines:
+        terminalreporter.section("notebooks in the browser")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -1,25 +1,11 @@
 """`make lab` opens the course in JupyterLab on localhost, behind a token, with the extensions it needs."""
 
 import json
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from lab_server import running_lab
 
 
 def _status(url):
@@ -33,27 +19,11 @@ def _status(url):
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """Start JupyterLab as `make lab` does (localhost, token auth), on a free port."""
-    port = _free_port()
-    log = tmp_path_factory.mktemp("lab") / "lab.log"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(log.parent / "runtime")}
-    root_flag = ["--allow-root"] if os.geteuid() == 0 else []
-    with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "jupyterlab", "--ip=127.0.0.1", f"--port={port}",
-                                    "--no-browser", *root_flag, f"--ServerApp.root_dir={ROOT}"],
-                                   stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and process.poll() is None:
-            match = re.search(rf"http://127\.0\.0\.1:{port}/lab\?token=(\w+)", log.read_text())
-            if match:
-                yield f"http://127.0.0.1:{port}", match.group(1)
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"JupyterLab did not start:\n{log.read_text()[-2000:]}")
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+        with running_lab(tmp_path_factory.mktemp("lab")) as (base, token, _):
+            yield base, token
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 def test_lab_needs_the_token(server):
