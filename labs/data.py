@@ -66,6 +66,7 @@ __all__ = [
     "SYSTEM_DIRS",
     "load_dataset",
     "load_photo",
+    "stratified_subset",
     "available_offline",
     "status_table",
     "fetch_dataset",
@@ -198,6 +199,18 @@ def _description(info, X_train, X_test):
     """Return the one-line description of a loaded dataset."""
     return (f"{info.title}: {len(X_train):,} train / {len(X_test):,} test images of shape "
             f"{X_train.shape[1:]}, uint8 0-255; {info.source}.")
+
+
+def stratified_subset(y, n, rng):
+    """Return ``n`` shuffled indices into labels ``y`` with an equal share per class (the remainder to random classes).
+
+    rng: a numpy Generator (np.random.default_rng(seed)), so the same seed gives the same subset.
+    """
+    classes = np.unique(y)
+    shares = np.full(len(classes), n // len(classes))
+    shares[rng.permutation(len(classes))[: n % len(classes)]] += 1
+    chosen = [rng.permutation(np.flatnonzero(y == label))[:share] for label, share in zip(classes, shares)]
+    return rng.permutation(np.concatenate(chosen))
 
 
 def _stratified_split(X, y, test_size, seed):

@@ -481,7 +481,7 @@ def load_small_target(n_train=1000, n_test=2000, seed=config.SEED, size=96, grey
     """
     from skimage.transform import resize
 
-    from .data import Dataset, load_dataset
+    from .data import Dataset, load_dataset, stratified_subset
 
     n_train = check_int(n_train, "n_train", minimum=10, maximum=60_000)
     n_test = check_int(n_test, "n_test", minimum=10, maximum=10_000)
@@ -490,8 +490,8 @@ def load_small_target(n_train=1000, n_test=2000, seed=config.SEED, size=96, grey
     if not isinstance(grey, bool):
         raise TypeError(f"grey must be True or False, got {describe(grey)}.")
     fashion = load_dataset("fashion_mnist")
-    train = _stratified_subset(fashion.y_train, n_train, np.random.default_rng(seed))
-    test = _stratified_subset(fashion.y_test, n_test, np.random.default_rng(0))
+    train = stratified_subset(fashion.y_train, n_train, np.random.default_rng(seed))
+    test = stratified_subset(fashion.y_test, n_test, np.random.default_rng(0))
 
     def convert(images):
         """Resize (N, 28, 28) uint8 images to size x size, colour unless grey."""
@@ -505,15 +505,6 @@ def load_small_target(n_train=1000, n_test=2000, seed=config.SEED, size=96, grey
                    f"images, stratified, resized to {size}x{size}{'' if grey else ' RGB'}, uint8 0-255.")
     return Dataset("fashion_mnist_small", X_train, fashion.y_train[train], X_test, fashion.y_test[test],
                    fashion.class_names, description)
-
-
-def _stratified_subset(y, n, rng):
-    """Return ``n`` shuffled indices of ``y`` with an equal share per class (the remainder to random classes)."""
-    classes = np.unique(y)
-    shares = np.full(len(classes), n // len(classes))
-    shares[rng.permutation(len(classes))[: n % len(classes)]] += 1
-    chosen = [rng.permutation(np.flatnonzero(y == label))[:share] for label, share in zip(classes, shares)]
-    return rng.permutation(np.concatenate(chosen))
 
 
 # --------------------------------------------------------------------------- transfer: features, head, fine-tuning
