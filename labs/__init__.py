@@ -4,7 +4,7 @@
     labs.setup()
 
 Submodules (loaded on first use, so `python -m labs.data` and a quick `import labs`
-stay light): data, shapes, download, pretrained, plots, checks, quizzes, expect, and
+stay light): data, folders, shapes, download, pretrained, plots, checks, quizzes, expect, and
 one module per topic the lessons build on (images, knn, linear, features, nn, conv, ...).
 """
 
@@ -15,7 +15,7 @@ from .environment import environment_report, readiness_report, setup
 
 # Every public module, in the order of the course: tab completion on ``labs.`` shows them all.
 SUBMODULES = (
-    "config", "environment", "data", "shapes", "demo", "download", "pretrained",  # set-up and data
+    "config", "environment", "data", "folders", "shapes", "demo", "download", "pretrained",  # set-up and data
     "images", "knn", "activations", "gradcheck", "linear", "features", "nn", "conv", "models", "augment",
     "visualise",  # topics
     "plots", "widgets", "checks", "quizzes", "expect",  # figures, widgets, exercise checks, quizzes, verdicts
