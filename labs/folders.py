@@ -37,6 +37,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sys
 import warnings
@@ -213,9 +214,13 @@ def _list_folder(root):
                     entries.append(("hidden", f"{relative}/{hidden}/", 0, 0))
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
                 for filename in sorted(filenames):
-                    stat = os.stat(os.path.join(folder, filename))
+                    try:
+                        stat = os.stat(os.path.join(folder, filename))
+                        size, mtime = stat.st_size, stat.st_mtime_ns
+                    except OSError:  # a broken link: opening it will fail and report it as unreadable
+                        size, mtime = -1, 0
                     kind = "hidden" if filename.startswith(".") else "file"
-                    entries.append((kind, f"{relative}/{filename}", stat.st_size, stat.st_mtime_ns))
+                    entries.append((kind, f"{relative}/{filename}", size, mtime))
         else:
             entries.append(("root", entry.name, 0, 0))
     return entries
@@ -276,8 +281,9 @@ def _inspect(path, min_size):
                 reasons = _conversion_reasons(path, image)
     except UnidentifiedImageError:
         return "not_image", "", ()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return "too_large", "", ()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:  # Pillow's own guard
+        found = re.search(r"\((\d+) pixels\)", str(error))
+        return "too_large", f"{int(found.group(1)):,} pixels" if found else "", ()
     except Exception as error:  # Pillow raises many kinds of errors for broken files
         return "unreadable", _short(error), ()
     if width < min_size or height < min_size:

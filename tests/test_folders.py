@@ -2,8 +2,10 @@
 
 import io
 import os
+import struct
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +140,20 @@ def test_the_summary_has_one_line_per_problem_and_per_class(messy, cache):
     assert "Traceback" not in text and len(lines) == 1 + 8 + 1 + 3
 
 
+def test_decompression_bombs_and_broken_links_are_reported_not_opened(tmp_path, cache):
+    root = tmp_path / "bombs"
+    save(root / "cat/ok.png", pixels())
+    data = bytearray((save(root / "cat/huge.png", pixels(size=(1, 1)))).read_bytes())
+    data[16:24] = struct.pack(">II", 20_000, 20_000)  # IHDR: 20,000 x 20,000 pixels ...
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))  # ... with a valid checksum
+    (root / "cat/huge.png").write_bytes(bytes(data))
+    (root / "cat/gone.jpg").symlink_to(root / "cat/nowhere.jpg")
+    report = folders.scan_image_folder(root)
+    assert report.problems["too_large"] == (("cat/huge.png", "400,000,000 pixels"),)  # Pillow refuses it
+    assert [path for path, _ in report.problems["unreadable"]] == ["cat/gone.jpg"]
+    assert report.kept["cat"] == ("cat/ok.png",)
+
+
 def test_min_size_decides_what_is_tiny(messy, cache):
     report = folders.scan_image_folder(messy, min_size=21)  # every image has a 20-pixel side or a smaller one
     assert len(report.problems["tiny"]) == 12 and report.num_images == 0
@@ -166,6 +182,14 @@ def test_load_mirrors_the_folder_and_never_touches_it(messy, cache, capsys):
             assert image.mode == "RGB"
     with Image.open(mirror / "cat/rotated.jpg.png") as image:
         assert image.size == (30, 20)  # turned upright
+    with Image.open(messy / ACCENTS / "deep.png") as deep, Image.open(mirror / ACCENTS / "deep.png") as converted:
+        expected = np.round(np.asarray(deep, dtype=float) / 257)  # 16-bit 0-65535 scaled to 0-255
+        assert np.array_equal(np.asarray(converted), np.repeat(expected[..., None], 3, axis=2))
+    with Image.open(messy / "cat/rgba.png") as rgba, Image.open(mirror / "cat/rgba.png") as converted:
+        alpha = np.asarray(rgba)[..., 3:] / 255  # transparency shows white behind it
+        expected = np.asarray(rgba)[..., :3] * alpha + 255 * (1 - alpha)
+        assert np.abs(np.asarray(converted) - expected).max() <= 1
+    assert os.stat(mirror / "cat/b.png").st_ino == os.stat(messy / "cat/b.png").st_ino  # hard-linked, not copied
 
     assert train.class_names == val.class_names == [ACCENTS, "cat", SPACE]
     X_train, y_train = folders.to_arrays(train)
