@@ -62,6 +62,7 @@ __all__ = [
     "REGISTRY",
     "CLASS_NAMES_PACKAGE",
     "load_base",
+    "custom_objects",
     "load_class_names",
     "preprocess_input",
     "decode_predictions",
@@ -720,6 +721,18 @@ def _similar_names(name, names):
     same_kind = [n for n in same_stage if kind and n.endswith("_" + kind)]
     similar = (same_kind or same_stage)[:5]
     return f"; similar layers: {', '.join(similar)}" if similar else ""
+
+
+def custom_objects():
+    """Return the custom layers of labs' models by their saved names, for Keras' model loading.
+
+    A model from make_classifier wraps its base in labs' InferenceMode layer; to load it
+    from a .keras file in a fresh session, give these to
+    ``keras.saving.load_model(path, custom_objects=labs.pretrained.custom_objects())``
+    (labs.folders.load_keras_model does).
+    """
+    layer = _inference_mode_class()
+    return {"labs>InferenceMode": layer}
 
 
 @functools.lru_cache(maxsize=1)
