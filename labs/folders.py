@@ -131,7 +131,7 @@ class FolderReport:
 
     def summary(self):
         """Return the report as text: one line per kind of problem, then the images kept per class."""
-        lines = [f"Image folder {_shown(self.directory)}: {self.num_images} images kept in "
+        lines = [f"Image folder {_shown(Path(self.directory).name)!r}: {self.num_images} images kept in "
                  f"{len(self.class_names)} classes ({len(self.converted)} converted to RGB), "
                  f"{self.num_skipped} files skipped."]
         rows = []
@@ -730,11 +730,12 @@ def load_keras_model(path):
                          f".keras: rename it to {path.with_suffix('.keras').name!r}.")
 
     from . import models  # noqa: F401  (registers labs' own loss, which saved models may use)
+    from .pretrained import custom_objects
     from ._keras import import_keras
 
     keras = import_keras()
     try:
-        return keras.saving.load_model(path, safe_mode=True)
+        return keras.saving.load_model(path, custom_objects=custom_objects(), safe_mode=True)
     except Exception as error:  # Keras raises many kinds; say which file and why in one sentence
         reason = _short(error) if "Lambda" not in str(error) else \
             "it holds a Lambda layer, whose Python code safe_mode refuses to run"
