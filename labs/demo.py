@@ -21,7 +21,7 @@ import numpy as np
 from . import config
 from ._validate import check_int, describe
 
-__all__ = ["DEMO_CLASSES", "IMAGE_SIZE", "BACKGROUND_PHOTOS", "catalogue_photos", "photograph_elsewhere",
+__all__ = ["DEMO_CLASSES", "IMAGE_SIZE", "BACKGROUND_PHOTOS", "RECIPES", "catalogue_photos", "photograph_elsewhere",
            "DemoFolders", "default_demo_dir", "make_demo_folders"]
 
 # Fashion-MNIST label -> the demo's class folder name (the folder name is the class name a learner sees).
@@ -31,6 +31,20 @@ IMAGE_SIZE = 96
 BACKGROUND_PHOTOS = ("brick", "grass", "gravel", "coffee", "rocket", "astronaut", "immunohistochemistry",
                      "coins", "camera", "page")
 _MANIFEST = "labs-demo.json"
+
+# Notebook 12's ladder on the demo folders, shared with benchmarks/capstone.py. Chosen before the
+# external photos were scored and never tuned on them: the transfer rungs use labs.pretrained.RECIPES
+# unchanged; the small CNN the course's small_cnn recipe at 48x48 (96x96 trained 2-3x slower in a first
+# run, with the same scores); augmentation the label-keeping kinds of notebook 08 for clothes photos.
+RECIPES = {
+    "image_size": (IMAGE_SIZE, IMAGE_SIZE),  # what the folders are loaded at, for the baseline and the transfer
+    "scratch_size": (48, 48),  # the small CNN's input
+    "hog": {"image_shape": (IMAGE_SIZE, IMAGE_SIZE), "pixels_per_cell": (12, 12)},  # labs.features.HOGFeatures
+    "svm": {"C": 10.0},  # sklearn.svm.SVC, RBF kernel
+    "scratch_training": {"epochs": 20, "batch_size": 32, "learning_rate": 2e-3, "label_smoothing": 0.2},
+    "augmentation": {"flip": "horizontal", "translation": 0.1, "zoom": 0.15, "contrast": 0.4},
+    "augmented_scratch_training": {"epochs": 30, "batch_size": 32, "learning_rate": 2e-3, "label_smoothing": 0.2},
+}
 
 
 def _check_garments(images):

@@ -305,6 +305,8 @@ def digits_to_mnist_format(images):
 def score_classifier(model, X, y):
     """Return {"accuracy", "macro F1"} of a fitted classifier on X (N, ...) with true labels y (N,).
 
+    model: a fitted scikit-learn classifier, or a Keras model whose predict gives class
+    probabilities (N, classes): its predicted class is the most probable one.
     Macro F1 averages the F1 score of every class equally, so a class the model ignores counts fully.
     """
     from sklearn.metrics import accuracy_score, f1_score
@@ -327,8 +329,19 @@ def score_classifier(model, X, y):
     if X.ndim == 2 and isinstance(num_features, (int, np.integer)) and X.shape[1] != num_features:
         raise ValueError(f"X has {X.shape[1]} features per row but the model was fitted on {num_features}; "
                          "prepare X the same way as the training data.")
-    y_pred = model.predict(X)
+    y_pred = model.predict(X, verbose=0) if _is_keras_model(model) else model.predict(X)
+    y_pred = np.asarray(y_pred)
+    if y_pred.ndim == 2:  # class probabilities or scores
+        y_pred = y_pred.argmax(axis=1)
     return {"accuracy": float(accuracy_score(y, y_pred)), "macro F1": float(f1_score(y, y_pred, average="macro"))}
+
+
+def _is_keras_model(model):
+    """Return True for a Keras model (without importing Keras when it is not loaded)."""
+    import sys
+
+    keras = sys.modules.get("keras")
+    return keras is not None and isinstance(model, keras.Model)
 
 
 # --- figures -------------------------------------------------------------------------------------
