@@ -44,15 +44,16 @@ def _validation_counts(labels, fraction):
     return wanted
 
 
-def _index_array(part, name, size):
+def _index_array(part, name):
     """Return one side of the learner's split as a 1-D int array, or raise CheckFailed saying what it is."""
     if part is None:
         raise CheckFailed(f"{name} is None.", RETURN_HINT)
     if isinstance(part, (list, tuple)):  # a list of ints indexes labels[...] exactly like an int array
         if any(isinstance(v, (bool, np.bool_)) for v in part):
             raise CheckFailed(f"{name} is a list of True/False values.", _MASK_HINT)
-        if not all(isinstance(v, (numbers.Integral, np.integer)) for v in part):
-            raise CheckFailed(f"{name} holds {describe_result(next(v for v in part if not isinstance(v, (numbers.Integral, np.integer))))}, not whole numbers.",
+        other = next((v for v in part if not isinstance(v, (numbers.Integral, np.integer))), None)
+        if other is not None or any(v is None for v in part):
+            raise CheckFailed(f"{name} holds {describe_result(other)}, not only whole numbers.",
                               "return integer positions into labels, e.g. np.flatnonzero(labels == label).")
         part = np.array(part, dtype=np.int64)
     if not isinstance(part, np.ndarray):
@@ -73,7 +74,7 @@ def _index_array(part, name, size):
     return part
 
 
-def _split_parts(got, labels):
+def _split_parts(got):
     """Return the learner's (train_index, val_index) as int arrays, or raise CheckFailed."""
     if got is None:
         raise CheckFailed("split_train_validation returned None.", RETURN_HINT + " End with "
@@ -81,7 +82,7 @@ def _split_parts(got, labels):
     if isinstance(got, np.ndarray) or not isinstance(got, (tuple, list)) or len(got) != 2:
         raise CheckFailed(f"split_train_validation returned {describe_result(got)}; expected a pair "
                           "(train_index, val_index).", "return train_index, val_index")
-    return _index_array(got[0], "train_index", len(labels)), _index_array(got[1], "val_index", len(labels))
+    return _index_array(got[0], "train_index"), _index_array(got[1], "val_index")
 
 
 def _check_partition(train, val, labels, what):
@@ -90,7 +91,8 @@ def _check_partition(train, val, labels, what):
     both = np.concatenate([train, val])
     if len(both) == size and np.array_equal(np.sort(both), np.sort(labels)) and not np.array_equal(
             np.sort(both), np.arange(size)):
-        raise CheckFailed(f"{what}: you returned the labels of the images (values 0 to {labels.max()}), not their indices.",
+        raise CheckFailed(f"{what}: you returned the labels of the images (values 0 to {labels.max()}), "
+                          "not their indices.",
                           "return the positions (train_index, val_index); the caller looks the labels up with "
                           "labels[val_index].")
     outside = both[(both < 0) | (both >= size)]
@@ -167,11 +169,11 @@ def check_split_train_validation(split_train_validation):
             splits = []
             for seed in _SPLIT_SEEDS:
                 what = f"with validation_fraction={fraction}, seed={seed}"
-                train, val = _split_parts(call_learner(function, labels, fraction, seed), labels)
+                train, val = _split_parts(call_learner(function, labels, fraction, seed))
                 _check_partition(train, val, labels, what)
                 _check_counts(val, labels, fraction, what)
                 splits.append(_as_sets(train, val))
-            again = _as_sets(*_split_parts(call_learner(function, labels, fraction, _SPLIT_SEEDS[0]), labels))
+            again = _as_sets(*_split_parts(call_learner(function, labels, fraction, _SPLIT_SEEDS[0])))
             if not _same_split(again, splits[0]):
                 raise CheckFailed(f"two calls with seed={_SPLIT_SEEDS[0]} gave two different splits.",
                                   "draw from rng = np.random.default_rng(seed), not from np.random.permutation "
@@ -367,8 +369,9 @@ def check_save_and_reload(save_and_reload):
                               "return keras.models.load_model(path) after model.save(path).")
         return "a .keras file at path, read back into a new model with the same weights and predictions."
     return run_check("save_and_reload", save_and_reload, test,
-                     raised_hints={"Invalid filepath extension": "Keras saves a whole model to a file ending in .keras: "
-                                                "model.save(path) with the path you were given.",
+                     raised_hints={"Invalid filepath extension": "Keras saves a whole model to a file ending in "
+                                                               ".keras: model.save(path) with the path you were "
+                                                               "given.",
                                    ".weights.h5": "save_weights keeps only the numbers (in a .weights.h5 file); "
                                                   "model.save(path) saves the whole model.",
                                    "File not found": "keras.models.load_model(path) reads the .keras file that "
