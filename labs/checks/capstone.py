@@ -177,7 +177,7 @@ def check_split_train_validation(split_train_validation):
             if not _same_split(again, splits[0]):
                 raise CheckFailed(f"two calls with seed={_SPLIT_SEEDS[0]} gave two different splits.",
                                   "draw from rng = np.random.default_rng(seed), not from np.random.permutation "
-                                  "or np.random.shuffle (the global generator ignores seed).")
+                                  "or np.random.shuffle: that global generator does not know your seed.")
             if all(_same_split(split, splits[0]) for split in splits[1:]):
                 raise CheckFailed(f"seeds {', '.join(map(str, _SPLIT_SEEDS))} all gave the same split.",
                                   "pass seed on: np.random.default_rng(seed), not a fixed number, so another seed "
