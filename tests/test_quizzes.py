@@ -322,3 +322,20 @@ def test_widget_check_button_grades_the_typed_number():
     entry.value = "7000"
     button.click()
     assert "too low" in box.children[0].children[2].value
+
+
+def test_capstone_answer_keys_recomputed():
+    from sklearn.metrics import accuracy_score, f1_score
+
+    q1, q2, q3, q4, q5 = quizzes.load_quiz("capstone")
+    assert "separately collected test set" in q1.options[q1.answer]
+    assert q2.options[q2.answer].startswith("a simple baseline")
+    assert q3.options[q3.answer].startswith("collect more")
+    assert "leakage" in q5.options[q5.answer]
+    confusion = np.array([[88, 2, 0], [6, 2, 0], [2, 0, 0]])  # the matrix of q4's prompt
+    assert "boots [88, 2, 0], tents [6, 2, 0], stoves [2, 0, 0]" in q4.prompt
+    y_true = np.repeat(np.repeat(np.arange(3), 3), confusion.ravel())
+    y_pred = np.repeat(np.tile(np.arange(3), 3), confusion.ravel())
+    assert accuracy_score(y_true, y_pred) == 0.90
+    macro = f1_score(y_true, y_pred, labels=[0, 1, 2], average="macro", zero_division=0)
+    assert q4.answer == pytest.approx(macro, abs=0.005) and q4.tolerance < abs(0.90 - macro)

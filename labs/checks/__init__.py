@@ -13,7 +13,7 @@ from .core import CheckFailed, call_learner, compare_arrays, compare_values, run
 
 # The topic modules, in the order of the notebooks.
 TOPIC_NAMES = ("images", "knn", "linear", "features", "nn", "conv", "cnn", "augment", "transfer", "finetune",
-               "visualise")
+               "visualise", "capstone")
 
 
 def _public_names(topic):
