@@ -193,6 +193,12 @@ def _check_existing(root):
     return True
 
 
+def _ready_message(settings):
+    """Return the line make_demo_folders prints (the same whether it wrote the folders or reused them)."""
+    return (f"Demo folders ready: {settings['num_train']} catalogue photos in train/ and {settings['num_external']} "
+            f"photos taken elsewhere in external/, {len(DEMO_CLASSES)} classes ({', '.join(DEMO_CLASSES.values())}).")
+
+
 def make_demo_folders(directory=None, num_train=600, num_external=300, verbose=True):
     """Write the capstone's demo folders once and return DemoFolders(train, external).
 
@@ -219,7 +225,7 @@ def make_demo_folders(directory=None, num_train=600, num_external=300, verbose=T
         if made != settings:
             raise ValueError(f"{root} holds a demo made with {made}, not {settings}; pass another directory.")
         if verbose:
-            print(f"Demo folders ready (reused): {root}")
+            print(_ready_message(settings))
         return DemoFolders(root / "train", root / "external")
     import shutil
     import tempfile
@@ -244,6 +250,5 @@ def make_demo_folders(directory=None, num_train=600, num_external=300, verbose=T
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     if verbose:
-        print(f"Demo folders written: {root} ({num_train} training and {num_external} external photos, "
-              f"{len(DEMO_CLASSES)} classes)")
+        print(_ready_message(settings))
     return DemoFolders(root / "train", root / "external")
