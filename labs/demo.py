@@ -108,7 +108,8 @@ def photograph_elsewhere(images, seed=0, size=IMAGE_SIZE):
         garment = _resize(image.astype(np.float64) / 255.0, (side, side))
         top, left = (int(v) for v in rng.integers(0, size - side + 1, size=2))
         photo = photos[rng.integers(len(photos))]
-        crop = int(rng.integers(size, min(photo.shape[:2]) + 1))
+        short = min(photo.shape[:2])  # a photo smaller than the frame (page is 191 pixels high) is upscaled whole
+        crop = int(rng.integers(min(size, short), short + 1))
         y0, x0 = rng.integers(0, photo.shape[0] - crop + 1), rng.integers(0, photo.shape[1] - crop + 1)
         frame = _resize(photo[y0:y0 + crop, x0:x0 + crop], (size, size)) * rng.uniform(0.35, 0.9)
         colour = hsv_to_rgb([rng.random(), rng.uniform(0.2, 0.8), 1.0])
