@@ -66,12 +66,15 @@ def ladder(train_dir, external_dir, seed):
 
     recipe, transfer = demo.RECIPES, pretrained.RECIPES
     X_train, y_train, X_val, y_val, X_ext, y_ext = load(train_dir, external_dir, seed, recipe["image_size"])
-    small = load(train_dir, external_dir, seed, recipe["scratch_size"])
     num_classes = int(y_train.max()) + 1
     results = {}
 
     def grey(X):
         return X.mean(axis=-1).reshape(len(X), -1)
+
+    def small(X):  # as the notebook: 48 x 48, scaled to [0, 1]
+        keras = models.keras
+        return models.prepare_images(keras.ops.convert_to_numpy(keras.ops.image.resize(X, recipe["scratch_size"])))
 
     started = time.perf_counter()
     svm = make_pipeline(features.HOGFeatures(**recipe["hog"]), SVC(**recipe["svm"])).fit(grey(X_train), y_train)
@@ -80,12 +83,12 @@ def ladder(train_dir, external_dir, seed):
 
     for rung, augmentation, training in ((RUNGS[1], None, "scratch_training"),
                                          (RUNGS[2], recipe["augmentation"], "augmented_scratch_training")):
-        cnn = models.make_small_cnn(input_shape=small[0].shape[1:], num_classes=num_classes, seed=seed,
+        cnn = models.make_small_cnn(input_shape=recipe["scratch_size"] + (3,), num_classes=num_classes, seed=seed,
                                     augmentation=augmentation)
-        history = models.train_with_recipe(cnn, models.prepare_images(small[0]), small[1], recipe[training],
-                                           seed=seed, progress="silent")
-        results[rung] = (macro_f1(cnn, models.prepare_images(small[2]), small[3]),
-                         macro_f1(cnn, models.prepare_images(small[4]), small[5]), history.train_seconds)
+        history = models.train_with_recipe(cnn, small(X_train), y_train, recipe[training], seed=seed,
+                                           progress="silent")
+        results[rung] = (macro_f1(cnn, small(X_val), y_val), macro_f1(cnn, small(X_ext), y_ext),
+                         history.train_seconds)
 
     started = time.perf_counter()
     base = pretrained.load_base(input_shape=X_train.shape[1:], include_top=False)

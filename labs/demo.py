@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from ._validate import check_int, describe
+from ._validate import check_bool, check_int, describe
 
 __all__ = ["DEMO_CLASSES", "IMAGE_SIZE", "BACKGROUND_PHOTOS", "RECIPES", "catalogue_photos", "photograph_elsewhere",
            "DemoFolders", "default_demo_dir", "make_demo_folders"]
@@ -182,6 +182,8 @@ def _check_existing(root):
         return False
     try:
         recorded = json.loads(manifest.read_text())["files"]
+        if not isinstance(recorded, dict):
+            raise TypeError(f"'files' is a {type(recorded).__name__}, not a mapping of names to digests")
     except (ValueError, KeyError, TypeError) as error:
         raise ValueError(f"{manifest} is not a readable demo manifest ({error}); delete {root} and run "
                          "make_demo_folders again.") from None
@@ -213,11 +215,10 @@ def make_demo_folders(directory=None, num_train=600, num_external=300, verbose=T
     """
     num_train = check_int(num_train, "num_train", minimum=2 * len(DEMO_CLASSES), maximum=30_000)
     num_external = check_int(num_external, "num_external", minimum=len(DEMO_CLASSES), maximum=5_000)
-    if not isinstance(verbose, bool):
-        raise TypeError(f"verbose must be True or False, got {describe(verbose)}.")
+    verbose = check_bool(verbose, "verbose")
     if directory is not None and not isinstance(directory, (str, Path)):
         raise TypeError(f"directory must be a path (str or pathlib.Path) or None, got {describe(directory)}.")
-    root = Path(directory).expanduser() if directory is not None else default_demo_dir()
+    root = (Path(directory).expanduser() if directory is not None else default_demo_dir()).resolve()
     if root.exists() and not root.is_dir():
         raise NotADirectoryError(f"directory {root} is a file, not a folder.")
     settings = {"num_train": num_train, "num_external": num_external, "version": 1}
