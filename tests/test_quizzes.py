@@ -328,7 +328,7 @@ def test_capstone_answer_keys_recomputed():
     from sklearn.metrics import accuracy_score, f1_score
 
     q1, q2, q3, q4, q5 = quizzes.load_quiz("capstone")
-    assert "separately collected test set" in q1.options[q1.answer]
+    assert "separately collected set" in q1.options[q1.answer]
     assert q2.options[q2.answer].startswith("a simple baseline")
     assert q3.options[q3.answer].startswith("collect more")
     assert "leakage" in q5.options[q5.answer]

@@ -7,11 +7,10 @@ QUIZ = [
         "The seeds' gear-image classifiers reached a validation macro F1 of 0.66 to 0.94 on images split from "
         "the same folder as their training images. On an external test set, photos of the same kinds of gear "
         "collected separately, the same models scored 0.03 to 0.29. What does that teach?",
-        options=("the external test set must have been labelled wrongly",
-                 "a validation split from the same folder shares places, backgrounds, cameras and near-duplicates "
-                 "with training, so only a separately collected test set shows how the model does on new photos",
-                 "macro F1 is too noisy to compare models",
-                 "the models needed more epochs"),
+        options=("the external test set must have been labelled wrongly, since the validation scores were high",
+                 "a split of the training folder is no test of new photos; a separately collected set is",
+                 "macro F1 is too noisy to compare models on a few hundred images",
+                 "the models needed more epochs to learn the external photos"),
         answer=1,
         explanation="Images from one folder share much more than their class: the model can score well by "
                     "recognising a background or a photo session, and a validation split from that folder "
@@ -37,8 +36,7 @@ QUIZ = [
         options=("copy its 12 photos until there are 200, then split the folder into training and validation",
                  "leave the class out of validation so it keeps all its photos for training",
                  "nothing: the accuracy will still be high",
-                 "collect more, varied photos of that class; meanwhile stratify the split, augment, weight the "
-                 "class in the loss and judge by macro F1"),
+                 "collect more varied photos of it; meanwhile stratify, augment and judge by macro F1"),
         answer=3,
         explanation="More real, varied photos beat every trick. Until then: a stratified split keeps a few of "
                     "the 12 in validation, augmentation and class weights stop the model from ignoring the class, "
@@ -58,10 +56,9 @@ QUIZ = [
         "Your folder holds bursts of near-identical photos: the same tent shot five times in a row. A random "
         "split puts some photos of each burst in training and the others in validation. What happens?",
         options=("the validation score is too pessimistic, because the bursts confuse the model",
-                 "nothing: near-duplicates are free augmentation",
+                 "nothing: near-duplicates are free augmentation, and more data always helps",
                  "training gets slower but the validation score stays honest",
-                 "the validation score is too optimistic: the model has as good as seen those photos (leakage); "
-                 "keep each burst or session on one side of the split"),
+                 "validation is too optimistic (leakage): keep each burst on one side"),
         answer=3,
         explanation="A photo taken a second after one in the training set is nearly a training photo, so the "
                     "validation score measures memory, not generalisation. Group the photos (by burst, session or "
