@@ -201,6 +201,8 @@ SPLIT_MUTANTS = {
                                    "share of each class that goes to validation"),
     "val_index first": (lambda l, f, s: _split(l, f, s, order="val first"), "Return train_index first"),
     "no class without validation": (lambda l, f, s: _split(l, f, s, least_one=False), "at least 1"),
+    "at least 1 also for a single image": (lambda l, f, s: _split(l, f, s, count=lambda f, n: max(1, round(f * n))),
+                                           "only for a class with 2 or more images"),
     "int() rounds down": (lambda l, f, s: _split(l, f, s, count=lambda f, n: int(f * n)), "nearest whole number"),
     "scikit-learn's stratified split": (_sklearn_split, "at least 1"),
     "boolean masks": (lambda l, f, s: _split(l, f, s, result="masks"), "True/False mask"),

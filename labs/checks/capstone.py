@@ -119,6 +119,11 @@ def _check_partition(train, val, labels, what):
                           "every image goes to one side: train_index holds all the indices not in val_index.")
 
 
+def _images(count, kind=""):
+    """Return '1 image' or 'N images' (with an optional word before 'image')."""
+    return f"{count} {kind}image{'' if count == 1 else 's'}"
+
+
 def _check_counts(val, labels, fraction, what):
     """Raise CheckFailed unless each class sends exactly its share of images to validation."""
     wanted = _validation_counts(labels, fraction)
@@ -127,7 +132,7 @@ def _check_counts(val, labels, fraction, what):
         return
     sizes = {label: int(np.count_nonzero(labels == label)) for label in wanted}
     label = next(label for label in wanted if got[label] != wanted[label])
-    message = (f"{what}: class {label} ({sizes[label]} images) has {got[label]} validation images, "
+    message = (f"{what}: class {label} ({_images(sizes[label])}) has {_images(got[label], 'validation ')}, "
                f"expected {wanted[label]}.")
     other_side = _validation_counts(labels, 1 - fraction)
     swapped = {c: sizes[c] - wanted[c] for c in wanted}
@@ -135,9 +140,13 @@ def _check_counts(val, labels, fraction, what):
         raise CheckFailed(message, "validation_fraction is the share of each class that goes to validation; "
                                    "training keeps the rest. Return train_index first, then val_index.")
     plain = {c: int(round(fraction * sizes[c])) for c in wanted}
+    at_least_one = {c: max(1, plain[c]) for c in wanted}
+    if got == at_least_one and got != wanted:
+        raise CheckFailed(message, "the 'at least 1' is only for a class with 2 or more images: a class with a single "
+                                   "image keeps it in training (round(validation_fraction * 1) is 0 below 0.5).")
     if got == plain:
         raise CheckFailed(message, "a class with 2 or more images keeps at least 1 validation image: "
-                                   "max(1, round(validation_fraction * count)).")
+                                   "max(1, round(validation_fraction * count)) when count >= 2.")
     if all(got[c] in (int(np.floor(fraction * sizes[c])), int(np.ceil(fraction * sizes[c])), wanted[c])
            for c in wanted):
         raise CheckFailed(message, "round to the nearest whole number: round(validation_fraction * count), not "

@@ -4,8 +4,8 @@ from .core import MultipleChoice, Numeric
 
 QUIZ = [
     MultipleChoice(
-        "The seeds' gear-image classifiers reached a validation macro F1 of 0.66 to 0.94 on images split from "
-        "the same folder as their training images. On an external test set, photos of the same kinds of gear "
+        "In a challenge on photos of outdoor gear, classifiers reached a validation macro F1 of 0.66 to 0.94 "
+        "on images split from the same folder as their training images. On an external test set, photos of the same kinds of gear "
         "collected separately, the same models scored 0.03 to 0.29. What does that teach?",
         options=("the external test set must have been labelled wrongly, since the validation scores were high",
                  "a split of the training folder is no test of new photos; a separately collected set is",
@@ -23,8 +23,7 @@ QUIZ = [
         "You start the capstone with a folder of images in a few classes. What do you build first?",
         options=("the biggest network that fits in memory, trained for as long as possible",
                  "a search over learning rates, batch sizes and optimisers",
-                 "a simple baseline (the majority class, then a frozen pretrained base with a linear head), "
-                 "scored on your validation split",
+                 "a simple baseline (HOG + SVM, or a frozen pretrained base with a linear head)",
                  "an ensemble of several different networks"),
         answer=2,
         explanation="A baseline tells you what score is easy, checks that the data loading, labels and metric "
