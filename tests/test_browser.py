@@ -1,7 +1,7 @@
 """The course in a real browser: JupyterLab started as `make lab` starts it, Debian's Chromium driven by Playwright.
 
 For every learner notebook: open it, Run All from the Run menu, wait until the kernel is idle, then assert
-no error output, every exercise check prints ❌ (exercises are unsolved by design), every widget renders as a
+no error output, every exercise check prints "❌ to do" (exercises are unsolved by design), every widget renders as a
 widget, and no uncaught JavaScript error. Each widget is then used once (a quiz answered wrong then right,
 an explorer's control changed) and its output must change. Marked ``browser``; skipped, with one reason,
 where Chromium or Playwright is missing (a learner's laptop). Screenshots go to tests/browser-artifacts/.
@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import notebook_rules as rules
+from labs._status import CHECK_TO_DO, RIGHT, WRONG
 from lab_server import ROOT, opened_url, running_lab
 
 pytestmark = [pytest.mark.browser, pytest.mark.network]
@@ -235,8 +236,9 @@ def output_problems(cells):
     for (i, cell), (j, following) in zip(code, code[1:]):
         if STUB in cell["source"]:
             shown = "".join(_text(o) for o in following["outputs"])
-            if "❌" not in shown:
-                problems.append(f"cell {j} (the check after exercise cell {i}) printed {shown!r}, expected ❌")
+            if CHECK_TO_DO not in shown:
+                problems.append(f"cell {j} (the check after exercise cell {i}) printed {shown!r}, "
+                                f"expected {CHECK_TO_DO!r}")
     return problems
 
 
@@ -275,7 +277,7 @@ def drive_picture(tab, source, change, timeout=120_000):
 
 
 def answer_quiz(tab, topic):
-    """Answer the quiz's first multiple-choice question wrong, then right; assert ❌ then ✅ within 5 s each."""
+    """Answer the quiz's first multiple-choice question wrong, then right; assert its feedback (5 s each)."""
     from labs.quizzes import core
 
     questions = core.load_quiz(topic)
@@ -286,7 +288,7 @@ def answer_quiz(tab, topic):
     radios = area.locator(".widget-radio").nth(
         sum(isinstance(q, core.MultipleChoice) for q in questions[:number]))
     feedback = radios.locator("xpath=following-sibling::*[1]")
-    for option, mark in ((wrong, "❌"), (question.answer, "✅")):
+    for option, mark in ((wrong, WRONG), (question.answer, RIGHT)):
         radios.locator("input").nth(option).check()
         feedback.filter(has_text=mark).wait_for(timeout=5_000)
 
@@ -351,7 +353,7 @@ def test_learner_notebook_runs_in_the_browser(page, lab, learner):
                 row.used.append(what)
             if topic:
                 answer_quiz(page, topic)
-                row.used.append(f"quiz {topic}: ❌ then ✅")
+                row.used.append(f"quiz {topic}: {WRONG} then {RIGHT}")
         problems += [f"JavaScript error: {e}" for e in page.unexpected_errors()]
         row.screenshot = page.screenshot(learner.stem)
         assert not problems, "\n  ".join([f"notebooks/{learner.name} in the browser:", *problems])

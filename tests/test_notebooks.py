@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 import build_notebooks
 import execute_notebooks
 import notebook_rules as rules
+from labs._status import CHECK_TO_DO
 
 SOLUTION_FILES = rules.solution_paths()
 LEARNER_FILES = rules.learner_paths()
@@ -580,4 +581,4 @@ def test_learner_notebook_runs_with_exercises_unsolved(solution):
     assert result.failure is None, result.failure.describe(f"notebooks/{solution.name}")
     for index, outputs in _stub_checks(result.nb):
         text = "".join(o.get("text", "") for o in outputs)
-        assert "❌" in text, f"notebooks/{solution.name}: the check after exercise cell {index} printed {text!r}"
+        assert CHECK_TO_DO in text, f"notebooks/{solution.name}: the check after exercise cell {index} printed {text!r}"
