@@ -304,8 +304,9 @@ def test_print_quiz(capsys):
 def test_widget_gives_immediate_feedback_with_options_numbered_from_1():
     box = quizzes.show_quiz("images")
     numeric, _, choice = box.children[:3]
-    assert numeric.children[0].value == "<b>Q1. A colour photo is 248 pixels tall and 400 pixels wide. " \
-                                        "How many numbers does it hold?</b>"
+    # a wrapped prompt keeps text line spacing (ipywidgets' HTML line height is one 28 px control row)
+    assert numeric.children[0].value == "<div style='line-height:1.4; padding:2px 0'><b>Q1. A colour photo is " \
+                                        "248 pixels tall and 400 pixels wide. How many numbers does it hold?</b></div>"
     numeric.children[1].children[0].value = "297600"
     assert "You answered 297600: ✅ right." in numeric.children[2].value
     radio = choice.children[1]

@@ -352,7 +352,7 @@ def _quiz_box_class():
 
 def _question_widget(number, question, widgets):
     """Build the widget of one question: prompt, input, feedback line."""
-    prompt = widgets.HTML(f"<b>Q{number}. {html.escape(question.prompt)}</b>")
+    prompt = widgets.HTML(_lines(f"<b>Q{number}. {html.escape(question.prompt)}</b>"))
     feedback = widgets.HTML("")
     if isinstance(question, MultipleChoice):
         labels = [(f"{i}. {option}", i) for i, option in enumerate(question.options, start=1)]
@@ -370,4 +370,13 @@ def _question_widget(number, question, widgets):
 def _show(feedback_widget, feedback):
     """Write a verdict into the feedback line."""
     colour = "green" if feedback.correct else "#b00"
-    feedback_widget.value = f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>"
+    feedback_widget.value = _lines(f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>")
+
+
+def _lines(content):
+    """Wrap HTML so that a long prompt or feedback wraps with text line spacing.
+
+    ipywidgets gives an HTML widget the line height of one control row (28 px), which
+    spreads wrapped lines far apart; this block sets ordinary spacing for its text.
+    """
+    return f"<div style='line-height:1.4; padding:2px 0'>{content}</div>"
