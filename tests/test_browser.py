@@ -24,6 +24,7 @@ import pytest
 import notebook_rules as rules
 from labs._status import CHECK_TO_DO, RIGHT, WRONG
 from lab_server import ROOT, opened_url, running_lab
+from stop_deck import PLUGIN, stop_deck
 
 pytestmark = [pytest.mark.browser, pytest.mark.network]
 
@@ -131,6 +132,8 @@ class Page:
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         self.page.on("console", lambda message: message.type == "error"
                      and self.console_errors.append(message.text))
+        self.requests = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
 
     def close(self):
         """Shut down the kernels this tab started, then close it."""
@@ -155,6 +158,10 @@ class Page:
                                     " && window.jupyterapp.shell.currentWidget.content"
                                     " && window.jupyterapp.shell.currentWidget.context.isReady", timeout=90_000)
         self.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+
+    def offsite_requests(self):
+        """Return the requests that left the machine (anything but the local server, data: and blob:)."""
+        return [url for url in self.requests if not url.startswith((f"{self.base}/", "data:", "blob:", "about:"))]
 
     def unexpected_errors(self):
         """Return the uncaught page errors and the console errors not named in HARMLESS_CONSOLE."""
@@ -369,6 +376,107 @@ def test_readme_and_notebook_00_name_commands_jupyterlab_has(page, lab):
                                     " try { return window.jupyterapp.commands.label(id); } catch (e) { return ''; } })"))
     notebook = "".join(cell.source for cell in rules.read_notebook(ROOT / "notebooks" / "00_welcome.ipynb").cells)
     for name, text in (("README.md", (ROOT / "README.md").read_text()), ("notebooks/00_welcome.ipynb", notebook)):
-        named = set(re.findall(r"\*\*((?:Render|Open) as [^*]+)\*\*", text))
-        assert named, f"{name} names no slideshow command"
+        named = set(re.findall(r"\*\*((?:Render|Open) as [^*]+|(?:Start|Stop) Deck)\*\*", text))
+        assert {"Start Deck", "Stop Deck"} <= named, f"{name} does not name the deck's commands"
         assert named <= labels, f"{name} names commands JupyterLab does not have: {sorted(named - labels)}"
+
+
+# --------------------------------------------------------------------------- presenting: the deck
+
+
+def palette(tab, label):
+    """Run the command ``label`` from the command palette (Ctrl+Shift+C), as an instructor would."""
+    page = tab.page
+    page.keyboard.press("Control+Shift+C")
+    page.locator(".lm-CommandPalette-input").fill(label)
+    page.locator(".lm-CommandPalette-item", has=page.locator(".lm-CommandPalette-itemLabel",
+                                                             has_text=re.compile(f"^{label}$"))).first.click()
+
+
+PRESENTING = "() => document.querySelector(\"[data-jp-deck-mode='presenting']\") !== null"
+
+
+def go_to_slide_of(tab, source):
+    """Move the deck to the slide that shows the code cell with ``source`` (the deck follows the active cell)."""
+    index = next(i for i, c in enumerate(tab.page.evaluate(NOTEBOOK_STATE)["cells"]) if source in c["source"])
+    tab.page.evaluate(f"() => {{ window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index}; }}")
+    cell = tab.page.locator(".jp-Notebook .jp-Cell").nth(index)
+    tab.page.wait_for_function("(cell) => cell.classList.contains('jp-deck-mod-onscreen')",
+                               arg=cell.element_handle(), timeout=10_000)
+    return cell
+
+
+def deck_settings(lab):
+    """Return the deck's user-settings file of the test server."""
+    return Path(lab[2]).parent / "settings" / PLUGIN
+
+
+def deck_active(lab):
+    """Return the deck's saved ``active`` setting (JupyterLab writes JSON5, with comments)."""
+    import json5
+
+    return json5.loads(deck_settings(lab).read_text()).get("active")
+
+
+DECKS = [("00_welcome", "quiz", 'show_quiz("welcome")'),
+         ("02_nearest_neighbours", "explorer", EXPLORERS["02_nearest_neighbours"][1])]
+
+
+@pytest.mark.parametrize("stem, widget, source", DECKS, ids=[d[0] for d in DECKS])
+def test_deck_presents_working_widgets_offline(page, lab, stem, widget, source):
+    """Start Deck from the palette; the slide's widget renders and works; nothing is fetched off the machine."""
+    row = Row(f"deck: {stem}")
+    ROWS.append(row)
+    try:
+        page.open(f"{lab[0]}/lab/tree/notebooks/{stem}.ipynb?token={lab[1]}")
+        row.seconds = run_all(page)
+        palette(page, "Start Deck")
+        page.page.wait_for_function(PRESENTING, timeout=10_000)
+        assert deck_active(lab) is True
+        first_notes = page.page.locator(".jp-Notebook .jp-Cell").nth(1)
+        assert "For instructors" in first_notes.text_content() and not first_notes.is_visible(), \
+            "the instructor notes show on the first slide; they must stay speaker notes"
+        cell = go_to_slide_of(page, source)
+        shown = cell.locator(".jp-OutputArea-output .jupyter-widgets").first
+        shown.wait_for(state="visible", timeout=10_000)
+        assert not re.match(r"\s*[VH]Box\(", cell.locator(".jp-OutputArea").first.inner_text())
+        row.widgets = cell.locator(".jp-OutputArea-output:has(.jupyter-widgets)").count()
+        if widget == "quiz":
+            answer_quiz(page, "welcome")
+            row.used.append(f"quiz welcome in the deck: {WRONG} then {RIGHT}")
+        else:
+            what, _, change = EXPLORERS[stem]
+            drive_picture(page, source, change)
+            row.used.append(f"{what}, in the deck")
+        assert page.page.evaluate(PRESENTING), "the deck stopped presenting while the widget was used"
+        row.screenshot = page.screenshot(f"deck-{stem}")
+        palette(page, "Stop Deck")
+        page.page.wait_for_function(f"() => !({PRESENTING})()", timeout=10_000)
+        assert deck_active(lab) is False
+        assert not page.unexpected_errors(), page.unexpected_errors()
+        assert not page.offsite_requests(), f"requests left the machine: {page.offsite_requests()}"
+    except Exception as error:
+        row.screenshot = page.screenshot(f"deck-{stem}-failure")
+        raise AssertionError(f"{error}\n  screenshot: {row.screenshot}") from error
+    finally:
+        stop_deck(deck_settings(lab).parent.parent)  # never leave the other tests' server presenting
+
+
+def test_a_session_ended_while_presenting_reopens_as_a_notebook(page, browser, lab):
+    """Close the tab mid-presentation: the saved state says presenting; stop_deck (run by `make lab`) clears it."""
+    try:
+        page.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
+        palette(page, "Start Deck")
+        page.page.wait_for_function(PRESENTING, timeout=10_000)
+        page.context.close()
+        assert deck_active(lab) is True
+        assert stop_deck(deck_settings(lab).parent.parent) is True
+        again = Page(browser, lab)
+        try:
+            again.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
+            again.page.wait_for_timeout(2_000)
+            assert not again.page.evaluate(PRESENTING) and not again.unexpected_errors()
+        finally:
+            again.close()
+    finally:
+        stop_deck(deck_settings(lab).parent.parent)
