@@ -274,13 +274,17 @@ def _picture(area):
 
 
 def drive_picture(tab, source, change, timeout=120_000):
-    """Change one control of the widget in the cell with ``source``; assert its picture is redrawn."""
+    """Change one control of the widget in the cell with ``source``; assert its picture is redrawn.
+
+    Returns what ``change`` returned (the canvas: the note naming the model's guesses).
+    """
     area = cell_output(tab, source)
     before = _picture(area)
-    change(area)
+    said = change(area)
     tab.page.wait_for_function("([area, before]) => { const img = area.querySelector('.jupyter-widgets img');"
                                " return img && img.src !== before; }",
                                arg=[area.element_handle(), before], timeout=timeout)
+    return said
 
 
 def answer_quiz(tab, topic):
@@ -300,6 +304,29 @@ def answer_quiz(tab, topic):
         feedback.filter(has_text=mark).wait_for(timeout=5_000)
 
 
+def draw_seven(area):
+    """Draw a "7" with the mouse on the draw-a-digit canvas; assert the kernel classified *this* drawing.
+
+    The pen goes up inside the canvas: leaving it is a pen-up too (mouse-out), which would end the stroke early.
+    """
+    area.locator("button", has_text=re.compile("^clear$")).click()  # forget the stored example's strokes
+    box = area.locator("canvas").first.bounding_box()
+    assert box and box["width"] > 100, f"the canvas is not shown: {box}"
+    mouse = area.page.mouse
+
+    def at(fx, fy):
+        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+    mouse.move(*at(0.25, 0.2))
+    mouse.down()
+    for point in [(0.75, 0.2), (0.45, 0.85)]:  # the bar, then the stem
+        mouse.move(*at(*point), steps=15)
+    mouse.up()
+    note = area.locator(".widget-html", has_text="your drawing")
+    note.wait_for(timeout=60_000)
+    return note.inner_text()
+
+
 # What to use in each notebook besides its quiz: (what, source in the cell, how to change a control).
 EXPLORERS = {
     "02_nearest_neighbours": ("neighbour explorer: distance l1", "labs.knn.neighbour_explorer(",
@@ -311,6 +338,8 @@ EXPLORERS = {
     # Not "new draw": with every strength at 0 the copies are the same picture, so nothing is redrawn.
     "08_overfitting_augmentation": ("augmentation explorer: flip horizontal", "labs.widgets.augmentation_explorer(",
                                     lambda area: area.locator("select").nth(1).select_option(label="horizontal")),
+    # The guesses and activations are redrawn for the mouse's strokes, and the note names "your drawing".
+    "11_seeing_what_a_cnn_sees": ("canvas: a 7 drawn with the mouse", "labs.widgets.drawing_canvas(", draw_seven),
 }
 
 
@@ -356,8 +385,9 @@ def test_learner_notebook_runs_in_the_browser(page, lab, learner):
             topic = _quiz_topic(cells)
             if learner.stem in EXPLORERS:
                 what, source, change = EXPLORERS[learner.stem]
-                drive_picture(page, source, change)
-                row.used.append(what)
+                said = drive_picture(page, source, change)
+                guess = re.search(r"first guess \d", said or "")
+                row.used.append(f"{what} ({guess.group()})" if guess else what)
             if topic:
                 answer_quiz(page, topic)
                 row.used.append(f"quiz {topic}: {WRONG} then {RIGHT}")
