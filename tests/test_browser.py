@@ -300,7 +300,9 @@ def answer_quiz(tab, topic):
         sum(isinstance(q, core.MultipleChoice) for q in questions[:number]))
     feedback = radios.locator("xpath=following-sibling::*[1]")
     for option, mark in ((wrong, WRONG), (question.answer, RIGHT)):
-        radios.locator("input").nth(option).check()
+        # click the option's text, as a person does: in the deck the output's (hidden) prompt overlay covers
+        # the radio circles themselves
+        radios.locator(".widget-radio-box label").nth(option).click()
         feedback.filter(has_text=mark).wait_for(timeout=5_000)
 
 
@@ -417,8 +419,15 @@ def test_readme_and_notebook_00_name_commands_jupyterlab_has(page, lab):
 def palette(tab, label):
     """Run the command ``label`` from the command palette (Ctrl+Shift+C), as an instructor would."""
     page = tab.page
+    box = page.locator(".lm-CommandPalette-input")
     page.keyboard.press("Control+Shift+C")
-    page.locator(".lm-CommandPalette-input").fill(label)
+    try:
+        box.wait_for(state="visible", timeout=3_000)
+    except Exception:  # the page had no focus yet (nothing clicked since it opened): focus the notebook first
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+Shift+C")
+    box.fill(label)
     page.locator(".lm-CommandPalette-item", has=page.locator(".lm-CommandPalette-itemLabel",
                                                              has_text=re.compile(f"^{label}$"))).first.click()
 
