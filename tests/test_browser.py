@@ -428,8 +428,10 @@ def palette(tab, label):
         page.keyboard.press("Escape")
         page.keyboard.press("Control+Shift+C")
     box.fill(label)
-    page.locator(".lm-CommandPalette-item", has=page.locator(".lm-CommandPalette-itemLabel",
-                                                             has_text=re.compile(f"^{label}$"))).first.click()
+    # the palette redraws its items as commands change state (a kernel starting): Enter runs the active one
+    page.locator(".lm-CommandPalette-item.lm-mod-active", has=page.locator(
+        ".lm-CommandPalette-itemLabel", has_text=re.compile(f"^{label}$"))).wait_for(timeout=10_000)
+    box.press("Enter")
 
 
 PRESENTING = "() => document.querySelector(\"[data-jp-deck-mode='presenting']\") !== null"
