@@ -13,8 +13,10 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 .PHONY: lab test nbval nbval-perturbed setup data notebooks check-notebooks timing clean-venv
 
 # The server's root is the course folder (notebooks/, solutions/, labs/ all in the file browser),
-# with notebook 00 opened.
+# with notebook 00 opened. A session that ended mid-presentation would reopen presenting the deck,
+# with errors: tools/stop_deck.py clears that saved state first.
 lab: setup
+	$(BIN)/python tools/stop_deck.py
 	$(BIN)/jupyter lab --ip=127.0.0.1 $(ROOT_FLAG) --ServerApp.root_dir=. notebooks/00_welcome.ipynb
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider

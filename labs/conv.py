@@ -277,6 +277,20 @@ def _check_kernel_dict(kernels, check=None):
     return {name: check(kernel, f"kernels[{name!r}]") for name, kernel in kernels.items()}
 
 
+def _draw_response(ax, response, kernel):
+    """Draw a filter response on ``ax``: signed on a diverging map for a negative-sum kernel, else as a photo.
+
+    A kernel whose weights sum to less than 0 turns flat regions negative; clipped to 0-1 they would all
+    be black, so the signed result is shown instead (grey average of the channels): blue below 0, red above.
+    """
+    if float(np.sum(kernel)) < -1e-9:
+        signed = response if response.ndim == 2 else response.mean(axis=-1)
+        limit = max(float(np.percentile(np.abs(signed), 99.5)), 1e-12)
+        ax.imshow(signed, cmap="RdBu_r", vmin=-limit, vmax=limit)
+    else:
+        ax.imshow(_for_display(response, kernel), cmap="gray", vmin=0, vmax=1)
+
+
 def _for_display(response, kernel):
     """Map a filter response to 0-1 for display: clipped, or |response| stretched for zero-sum kernels."""
     if abs(float(np.sum(kernel))) > 1e-9:
@@ -296,7 +310,9 @@ def describe_kernel(kernel):
     elif total > 1:
         effect = "brightens the image"
     else:
-        effect = "darkens the image" if total > 0 else "inverts flat regions (negative sum)"
+        effect = ("darkens the image" if total > 0 else
+                  "inverts flat regions: bright areas come out negative (the filtered picture shows the signed "
+                  "result, blue below 0 and red above)")
     return f"weights sum to {total:g}: {effect}."
 
 
@@ -409,19 +425,21 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric
         low, high = -limit, limit
     else:
         low, high = float(values.min()), float(values.max())
-    ax.imshow(values, cmap=cmap, vmin=low, vmax=high)
+    image = ax.imshow(values, cmap=cmap, vmin=low, vmax=high)
     for (row, col), value in np.ndenumerate(values):
         text = f"{value:.4g}" if not float(value).is_integer() else f"{int(value)}"
-        if symmetric:
-            dark = abs(value) > 0.6 * high
-        else:
-            dark = value > (low + high) / 2
-        ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
+        ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color=_text_colour(image, value))
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
         ax.set_title(title)
     return ax
+
+
+def _text_colour(image, value):
+    """Return black or white, whichever reads better on the cell colour ``image`` gives ``value``."""
+    red, green, blue, _ = image.cmap(image.norm(value))
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
 
 
 def _check_cmap(cmap):
@@ -447,7 +465,8 @@ def _integer_scale(kernel):
 def show_kernels(kernels=None, size=2.0):
     """Draw each named kernel as a grid of its weights (shown as whole numbers x 1/f); returns the figure.
 
-    kernels: dict name -> 2-D array; default KERNELS.
+    kernels: dict name -> 2-D array; default KERNELS. A 3x3 kernel is ``size`` inches wide and a
+    larger kernel grows with it (same cell size), so every number stays legible; rows hold 16 cells.
     """
     import matplotlib.pyplot as plt
 
@@ -456,14 +475,35 @@ def show_kernels(kernels=None, size=2.0):
         if kernel.size > 20 * 20:
             raise ValueError(f"kernels[{name!r}] is {kernel.shape}; show_kernels draws kernels of at most 20x20.")
     size = check_number(size, "size", above=0, hint=" (inches per kernel)")
-    fig, axes = plt.subplots(1, len(kernels), figsize=(size * len(kernels), size * 1.1), squeeze=False)
-    for ax, (name, kernel) in zip(axes.flat, kernels.items()):
-        factor = _integer_scale(kernel)
-        plot_matrix(np.round(np.asarray(kernel) * factor, 6), ax=ax, cmap="coolwarm", symmetric=True,
-                    fontsize=7 if np.shape(kernel)[0] > 3 else 9)
-        ax.set_title(name if factor == 1 else f"{name}\n(x 1/{factor})", fontsize=9)
+    rows = _rows_of_kernels(kernels, max_cells=max(16, *(k.shape[1] for k in kernels.values())))
+    width = max(sum(k.shape[1] for _, k in row) for row in rows)
+    heights = [max(k.shape[0] for _, k in row) + 1.5 for row in rows]  # 1.5 cells for the title
+    cell = size / 3
+    fig = plt.figure(figsize=(cell * width, cell * sum(heights)))
+    grid = fig.add_gridspec(len(rows), width, height_ratios=heights)
+    for r, row in enumerate(rows):
+        start = 0
+        for name, kernel in row:
+            ax = fig.add_subplot(grid[r, start:start + kernel.shape[1]])
+            start += kernel.shape[1]
+            factor = _integer_scale(kernel)
+            plot_matrix(np.round(np.asarray(kernel) * factor, 6), ax=ax, cmap="coolwarm", symmetric=True,
+                        fontsize=10)
+            ax.set_title(name if factor == 1 else f"{name} (x 1/{factor})", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+def _rows_of_kernels(kernels, max_cells):
+    """Split the (name, kernel) pairs into rows, in order, of at most ``max_cells`` kernel columns each."""
+    rows, used = [[]], 0
+    for name, kernel in kernels.items():
+        if rows[-1] and used + kernel.shape[1] > max_cells:
+            rows.append([])
+            used = 0
+        rows[-1].append((name, kernel))
+        used += kernel.shape[1]
+    return rows
 
 
 def show_gallery(image, kernels=None, ncols=3, size=3.0):
@@ -471,7 +511,8 @@ def show_gallery(image, kernels=None, ncols=3, size=3.0):
 
     image: uint8 array of shape (H, W) or (H, W, 3). kernels: dict name -> (kh, kw); default KERNELS.
     Responses are clipped to the 0-1 display range; for edge detectors (weights summing to 0) the
-    size of the response, |response|, is shown stretched so the edges are visible.
+    size of the response, |response|, is shown stretched so the edges are visible; a kernel summing
+    to less than 0 shows its signed response on a blue-red map.
     """
     import matplotlib.pyplot as plt
 
@@ -482,7 +523,7 @@ def show_gallery(image, kernels=None, ncols=3, size=3.0):
     nrows = -(-len(kernels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for ax, (name, kernel) in zip(axes.flat, kernels.items()):
-        ax.imshow(_for_display(apply_kernel(image, kernel), kernel), cmap="gray", vmin=0, vmax=1)
+        _draw_response(ax, apply_kernel(image, kernel), kernel)
         ax.set_title(f"{name} ({kernel.shape[0]}x{kernel.shape[1]})")
         ax.set_xticks([])
         ax.set_yticks([])
@@ -512,12 +553,14 @@ def show_kernel_response(image, kernel, title=None):
 
     image = as_image(image, "image", scale="uint8")
     kernel = _check_photo_kernel(kernel)
-    response = _for_display(apply_kernel(image, kernel), kernel)
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(10, 3.6), width_ratios=[0.8, 1, 1])
     plot_matrix(np.asarray(kernel), ax=left, title=f"kernel (weights sum to {float(np.sum(kernel)):g})",
                 cmap="coolwarm", symmetric=True)
-    for ax, picture, name in [(middle, image, "original"), (right, response, title or "filtered")]:
-        ax.imshow(picture, cmap="gray", vmin=0, vmax=255 if picture.dtype == np.uint8 else 1)
+    middle.imshow(image, cmap="gray", vmin=0, vmax=255)
+    _draw_response(right, apply_kernel(image, kernel), kernel)
+    signed = float(np.sum(kernel)) < -1e-9
+    for ax, name in [(middle, "original"), (right, (title or "filtered") + (" (signed: blue < 0 < red)" if signed
+                                                                              else ""))]:
         ax.set_title(name)
         ax.set_xticks([])
         ax.set_yticks([])

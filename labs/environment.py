@@ -10,6 +10,7 @@ import numpy as np
 
 from . import config
 from ._keras import import_keras
+from ._status import AVAILABLE, MISSING, NOT_READY, READY, status_line
 
 __all__ = ["setup", "environment_report", "readiness_report", "PACKAGES"]
 
@@ -92,12 +93,12 @@ def environment_report():
         "Datasets available offline right now:",
     ]
     for name, ready in data.available_offline().items():
-        lines.append(f"  {'✅' if ready else '⬜'} {name}")
+        lines.append("  " + status_line(AVAILABLE if ready else MISSING, name))
     return "\n".join(lines)
 
 
 def readiness_report():
-    """Return one ✅/❌ line per thing the default profile needs; the same on every ready machine."""
+    """Return one "✅ ready" / "❌ not ready" line per thing the default profile needs; the same on any ready machine."""
     from . import data
 
     checks = [("Python 3.11 or newer", sys.version_info >= (3, 11))]
@@ -105,4 +106,4 @@ def readiness_report():
     offline = data.available_offline()
     needed = [name for name, entry in data.REGISTRY.items() if entry.offline in ("bundled", "generated")]
     checks += [(f"dataset {name} available offline", offline.get(name, False)) for name in needed]
-    return "\n".join(f"{'✅' if ok else '❌'} {what}" for what, ok in checks)
+    return "\n".join(status_line(READY if ok else NOT_READY, what) for what, ok in checks)

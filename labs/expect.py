@@ -7,7 +7,7 @@ notebook shows such a value in a cell nbval ignores, then prints a verdict that
 is the same on every machine:
 
     labs.expect.between("small CNN test accuracy", accuracy, 0.97, 0.99)
-    ✅ small CNN test accuracy is between 0.970 and 0.990, as expected
+    ✅ ok — small CNN test accuracy is between 0.970 and 0.990, as expected
 
 The bands come from `benchmarks/bands.py`, which runs the notebooks with several
 seeds and thread settings and reports each value's range. Set
@@ -21,10 +21,11 @@ import os
 
 import numpy as np
 
+from ._status import VERDICT_OK, VERDICT_UNEXPECTED, status_line
+
 __all__ = ["between", "ordered", "RECORD_ENV"]
 
 RECORD_ENV = "LABS_RECORD_EXPECT"
-PASS, FAIL = "✅", "❌"
 
 
 def between(name, value, low, high):
@@ -38,11 +39,11 @@ def between(name, value, low, high):
     _record(name=name, value=value, low=low, high=high)
     band = f"between {shown(low)} and {shown(high)}"
     if math.isfinite(value) and low <= value <= high:
-        print(f"{PASS} {name} is {band}, as expected")
+        print(status_line(VERDICT_OK, f"{name} is {band}, as expected"))
         return True
-    print(f"{FAIL} {name} is {shown(value) if math.isfinite(value) else value}, outside the measured band "
-          f"({band}). If you changed the code, the data or the recipe above, that is why; otherwise "
-          "re-run the notebook from the top (Kernel → Restart and Run All).")
+    print(status_line(VERDICT_UNEXPECTED, f"{name} is {shown(value) if math.isfinite(value) else value}, outside "
+                      f"the measured band ({band}). If you changed the code, the data or the recipe above, that "
+                      "is why; otherwise re-run the notebook from the top (Kernel → Restart and Run All)."))
     return False
 
 
@@ -57,11 +58,11 @@ def ordered(name, values):
     pairs = list(zip(labels, labels[1:]))
     broken = [(a, b) for a, b in pairs if not numbers_[a] > numbers_[b]]
     if not broken:
-        print(f"{PASS} {name}: " + " > ".join(labels) + ", as expected")
+        print(status_line(VERDICT_OK, f"{name}: " + " > ".join(labels) + ", as expected"))
         return True
     a, b = broken[0]
-    print(f"{FAIL} {name}: expected {a} > {b}, got {numbers_[a]:.3f} and {numbers_[b]:.3f}. "
-          "Re-run the notebook from the top; if it persists, something above changed.")
+    print(status_line(VERDICT_UNEXPECTED, f"{name}: expected {a} > {b}, got {numbers_[a]:.3f} and {numbers_[b]:.3f}. "
+                      "Re-run the notebook from the top; if it persists, something above changed."))
     return False
 
 

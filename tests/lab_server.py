@@ -20,12 +20,30 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _lab_recipe(makefile=ROOT / "Makefile"):
+    """Return the command lines of the Makefile's `lab` target."""
+    text = Path(makefile).read_text()
+    match = re.search(r"^lab:.*\n((?:\t.*\n?)+)", text, re.MULTILINE)
+    assert match, "the Makefile has no `lab:` target"
+    return [line.strip() for line in match.group(1).splitlines()]
+
+
 def make_lab_arguments(makefile=ROOT / "Makefile"):
     """Return the arguments the Makefile's `lab` target passes to `jupyter lab` (without $(ROOT_FLAG))."""
-    text = Path(makefile).read_text()
-    match = re.search(r"^lab:.*\n\t\$\(BIN\)/jupyter lab (.+)$", text, re.MULTILINE)
-    assert match, "the Makefile has no `lab:` target running $(BIN)/jupyter lab"
-    return [arg for arg in shlex.split(match.group(1)) if arg != "$(ROOT_FLAG)"]
+    lines = [line for line in _lab_recipe(makefile) if line.startswith("$(BIN)/jupyter lab ")]
+    assert lines, "the Makefile's `lab:` target does not run $(BIN)/jupyter lab"
+    return [arg for arg in shlex.split(lines[0].removeprefix("$(BIN)/jupyter lab ")) if arg != "$(ROOT_FLAG)"]
+
+
+def make_lab_python_steps(makefile=ROOT / "Makefile"):
+    """Return the `$(BIN)/python ...` steps the `lab` target runs before JupyterLab, as argument lists."""
+    steps = []
+    for line in _lab_recipe(makefile):
+        if line.startswith("$(BIN)/jupyter lab "):
+            break
+        if line.startswith("$(BIN)/python "):
+            steps.append(shlex.split(line.removeprefix("$(BIN)/python ")))
+    return steps
 
 
 @contextlib.contextmanager
@@ -40,6 +58,8 @@ def running_lab(workdir, extra_args=(), env=None, timeout=90):
     root_flag = ["--allow-root"] if os.geteuid() == 0 else []
     command = [sys.executable, "-m", "jupyterlab", *make_lab_arguments(), f"--port={port}", "--no-browser",
                *root_flag, *extra_args]
+    for step in make_lab_python_steps():  # what `make lab` runs first (tools/stop_deck.py)
+        subprocess.run([sys.executable, *step], cwd=ROOT, env=env, check=True, capture_output=True)
     with open(log, "w") as out:
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:

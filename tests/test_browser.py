@@ -1,7 +1,7 @@
 """The course in a real browser: JupyterLab started as `make lab` starts it, Debian's Chromium driven by Playwright.
 
 For every learner notebook: open it, Run All from the Run menu, wait until the kernel is idle, then assert
-no error output, every exercise check prints ❌ (exercises are unsolved by design), every widget renders as a
+no error output, every exercise check prints "❌ to do" (exercises are unsolved by design), every widget renders as a
 widget, and no uncaught JavaScript error. Each widget is then used once (a quiz answered wrong then right,
 an explorer's control changed) and its output must change. Marked ``browser``; skipped, with one reason,
 where Chromium or Playwright is missing (a learner's laptop). Screenshots go to tests/browser-artifacts/.
@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 import notebook_rules as rules
+from labs._status import CHECK_TO_DO, RIGHT, WRONG
 from lab_server import ROOT, opened_url, running_lab
+from stop_deck import PLUGIN, stop_deck
 
 pytestmark = [pytest.mark.browser, pytest.mark.network]
 
@@ -130,6 +132,8 @@ class Page:
         self.page.on("pageerror", lambda error: self.page_errors.append(str(error)))
         self.page.on("console", lambda message: message.type == "error"
                      and self.console_errors.append(message.text))
+        self.requests = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
 
     def close(self):
         """Shut down the kernels this tab started, then close it."""
@@ -154,6 +158,10 @@ class Page:
                                     " && window.jupyterapp.shell.currentWidget.content"
                                     " && window.jupyterapp.shell.currentWidget.context.isReady", timeout=90_000)
         self.page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+
+    def offsite_requests(self):
+        """Return the requests that left the machine (anything but the local server, data: and blob:)."""
+        return [url for url in self.requests if not url.startswith((f"{self.base}/", "data:", "blob:", "about:"))]
 
     def unexpected_errors(self):
         """Return the uncaught page errors and the console errors not named in HARMLESS_CONSOLE."""
@@ -235,8 +243,9 @@ def output_problems(cells):
     for (i, cell), (j, following) in zip(code, code[1:]):
         if STUB in cell["source"]:
             shown = "".join(_text(o) for o in following["outputs"])
-            if "❌" not in shown:
-                problems.append(f"cell {j} (the check after exercise cell {i}) printed {shown!r}, expected ❌")
+            if CHECK_TO_DO not in shown:
+                problems.append(f"cell {j} (the check after exercise cell {i}) printed {shown!r}, "
+                                f"expected {CHECK_TO_DO!r}")
     return problems
 
 
@@ -265,17 +274,21 @@ def _picture(area):
 
 
 def drive_picture(tab, source, change, timeout=120_000):
-    """Change one control of the widget in the cell with ``source``; assert its picture is redrawn."""
+    """Change one control of the widget in the cell with ``source``; assert its picture is redrawn.
+
+    Returns what ``change`` returned (the canvas: the note naming the model's guesses).
+    """
     area = cell_output(tab, source)
     before = _picture(area)
-    change(area)
+    said = change(area)
     tab.page.wait_for_function("([area, before]) => { const img = area.querySelector('.jupyter-widgets img');"
                                " return img && img.src !== before; }",
                                arg=[area.element_handle(), before], timeout=timeout)
+    return said
 
 
 def answer_quiz(tab, topic):
-    """Answer the quiz's first multiple-choice question wrong, then right; assert ❌ then ✅ within 5 s each."""
+    """Answer the quiz's first multiple-choice question wrong, then right; assert its feedback (5 s each)."""
     from labs.quizzes import core
 
     questions = core.load_quiz(topic)
@@ -286,9 +299,34 @@ def answer_quiz(tab, topic):
     radios = area.locator(".widget-radio").nth(
         sum(isinstance(q, core.MultipleChoice) for q in questions[:number]))
     feedback = radios.locator("xpath=following-sibling::*[1]")
-    for option, mark in ((wrong, "❌"), (question.answer, "✅")):
-        radios.locator("input").nth(option).check()
+    for option, mark in ((wrong, WRONG), (question.answer, RIGHT)):
+        # click the option's text, as a person does: in the deck the output's (hidden) prompt overlay covers
+        # the radio circles themselves
+        radios.locator(".widget-radio-box label").nth(option).click()
         feedback.filter(has_text=mark).wait_for(timeout=5_000)
+
+
+def draw_seven(area):
+    """Draw a "7" with the mouse on the draw-a-digit canvas; assert the kernel classified *this* drawing.
+
+    The pen goes up inside the canvas: leaving it is a pen-up too (mouse-out), which would end the stroke early.
+    """
+    area.locator("button", has_text=re.compile("^clear$")).click()  # forget the stored example's strokes
+    box = area.locator("canvas").first.bounding_box()
+    assert box and box["width"] > 100, f"the canvas is not shown: {box}"
+    mouse = area.page.mouse
+
+    def at(fx, fy):
+        return box["x"] + fx * box["width"], box["y"] + fy * box["height"]
+
+    mouse.move(*at(0.25, 0.2))
+    mouse.down()
+    for point in [(0.75, 0.2), (0.45, 0.85)]:  # the bar, then the stem
+        mouse.move(*at(*point), steps=15)
+    mouse.up()
+    note = area.locator(".widget-html", has_text="your drawing")
+    note.wait_for(timeout=60_000)
+    return note.inner_text()
 
 
 # What to use in each notebook besides its quiz: (what, source in the cell, how to change a control).
@@ -302,6 +340,8 @@ EXPLORERS = {
     # Not "new draw": with every strength at 0 the copies are the same picture, so nothing is redrawn.
     "08_overfitting_augmentation": ("augmentation explorer: flip horizontal", "labs.widgets.augmentation_explorer(",
                                     lambda area: area.locator("select").nth(1).select_option(label="horizontal")),
+    # The guesses and activations are redrawn for the mouse's strokes, and the note names "your drawing".
+    "11_seeing_what_a_cnn_sees": ("canvas: a 7 drawn with the mouse", "labs.widgets.drawing_canvas(", draw_seven),
 }
 
 
@@ -347,11 +387,12 @@ def test_learner_notebook_runs_in_the_browser(page, lab, learner):
             topic = _quiz_topic(cells)
             if learner.stem in EXPLORERS:
                 what, source, change = EXPLORERS[learner.stem]
-                drive_picture(page, source, change)
-                row.used.append(what)
+                said = drive_picture(page, source, change)
+                guess = re.search(r"first guess \d", said) if isinstance(said, str) else None
+                row.used.append(f"{what} ({guess.group()})" if guess else what)
             if topic:
                 answer_quiz(page, topic)
-                row.used.append(f"quiz {topic}: ❌ then ✅")
+                row.used.append(f"quiz {topic}: {WRONG} then {RIGHT}")
         problems += [f"JavaScript error: {e}" for e in page.unexpected_errors()]
         row.screenshot = page.screenshot(learner.stem)
         assert not problems, "\n  ".join([f"notebooks/{learner.name} in the browser:", *problems])
@@ -367,6 +408,116 @@ def test_readme_and_notebook_00_name_commands_jupyterlab_has(page, lab):
                                     " try { return window.jupyterapp.commands.label(id); } catch (e) { return ''; } })"))
     notebook = "".join(cell.source for cell in rules.read_notebook(ROOT / "notebooks" / "00_welcome.ipynb").cells)
     for name, text in (("README.md", (ROOT / "README.md").read_text()), ("notebooks/00_welcome.ipynb", notebook)):
-        named = set(re.findall(r"\*\*((?:Render|Open) as [^*]+)\*\*", text))
-        assert named, f"{name} names no slideshow command"
+        named = set(re.findall(r"\*\*((?:Render|Open) as [^*]+|(?:Start|Stop) Deck)\*\*", text))
+        assert {"Start Deck", "Stop Deck"} <= named, f"{name} does not name the deck's commands"
         assert named <= labels, f"{name} names commands JupyterLab does not have: {sorted(named - labels)}"
+
+
+# --------------------------------------------------------------------------- presenting: the deck
+
+
+def palette(tab, label):
+    """Run the command ``label`` from the command palette (Ctrl+Shift+C), as an instructor would."""
+    page = tab.page
+    box = page.locator(".lm-CommandPalette-input")
+    page.keyboard.press("Control+Shift+C")
+    try:
+        box.wait_for(state="visible", timeout=3_000)
+    except Exception:  # the page had no focus yet (nothing clicked since it opened): focus the notebook first
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Control+Shift+C")
+    box.fill(label)
+    # the palette redraws its items as commands change state (a kernel starting): Enter runs the active one
+    page.locator(".lm-CommandPalette-item.lm-mod-active", has=page.locator(
+        ".lm-CommandPalette-itemLabel", has_text=re.compile(f"^{label}$"))).wait_for(timeout=10_000)
+    box.press("Enter")
+
+
+PRESENTING = "() => document.querySelector(\"[data-jp-deck-mode='presenting']\") !== null"
+
+
+def go_to_slide_of(tab, source):
+    """Move the deck to the slide that shows the code cell with ``source`` (the deck follows the active cell)."""
+    index = next(i for i, c in enumerate(tab.page.evaluate(NOTEBOOK_STATE)["cells"]) if source in c["source"])
+    tab.page.evaluate(f"() => {{ window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index}; }}")
+    cell = tab.page.locator(".jp-Notebook .jp-Cell").nth(index)
+    tab.page.wait_for_function("(cell) => cell.classList.contains('jp-deck-mod-onscreen')",
+                               arg=cell.element_handle(), timeout=10_000)
+    return cell
+
+
+def deck_settings(lab):
+    """Return the deck's user-settings file of the test server."""
+    return Path(lab[2]).parent / "settings" / PLUGIN
+
+
+def deck_active(lab):
+    """Return the deck's saved ``active`` setting (JupyterLab writes JSON5, with comments)."""
+    import json5
+
+    return json5.loads(deck_settings(lab).read_text()).get("active")
+
+
+DECKS = [("00_welcome", "quiz", 'show_quiz("welcome")'),
+         ("02_nearest_neighbours", "explorer", EXPLORERS["02_nearest_neighbours"][1])]
+
+
+@pytest.mark.parametrize("stem, widget, source", DECKS, ids=[d[0] for d in DECKS])
+def test_deck_presents_working_widgets_offline(page, lab, stem, widget, source):
+    """Start Deck from the palette; the slide's widget renders and works; nothing is fetched off the machine."""
+    row = Row(f"deck: {stem}")
+    ROWS.append(row)
+    try:
+        page.open(f"{lab[0]}/lab/tree/notebooks/{stem}.ipynb?token={lab[1]}")
+        row.seconds = run_all(page)
+        palette(page, "Start Deck")
+        page.page.wait_for_function(PRESENTING, timeout=10_000)
+        assert deck_active(lab) is True
+        first_notes = page.page.locator(".jp-Notebook .jp-Cell").nth(1)
+        assert "For instructors" in first_notes.text_content() and not first_notes.is_visible(), \
+            "the instructor notes show on the first slide; they must stay speaker notes"
+        cell = go_to_slide_of(page, source)
+        shown = cell.locator(".jp-OutputArea-output .jupyter-widgets").first
+        shown.wait_for(state="visible", timeout=10_000)
+        assert not re.match(r"\s*[VH]Box\(", cell.locator(".jp-OutputArea").first.inner_text())
+        row.widgets = cell.locator(".jp-OutputArea-output:has(.jupyter-widgets)").count()
+        if widget == "quiz":
+            answer_quiz(page, "welcome")
+            row.used.append(f"quiz welcome in the deck: {WRONG} then {RIGHT}")
+        else:
+            what, _, change = EXPLORERS[stem]
+            drive_picture(page, source, change)
+            row.used.append(f"{what}, in the deck")
+        assert page.page.evaluate(PRESENTING), "the deck stopped presenting while the widget was used"
+        row.screenshot = page.screenshot(f"deck-{stem}")
+        palette(page, "Stop Deck")
+        page.page.wait_for_function(f"() => !({PRESENTING})()", timeout=10_000)
+        assert deck_active(lab) is False
+        assert not page.unexpected_errors(), page.unexpected_errors()
+        assert not page.offsite_requests(), f"requests left the machine: {page.offsite_requests()}"
+    except Exception as error:
+        row.screenshot = page.screenshot(f"deck-{stem}-failure")
+        raise AssertionError(f"{error}\n  screenshot: {row.screenshot}") from error
+    finally:
+        stop_deck(deck_settings(lab).parent.parent)  # never leave the other tests' server presenting
+
+
+def test_a_session_ended_while_presenting_reopens_as_a_notebook(page, browser, lab):
+    """Close the tab mid-presentation: the saved state says presenting; stop_deck (run by `make lab`) clears it."""
+    try:
+        page.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
+        palette(page, "Start Deck")
+        page.page.wait_for_function(PRESENTING, timeout=10_000)
+        page.context.close()
+        assert deck_active(lab) is True
+        assert stop_deck(deck_settings(lab).parent.parent) is True
+        again = Page(browser, lab)
+        try:
+            again.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
+            again.page.wait_for_timeout(2_000)
+            assert not again.page.evaluate(PRESENTING) and not again.unexpected_errors()
+        finally:
+            again.close()
+    finally:
+        stop_deck(deck_settings(lab).parent.parent)

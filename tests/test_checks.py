@@ -1,11 +1,13 @@
-"""The ✅/❌ check machinery and the checks of notebooks 00 and 01."""
+"""The ✅ passed / ❌ failed check machinery, the status marks, and the checks of notebooks 00 and 01."""
 
 import importlib
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from labs import checks, images
+from labs import _status, checks, images
 from labs.checks import core
 from labs.checks.core import CheckFailed, compare_arrays, compare_values, run_check
 from check_helpers import printed_line, unfinished_exercise
@@ -22,7 +24,7 @@ CASES = [
 @pytest.mark.parametrize("check, reference", CASES)
 def test_reference_passes(check, reference, capsys):
     assert check(reference) is True
-    assert printed_line(capsys).startswith("✅")
+    assert printed_line(capsys).startswith("✅ passed — ")
 
 
 @pytest.mark.parametrize("check, _", CASES)
@@ -37,7 +39,35 @@ def test_wrong_answers_fail_with_one_line_and_never_raise(check, _, learner, cap
 
 def test_stub_gets_the_not_implemented_hint(capsys):
     checks.check_to_grayscale(unfinished_exercise)
-    assert "not implemented yet" in printed_line(capsys)
+    assert printed_line(capsys).startswith("❌ to do — to_grayscale: not implemented yet. Hint: replace the `raise")
+
+
+def test_a_wrong_answer_is_failed_not_to_do(capsys):
+    checks.check_to_grayscale(lambda image: image)
+    assert printed_line(capsys).startswith("❌ failed — to_grayscale: ")
+
+
+MARKS = {name: value for name, value in vars(_status).items() if name.isupper()}
+
+
+@pytest.mark.parametrize("name", sorted(MARKS))
+def test_every_status_mark_is_an_emoji_and_a_word(name):
+    emoji, _, word = MARKS[name].partition(" ")
+    assert emoji in "✅❌⬜" and len(emoji) == 1 and re.fullmatch(r"[a-z][a-z ]*[a-z]", word), MARKS[name]
+
+
+def test_no_emoji_is_printed_alone():
+    """Without a colour-emoji font ✅ ❌ ⬜ are identical boxes: in labs and tools each comes with a word."""
+    root = Path(__file__).resolve().parents[1]
+    words = {value.partition(" ")[2] for value in MARKS.values()}
+    for path in [*root.joinpath("labs").rglob("*.py"), *root.joinpath("tools").rglob("*.py")]:
+        if path.name == "_status.py":  # the one home of the marks, which its docstring explains
+            continue
+        for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for match in re.finditer(r"[✅❌⬜]", line):
+                after = line[match.end():]
+                assert any(after.startswith(f" {word}") for word in words), \
+                    f"{path.relative_to(root)}:{line_number}: {match.group()} without its word: {line.strip()}"
 
 
 def test_subtle_errors_are_named(capsys):
@@ -139,12 +169,12 @@ def test_multi_line_messages_and_raised_hints_stay_on_one_line(capsys):
     line = printed_line(capsys)
     assert "second" not in line and "with shapes" not in line and line.endswith("Hint: keepdims=True")
     run_check("demo", lambda x: x, lambda f: "first\nsecond")
-    assert printed_line(capsys) == "✅ demo: first second"
+    assert printed_line(capsys) == "✅ passed — demo: first second"
 
 
 def test_an_unforeseen_error_in_a_check_is_still_one_line(capsys):
     assert run_check("demo", lambda: None, lambda f: {}["key"]) is False
-    assert printed_line(capsys).startswith("❌ demo: could not check the result (KeyError")
+    assert printed_line(capsys).startswith("❌ failed — demo: could not check the result (KeyError")
 
 
 def test_numeric_warnings_of_wrong_answers_stay_out_of_the_output(capsys, recwarn):

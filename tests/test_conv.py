@@ -270,8 +270,12 @@ def test_figures_have_titles_and_labels():
     assert len(titled) == 9 and titled[-1] == "unsharp_5x5 (5x5)"
     fig = conv.show_kernels()
     titles = [a.get_title() for a in fig.axes]
-    assert titles[0] == "identity" and titles[5] == "box_blur\n(x 1/9)" and titles[-1] == "unsharp_5x5\n(x 1/256)"
+    assert titles[0] == "identity" and titles[5] == "box_blur (x 1/9)" and titles[-1] == "unsharp_5x5 (x 1/256)"
     assert "476" in [t.get_text() for t in fig.axes[-1].texts]
+    # legible: every number at 10 pt, and a 5x5 kernel's cells as large as a 3x3 kernel's
+    assert {t.get_fontsize() for ax in fig.axes for t in ax.texts} == {10}
+    width = {ax.get_title(): ax.get_position().width * fig.get_figwidth() for ax in fig.axes}
+    assert width["unsharp_5x5 (x 1/256)"] == pytest.approx(5 / 3 * width["identity"], rel=0.05)
     plt.close("all")
     with pytest.raises(ValueError, match="kernels is empty"):
         conv.show_kernels({})
@@ -397,6 +401,22 @@ def test_kernel_editor_redraws_on_preset_and_on_edits():
     assert "sum to 1" in note.value and picture.value != before
     fig = conv.show_kernel_response(photo, conv.KERNELS["box_blur"], title="blurred")
     assert [ax.get_title() for ax in fig.axes] == ["kernel (weights sum to 1)", "original", "blurred"]
+    plt.close("all")
+
+
+def test_a_negative_sum_kernel_shows_its_signed_response_not_a_black_picture():
+    photo = RNG.integers(0, 256, size=(20, 20, 3), dtype=np.uint8)
+    kernel = np.pad([[-4.0]], 1)
+    assert "inverts flat regions" in conv.describe_kernel(kernel) and "signed" in conv.describe_kernel(kernel)
+    fig = conv.show_kernel_response(photo, kernel)
+    shown = fig.axes[2].images[0]
+    assert fig.axes[2].get_title() == "filtered (signed: blue < 0 < red)" and shown.get_cmap().name == "RdBu_r"
+    assert shown.get_array().max() < 0 and shown.get_array().std() > 0  # bright pixels most negative, not all 0
+    assert np.allclose(shown.get_array(), -4 * photo.mean(axis=-1) / 255)
+    plt.close("all")
+    # a contrast-keeping text colour on every cell: white on dark cells, black on light ones
+    ax = conv.plot_matrix(np.array([[-8.0, 0.0, 8.0]]), cmap="coolwarm", symmetric=True)
+    assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
     plt.close("all")
     with pytest.raises(ValueError, match="preset must be one of"):
         conv.kernel_editor(photo, preset="gaussian_5x5")

@@ -9,12 +9,12 @@ from labs import expect
 
 
 @pytest.mark.parametrize("value, low, high, line", [
-    (0.981, 0.97, 0.99, "✅ small CNN test accuracy is between 0.970 and 0.990, as expected"),
-    (np.float32(0.97), 0.97, 0.99, "✅ small CNN test accuracy is between 0.970 and 0.990, as expected"),
-    (np.array(0.99), 0.97, 0.99, "✅ small CNN test accuracy is between 0.970 and 0.990, as expected"),
-    (19, 10, 30, "✅ small CNN test accuracy is between 10 and 30, as expected"),
-    (np.int64(1000), 10, 3000, "✅ small CNN test accuracy is between 10 and 3,000, as expected"),
-    (3e-10, 0, 1e-6, "✅ small CNN test accuracy is between 0.0e+00 and 1.0e-06, as expected"),
+    (0.981, 0.97, 0.99, "✅ ok — small CNN test accuracy is between 0.970 and 0.990, as expected"),
+    (np.float32(0.97), 0.97, 0.99, "✅ ok — small CNN test accuracy is between 0.970 and 0.990, as expected"),
+    (np.array(0.99), 0.97, 0.99, "✅ ok — small CNN test accuracy is between 0.970 and 0.990, as expected"),
+    (19, 10, 30, "✅ ok — small CNN test accuracy is between 10 and 30, as expected"),
+    (np.int64(1000), 10, 3000, "✅ ok — small CNN test accuracy is between 10 and 3,000, as expected"),
+    (3e-10, 0, 1e-6, "✅ ok — small CNN test accuracy is between 0.0e+00 and 1.0e-06, as expected"),
 ])
 def test_a_value_inside_its_band_prints_one_stable_line(capsys, value, low, high, line):
     assert expect.between("small CNN test accuracy", value, low, high) is True
@@ -26,7 +26,7 @@ def test_a_value_inside_its_band_prints_one_stable_line(capsys, value, low, high
 def test_a_value_outside_its_band_is_reported_with_the_band(capsys, value, shown):
     assert expect.between("accuracy", value, 0.97, 0.99) is False
     out = capsys.readouterr().out
-    assert out.startswith(f"❌ accuracy is {shown}, outside the measured band (between 0.970 and 0.990).")
+    assert out.startswith(f"❌ unexpected — accuracy is {shown}, outside the measured band (between 0.970 and 0.990).")
     assert out.count("\n") == 1 and "Restart and Run All" in out
 
 
@@ -36,9 +36,9 @@ def test_the_bounds_are_inclusive(capsys):
 
 def test_ordered_checks_each_neighbour(capsys):
     assert expect.ordered("test accuracy", {"CNN": 0.98, "dense": np.float64(0.94), "1-NN": 0.937})
-    assert capsys.readouterr().out == "✅ test accuracy: CNN > dense > 1-NN, as expected\n"
+    assert capsys.readouterr().out == "✅ ok — test accuracy: CNN > dense > 1-NN, as expected\n"
     assert not expect.ordered("test accuracy", {"CNN": 0.98, "dense": 0.93, "1-NN": 0.937})
-    assert capsys.readouterr().out.startswith("❌ test accuracy: expected dense > 1-NN, got 0.930 and 0.937.")
+    assert capsys.readouterr().out.startswith("❌ unexpected — test accuracy: expected dense > 1-NN, got 0.930 and 0.937.")
     assert not expect.ordered("ties", {"a": 0.5, "b": 0.5})
 
 

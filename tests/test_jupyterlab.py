@@ -1,11 +1,14 @@
 """`make lab` opens the course in JupyterLab on localhost, behind a token, with the extensions it needs."""
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
 import pytest
-from lab_server import running_lab
+from lab_server import ROOT, make_lab_python_steps, running_lab
+from stop_deck import PLUGIN, stop_deck
 
 
 def _status(url):
@@ -40,4 +43,41 @@ def test_lab_serves_widgets_and_slides_extensions(server):
     status, body = _status(f"{base}/lab?token={token}")
     assert status == 200
     page = body.decode()
-    assert "jupyterlab-rise" in page and "@jupyter-widgets/jupyterlab-manager" in page
+    assert "jupyterlab-slideshow" in page and "@jupyter-widgets/jupyterlab-manager" in page
+    assert "jupyterlab-rise" in page  # RISE still works where it is installed (its slides lose widgets)
+
+
+# --------------------------------------------------------------------------- the deck's saved state
+
+
+def _deck_settings(folder, text):
+    path = folder / PLUGIN
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_make_lab_clears_a_deck_left_presenting_first():
+    assert make_lab_python_steps() == [["tools/stop_deck.py"]]
+
+
+def test_stop_deck_clears_active_and_keeps_the_other_settings(tmp_path):
+    path = _deck_settings(tmp_path, '{\n  // written by JupyterLab\n  "active": true,\n  "showCodeCellPrompt": true,\n}')
+    assert stop_deck(tmp_path) is True
+    assert json.loads(path.read_text()) == {"active": False, "showCodeCellPrompt": True}
+    assert stop_deck(tmp_path) is False  # nothing left to clear
+
+
+@pytest.mark.parametrize("text", [None, "", '{"active": false}', '{"showCodeCellPrompt": true}'])
+def test_stop_deck_leaves_a_deck_that_was_not_presenting_alone(tmp_path, text):
+    path = None if text is None else _deck_settings(tmp_path, text)
+    assert stop_deck(tmp_path) is False
+    assert path is None or path.read_text() == text
+
+
+def test_stop_deck_script_reads_jupyterlab_settings_dir(tmp_path):
+    path = _deck_settings(tmp_path, '{"active": true}')
+    env = {"JUPYTERLAB_SETTINGS_DIR": str(tmp_path), "PATH": ""}
+    done = subprocess.run([sys.executable, "tools/stop_deck.py"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "ended while presenting" in done.stdout, done.stderr
+    assert json.loads(path.read_text()) == {"active": False}

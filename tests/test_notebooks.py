@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 import build_notebooks
 import execute_notebooks
 import notebook_rules as rules
+from labs._status import CHECK_TO_DO
 
 SOLUTION_FILES = rules.solution_paths()
 LEARNER_FILES = rules.learner_paths()
@@ -32,14 +33,19 @@ def _names(paths):
 # --------------------------------------------------------------------------- fixture notebooks
 
 
-def md(source, slide="-", **metadata):
-    """Return a markdown cell with a slide type."""
-    return new_markdown_cell(source, metadata={"slideshow": {"slide_type": slide}, **metadata})
+def _slide(slide):
+    """Return the slide metadata of a cell: none for a cell that continues the slide (slide=None)."""
+    return {} if slide is None else {"slideshow": {"slide_type": slide}}
 
 
-def code(source, slide="-", outputs=(), count=None, **metadata):
-    """Return a code cell with a slide type, outputs and execution count."""
-    return new_code_cell(source, metadata={"slideshow": {"slide_type": slide}, **metadata},
+def md(source, slide=None, **metadata):
+    """Return a markdown cell with a slide type (none: it continues the slide)."""
+    return new_markdown_cell(source, metadata={**_slide(slide), **metadata})
+
+
+def code(source, slide=None, outputs=(), count=None, **metadata):
+    """Return a code cell with a slide type (none: it continues the slide), outputs and execution count."""
+    return new_code_cell(source, metadata={**_slide(slide), **metadata},
                          outputs=list(outputs), execution_count=count)
 
 
@@ -58,7 +64,7 @@ def solution_nb(executed=True):
     return new_notebook(cells=[
         md(FRONT, "slide"),
         code("import os  # stands in for: import labs; labs.setup()", count=next(n)),
-        md("Instructor: ask who has doubled a number today.", "notes"),
+        md("> **For instructors.** Ask who has doubled a number today.\n>\n> Then show the check.", "notes"),
         md("## Exercise", "subslide"),
         code(EXERCISE, count=next(n)),
         code(CHECK, "fragment", count=next(n),
@@ -339,10 +345,11 @@ def _set(index, **metadata):
 
 
 @pytest.mark.parametrize("change, expected", [
-    (_set(3), "cell 4: metadata.slideshow.slide_type is None"),
+    (_set(3, slideshow={"slide_type": "-"}), "cell 4: metadata.slideshow.slide_type is '-'; remove it instead: a "
+                                             "cell without a slide type continues the slide, and the deck"),
     (_set(3, slideshow={"slide_type": "title"}), "cell 4: metadata.slideshow.slide_type is 'title'"),
-    (_set(0, slideshow={"slide_type": "-"}), "cell 1: the first cell (the title) must have slide_type 'slide'"),
-    (_set(2, slideshow={"slide_type": "-"}), "no speaker notes"),
+    (_set(0), "cell 1: the first cell (the title) must have slide_type 'slide'"),
+    (_set(2), "no speaker notes"),
     (lambda nb: setattr(nb.cells[0], "source", "# T\n\n**Estimated time:** 5 min"), "no 'Learning objectives'"),
     (lambda nb: setattr(nb.cells[0], "source", FRONT.replace("- move on\n", "")), "lists 2 bullets; use 3 to 5"),
     (lambda nb: setattr(nb.cells[0], "source", FRONT.replace("Estimated time", "Time")), "no 'Estimated time'"),
@@ -355,8 +362,17 @@ def _set(index, **metadata):
      "cell 6: stored error output ValueError: bad"),
     (lambda nb: nb.cells[5].outputs.append(new_output("stream", name="stderr", text="x.py:1: UserWarning: hm")),
      "cell 6: a warning on stderr"),
-], ids=["no-slide-type", "bad-slide-type", "first-not-slide", "no-notes", "no-objectives", "two-objectives",
-        "no-time", "no-setup", "no-check", "not-run", "out-of-order", "empty-cell", "error-output", "warning"])
+    (lambda nb: setattr(nb.cells[2], "source", "Instructor: ask who has doubled a number today."),
+     "cell 3: instructor notes must be one blockquote that starts with '> **For instructors.**'"),
+    (lambda nb: setattr(nb.cells[2], "source", "> **For instructors.** Ask.\n\nThen show the check."),
+     "cell 3: instructor notes must be one blockquote"),
+    (lambda nb: nb.cells[2].metadata.pop("slideshow"), "cell 3: this reads as an instructor note"),
+    (lambda nb: nb.cells.insert(3, md("Instructor: pause here.", "fragment")), "cell 4: this reads as an instructor "
+                                                                               "note ('Instructor: pause here.')"),
+    (lambda nb: nb.cells.insert(3, code("x = 1", "notes")), "cell 4: a notes cell must be markdown"),
+], ids=["dash-slide-type", "bad-slide-type", "first-not-slide", "no-notes", "no-objectives", "two-objectives",
+        "no-time", "no-setup", "no-check", "not-run", "out-of-order", "empty-cell", "error-output", "warning",
+        "notes-unlabelled", "notes-leave-the-quote", "notes-not-notes", "instructor-fragment", "notes-code"])
 def test_rules_report_each_violation(change, expected):
     nb = solution_nb()
     change(nb)
@@ -580,4 +596,4 @@ def test_learner_notebook_runs_with_exercises_unsolved(solution):
     assert result.failure is None, result.failure.describe(f"notebooks/{solution.name}")
     for index, outputs in _stub_checks(result.nb):
         text = "".join(o.get("text", "") for o in outputs)
-        assert "❌" in text, f"notebooks/{solution.name}: the check after exercise cell {index} printed {text!r}"
+        assert CHECK_TO_DO in text, f"notebooks/{solution.name}: the check after exercise cell {index} printed {text!r}"

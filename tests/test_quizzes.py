@@ -115,16 +115,16 @@ def test_multiple_choice_accepts_the_number_from_1_or_the_text(response):
 @pytest.mark.parametrize("response, expected", [
     (1, 'You chose 1, "sigmoid": ❌ not quite.'),
     ("Sigmoid", 'You chose 1, "sigmoid": ❌ not quite.'),
-    (4, "❌ There is no option 4; pick 1 to 3: 1. sigmoid, 2. Soft max, 3. both."),
-    (-1, "❌ There is no option -1; pick 1 to 3"),
-    ("softmax", '❌ "softmax" is not one of the options. Type an option number (1 to 3) or an option\'s exact text: '
+    (4, "❌ not graded — there is no option 4; pick 1 to 3: 1. sigmoid, 2. Soft max, 3. both."),
+    (-1, "❌ not graded — there is no option -1; pick 1 to 3"),
+    ("softmax", '❌ not graded — "softmax" is not one of the options. Type an option number (1 to 3) or an option\'s exact text: '
                 "1. sigmoid, 2. Soft max, 3. both."),
-    ("soft", '❌ "soft" is not one of the options'),
-    ("1. Soft max", '❌ "1. Soft max" is not one of the options'),
-    (True, "❌ Answer with an option number from 1 to 3 or an option's text, got True."),
-    (2.0, "❌ Answer with an option number from 1 to 3 or an option's text, got 2.0."),
-    ("", "❌ No answer yet: pick an option first."),
-    (None, "❌ No answer yet"),
+    ("soft", '❌ not graded — "soft" is not one of the options'),
+    ("1. Soft max", '❌ not graded — "1. Soft max" is not one of the options'),
+    (True, "❌ not graded — answer with an option number from 1 to 3 or an option's text, got True."),
+    (2.0, "❌ not graded — answer with an option number from 1 to 3 or an option's text, got 2.0."),
+    ("", "❌ not graded — no answer yet: pick an option first."),
+    (None, "❌ not graded — no answer yet"),
 ])
 def test_multiple_choice_wrong_or_unusable_answers_are_feedback_not_errors(response, expected):
     feedback = grade(CHOICE, response)
@@ -137,7 +137,7 @@ def test_options_that_are_numbers_are_matched_as_text_or_called_ambiguous():
     assert grade(q, "255").message.startswith('You chose 4, "255"') and grade(q, 255).message.startswith("You chose 4")
     ambiguous = grade(q, "1")
     assert not ambiguous.correct
-    assert ambiguous.message == ('❌ "1" is ambiguous: option 1 is "0" but option 3 reads "1". '
+    assert ambiguous.message == ('❌ not graded — "1" is ambiguous: option 1 is "0" but option 3 reads "1". '
                                  "Give the option number without quotes: 1 or 3.")
     same = MultipleChoice("tie?", options=("1", "3", "no prediction"), answer=0, explanation="smallest label")
     assert grade(same, "1").correct  # text "1" is option 1: not ambiguous
@@ -165,7 +165,7 @@ def test_numeric_feedback_repeats_the_answer_and_says_which_way():
     assert grade(q, "0.984").message == "You answered 0.984: ✅ right. e^2.87 / total"
     assert grade(q, 0.5).message == "You answered 0.5: ❌ not quite, that is too low. Try again."
     assert grade(q, 2).message == "You answered 2: ❌ not quite, that is too high. Try again."
-    assert grade(q, "lots").message.startswith("❌ 'lots' is not a number")
+    assert grade(q, "lots").message.startswith("❌ not graded — 'lots' is not a number")
 
 
 # --- bad quiz data is rejected when the quiz is written --------------------------------------------
@@ -226,14 +226,14 @@ def test_answer_with_a_bad_question_number_prints_a_clear_line(number, capsys):
     feedback = quizzes.answer("linear", number, 1)
     out = capsys.readouterr().out
     assert not feedback.correct and out == feedback.message + "\n"
-    assert out.startswith('❌ The "linear" quiz has questions 1 to 5, got ')
+    assert out.startswith('❌ not graded — the "linear" quiz has questions 1 to 5, got ')
     assert 'Example: labs.quizzes.answer("linear", 3, 1).' in out
 
 
 def test_answer_with_an_unknown_topic_lists_the_topics(capsys):
     feedback = quizzes.answer("lineer", 1, 1)
     assert not feedback.correct
-    assert capsys.readouterr().out == f"❌ There is no quiz \"lineer\". Quizzes: {', '.join(quizzes.quiz_topics())}.\n"
+    assert capsys.readouterr().out == f"❌ not graded — there is no quiz \"lineer\". Quizzes: {', '.join(quizzes.quiz_topics())}.\n"
     assert quizzes.answer(" Linear ", 3, 2).correct
 
 
@@ -304,8 +304,9 @@ def test_print_quiz(capsys):
 def test_widget_gives_immediate_feedback_with_options_numbered_from_1():
     box = quizzes.show_quiz("images")
     numeric, _, choice = box.children[:3]
-    assert numeric.children[0].value == "<b>Q1. A colour photo is 248 pixels tall and 400 pixels wide. " \
-                                        "How many numbers does it hold?</b>"
+    # a wrapped prompt keeps text line spacing (ipywidgets' HTML line height is one 28 px control row)
+    assert numeric.children[0].value == "<div style='line-height:1.4; padding:2px 0'><b>Q1. A colour photo is " \
+                                        "248 pixels tall and 400 pixels wide. How many numbers does it hold?</b></div>"
     numeric.children[1].children[0].value = "297600"
     assert "You answered 297600: ✅ right." in numeric.children[2].value
     radio = choice.children[1]

@@ -43,7 +43,7 @@ TOP_K_MUTANTS = {
 
 def test_top_k_passes_the_reference(capsys):
     assert checks.check_top_k(top_k)
-    assert printed_line(capsys).startswith("✅ top_k:")
+    assert printed_line(capsys).startswith("✅ passed — top_k:")
 
 
 @pytest.mark.parametrize("name", TOP_K_MUTANTS)
@@ -51,12 +51,12 @@ def test_top_k_rejects_typical_mistakes(capsys, name):
     mutant, keyword = TOP_K_MUTANTS[name]
     assert not checks.check_top_k(mutant)
     line = printed_line(capsys)
-    assert line.startswith("❌ top_k:") and keyword in line, line
+    assert line.startswith("❌ failed — top_k:") and keyword in line, line
 
 
 def test_transfer_model_passes_the_reference(capsys):
     assert checks.check_transfer_model(build_transfer_model)
-    assert printed_line(capsys).startswith("✅ build_transfer_model:")
+    assert printed_line(capsys).startswith("✅ passed — build_transfer_model:")
 
 
 TRANSFER_MUTANTS = {
@@ -77,7 +77,7 @@ def test_transfer_model_rejects_typical_mistakes(capsys, name):
     mutant, keyword = TRANSFER_MUTANTS[name]
     assert not checks.check_transfer_model(mutant)
     line = printed_line(capsys)
-    assert line.startswith("❌ build_transfer_model:") and keyword in line, line
+    assert line.startswith("❌ failed — build_transfer_model:") and keyword in line, line
 
 
 # --------------------------------------------------------------------------- notebook 10: unfreeze_from
@@ -105,7 +105,7 @@ UNFREEZE_MUTANTS = {
 
 def test_unfreeze_from_passes_the_reference(capsys):
     assert checks.check_unfreeze_from(unfreeze_from)
-    assert printed_line(capsys).startswith("✅ unfreeze_from:")
+    assert printed_line(capsys).startswith("✅ passed — unfreeze_from:")
 
 
 @pytest.mark.parametrize("name", UNFREEZE_MUTANTS)
@@ -113,4 +113,4 @@ def test_unfreeze_from_rejects_typical_mistakes(capsys, name):
     mutant, keyword = UNFREEZE_MUTANTS[name]
     assert not checks.check_unfreeze_from(mutant)
     line = printed_line(capsys)
-    assert line.startswith("❌ unfreeze_from:") and keyword in line, line
+    assert line.startswith("❌ failed — unfreeze_from:") and keyword in line, line

@@ -37,7 +37,7 @@ __all__ = [
     "read_notebook", "notebook_text", "write_notebook", "write_text_atomic",
     "has_solution_region", "strip_code_solutions", "strip_markdown_solutions",
     "make_learner_notebook", "compute_fingerprint", "stored_fingerprint", "is_unedited",
-    "check_slide_metadata", "check_front_matter", "check_exercises", "check_executed",
+    "check_slide_metadata", "check_instructor_notes", "check_front_matter", "check_exercises", "check_executed",
     "check_clean_outputs", "find_rule_violations",
     "slide_type", "render_slides", "count_slide_parts", "expected_slide_parts",
     "kernel_env", "ExecutionResult", "CellFailure", "execute_notebook",
@@ -50,7 +50,9 @@ NOTEBOOKS = "notebooks"
 NAME_RE = re.compile(r"^\d{2}_[a-z0-9]+(?:_[a-z0-9]+)*\.ipynb$")
 BACKUP_RE = re.compile(r"\.backup-\d{8}-\d{6}(?:-\d+)?\.ipynb$")
 
-SLIDE_TYPES = ("slide", "subslide", "fragment", "-", "skip", "notes")
+# A cell without a slide type continues the current slide (nbconvert, RISE and jupyterlab-slideshow agree).
+# "-" means the same to nbconvert and RISE, but jupyterlab-slideshow's deck drops such cells, so it is refused.
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes")
 NOTEBOOK_BUDGET_S = 90
 SERIES_BUDGET_S = 15 * 60
 
@@ -371,22 +373,56 @@ def is_unedited(nb):
 
 
 def check_slide_metadata(nb):
-    """List problems with slide metadata: every cell typed, first cell a slide, at least one notes cell."""
+    """List problems with slide metadata: known types only (none = continue), first cell a slide, notes present."""
     problems = []
     for index, cell in enumerate(nb.cells, 1):
-        kind = cell.metadata.get("slideshow", {}).get("slide_type")
-        if kind not in SLIDE_TYPES:
+        slideshow = cell.metadata.get("slideshow", {})
+        if "slide_type" not in slideshow:
+            continue
+        kind = slideshow["slide_type"]
+        if kind == "-":
+            problems.append(f"cell {index}: metadata.slideshow.slide_type is '-'; remove it instead: a cell without "
+                            "a slide type continues the slide, and the deck (jupyterlab-slideshow) drops '-' cells.")
+        elif kind not in SLIDE_TYPES:
             problems.append(f"cell {index}: metadata.slideshow.slide_type is {kind!r}; "
-                            f"expected one of {', '.join(SLIDE_TYPES)}.")
-    if nb.cells and nb.cells[0].metadata.get("slideshow", {}).get("slide_type") != "slide":
+                            f"expected one of {', '.join(SLIDE_TYPES)}, or none to continue the slide.")
+    if nb.cells and slide_type(nb.cells[0]) != "slide":
         problems.append("cell 1: the first cell (the title) must have slide_type 'slide'.")
     if not any(slide_type(c) == "notes" for c in nb.cells):
         problems.append("no speaker notes: add at least one markdown cell with slide_type 'notes'.")
     return problems
 
 
+NOTES_LABEL = "> **For instructors.**"
+_INSTRUCTOR_LEAD = re.compile(r"\W*(?:for\s+)?instructors?\b", re.IGNORECASE)
+
+
+def check_instructor_notes(nb):
+    """List instructor notes that read like lesson text: each is a notes cell, one quote labelled 'For instructors'.
+
+    In slides a notes cell is a speaker note; in the notebook a learner reads it, so it must look set
+    apart: a markdown blockquote (every line starts with '>') that opens with NOTES_LABEL.
+    """
+    problems = []
+    for index, cell in enumerate(nb.cells, 1):
+        text = cell.source.strip()
+        if slide_type(cell) == "notes":
+            if cell.cell_type != "markdown":
+                problems.append(f"cell {index}: a notes cell must be markdown (instructor notes), "
+                                f"not {cell.cell_type}.")
+            elif not text.startswith(NOTES_LABEL) or any(not line.startswith(">")
+                                                         for line in text.splitlines()):
+                problems.append(f"cell {index}: instructor notes must be one blockquote that starts with "
+                                f"{NOTES_LABEL!r} (every line starting with '>'), so a learner sees they are "
+                                f"for instructors; it starts {text[:40]!r}.")
+        elif cell.cell_type == "markdown" and _INSTRUCTOR_LEAD.match(text.lstrip("> *")):
+            problems.append(f"cell {index}: this reads as an instructor note ({text[:40]!r}); give it slide_type "
+                            f"'notes' and start it with {NOTES_LABEL!r}.")
+    return problems
+
+
 def slide_type(cell):
-    """Return a cell's slide type, '-' when unset."""
+    """Return a cell's slide type, '-' when unset (the cell continues the current slide)."""
     return cell.metadata.get("slideshow", {}).get("slide_type", "-")
 
 
@@ -498,7 +534,7 @@ def count_ignored(nb):
 
 def find_rule_violations(nb):
     """Return every authoring-rule problem of a solution notebook (empty list when it is fine)."""
-    return (check_slide_metadata(nb) + check_front_matter(nb) + check_exercises(nb)
+    return (check_slide_metadata(nb) + check_instructor_notes(nb) + check_front_matter(nb) + check_exercises(nb)
             + check_executed(nb) + check_clean_outputs(nb) + check_ignored_outputs(nb))
 
 

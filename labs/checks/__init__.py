@@ -1,4 +1,4 @@
-"""Exercise checks: each ``check_*`` prints one ✅/❌ line and returns True/False.
+"""Exercise checks: each ``check_*`` prints one "✅ passed" / "❌ failed" line and returns True/False.
 
 One module per topic; every check is also available here, e.g. ``labs.checks.check_invert``.
 A topic module is imported the first time one of its checks is used, so notebook 00's

@@ -1,9 +1,9 @@
-"""The ✅/❌ machinery every exercise check is built from.
+"""The ✅ passed / ❌ failed machinery every exercise check is built from.
 
 A check runs the learner's function on fixed inputs, compares with the
-reference, and prints exactly one line. It never raises: unfinished stubs,
-``None``, wrong shapes or dtypes and exceptions in the learner's code all
-become a ❌ line with a hint.
+reference, and prints exactly one line. It never raises: unfinished stubs
+("❌ to do") and ``None``, wrong shapes or dtypes and exceptions in the
+learner's code ("❌ failed") all become one line with a hint.
 """
 
 import inspect
@@ -17,10 +17,11 @@ import warnings
 
 import numpy as np
 
+from .._status import CHECK_FAILED, CHECK_PASSED, CHECK_TO_DO, status_line
+
 __all__ = ["CheckFailed", "run_check", "call_learner", "compare_arrays", "compare_values", "learner_array",
            "learner_number", "describe_result", "count_python_lines"]
 
-PASS, FAIL = "✅", "❌"
 RETURN_HINT = "did you forget a `return` statement?"
 ARRAY_HINT = "return a NumPy array, as the docstring says: build it with np.zeros(...) or np.array(...)."
 
@@ -195,7 +196,7 @@ def count_python_lines(function, *args):
 # --- verdicts --------------------------------------------------------------------------------------
 
 def run_check(name, function, test, *, hint=None, raised_hints=None):
-    """Run ``test(function)``, print one ✅/❌ line and return True on success.
+    """Run ``test(function)``, print one "✅ passed" / "❌ failed" line and return True on success.
 
     ``test`` returns the success message, or raises CheckFailed with a message
     and an optional hint. ``hint`` is the default hint for any failure.
@@ -214,7 +215,8 @@ def run_check(name, function, test, *, hint=None, raised_hints=None):
             message = test(function)
     except NotImplementedError:
         return _report(False, name, "not implemented yet.",
-                       "replace the `raise NotImplementedError` line with your code, run that cell, then this one.")
+                       "replace the `raise NotImplementedError` line with your code, run that cell, then this one.",
+                       mark=CHECK_TO_DO)
     except CheckFailed as failure:
         return _report(False, name, failure.message, failure.hint or hint)
     except _LearnerRaised as raised:
@@ -227,9 +229,9 @@ def run_check(name, function, test, *, hint=None, raised_hints=None):
     return _report(True, name, message or "correct.", None)
 
 
-def _report(passed, name, message, hint):
-    """Print the verdict line and return ``passed``."""
-    line = f"{PASS if passed else FAIL} {name}: {message}"
+def _report(passed, name, message, hint, mark=None):
+    """Print the verdict line ("✅ passed — name: message") and return ``passed``."""
+    line = status_line(mark or (CHECK_PASSED if passed else CHECK_FAILED), f"{name}: {message}")
     if not passed and hint:
         line += f" Hint: {hint}"
     print(" ".join(line.splitlines()))

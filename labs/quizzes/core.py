@@ -16,10 +16,11 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
+from .._status import NOT_GRADED, RIGHT, WRONG, status_line
+
 __all__ = ["MultipleChoice", "Numeric", "Feedback", "grade", "load_quiz", "quiz_topics",
            "show_quiz", "quiz_text", "print_quiz", "how_to_answer", "answer"]
 
-RIGHT, WRONG = "✅ right", "❌ not quite"
 _WIDTH = 88
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
 _LABEL = re.compile(r"(\d+)\s*[.):]\s*(.+)", re.DOTALL)
@@ -112,7 +113,7 @@ def grade(question, response):
         raise TypeError(f"question must be MultipleChoice or Numeric, got {type(question).__name__}.")
     if response is None or (isinstance(response, str) and not response.strip()):
         what = "pick an option" if isinstance(question, MultipleChoice) else "type a number"
-        return Feedback(False, f"❌ No answer yet: {what} first.")
+        return _not_graded(f"no answer yet: {what} first.")
     if isinstance(question, MultipleChoice):
         return _grade_choice(question, response)
     return _grade_number(question, response)
@@ -129,8 +130,13 @@ def _grade_choice(question, response):
     return Feedback(False, f"{you_chose}: {WRONG}. Think again, then try another option.")
 
 
+def _not_graded(text):
+    """Return the Feedback for a response that cannot be graded: "❌ not graded — " and what to type instead."""
+    return Feedback(False, status_line(NOT_GRADED, text))
+
+
 def _resolve_choice(question, response):
-    """Return the 0-based index of the option ``response`` names, or a ❌ Feedback saying why there is none."""
+    """Return the 0-based index of the option ``response`` names, or a "not graded" Feedback saying why none."""
     count = len(question.options)
     listing = _list_options(question)
     if isinstance(response, str):
@@ -140,9 +146,9 @@ def _resolve_choice(question, response):
             number = int(typed)
             if by_text is not None and 1 <= number <= count and number - 1 != by_text:
                 other = question.options[number - 1]
-                return Feedback(False, f'❌ "{typed}" is ambiguous: option {number} is "{other}" but option '
-                                       f'{by_text + 1} reads "{typed}". Give the option number without quotes: '
-                                       f"{number} or {by_text + 1}.")
+                return _not_graded(f'"{typed}" is ambiguous: option {number} is "{other}" but option '
+                                   f'{by_text + 1} reads "{typed}". Give the option number without quotes: '
+                                   f"{number} or {by_text + 1}.")
             return by_text if by_text is not None else _resolve_number(question, number, listing)
         if by_text is not None:
             return by_text
@@ -151,11 +157,11 @@ def _resolve_choice(question, response):
             number, text = int(label.group(1)), _option_by_text(question, label.group(2))
             if text is not None and number == text + 1:
                 return text
-        return Feedback(False, f'❌ "{typed}" is not one of the options. Type an option number (1 to {count}) '
-                               f"or an option's exact text: {listing}.")
+        return _not_graded(f'"{typed}" is not one of the options. Type an option number (1 to {count}) '
+                           f"or an option's exact text: {listing}.")
     if isinstance(response, bool) or not isinstance(response, numbers.Integral):
-        return Feedback(False, f"❌ Answer with an option number from 1 to {count} or an option's text, "
-                               f"got {response!r}. The options: {listing}.")
+        return _not_graded(f"answer with an option number from 1 to {count} or an option's text, "
+                           f"got {response!r}. The options: {listing}.")
     number = int(response)
     if not 1 <= number <= count and _option_by_text(question, str(number)) is not None:
         return _option_by_text(question, str(number))  # e.g. 255 when an option reads "255"
@@ -163,12 +169,12 @@ def _resolve_choice(question, response):
 
 
 def _resolve_number(question, number, listing):
-    """Return the 0-based index of option ``number`` (from 1), or a ❌ Feedback if there is no such option."""
+    """Return the 0-based index of option ``number`` (from 1), or a "not graded" Feedback if there is none."""
     count = len(question.options)
     if 1 <= number <= count:
         return number - 1
     start = " (options are numbered from 1)" if number == 0 else ""
-    return Feedback(False, f"❌ There is no option {number}{start}; pick 1 to {count}: {listing}.")
+    return _not_graded(f"there is no option {number}{start}; pick 1 to {count}: {listing}.")
 
 
 def _option_by_text(question, text):
@@ -191,9 +197,9 @@ def _grade_number(question, response):
             raise ValueError
         value = float(str(typed).replace(",", "").replace("_", "").strip())
     except ValueError:
-        return Feedback(False, f"❌ {typed!r} is not a number; type digits such as 42 or 0.5.")
+        return _not_graded(f"{typed!r} is not a number; type digits such as 42 or 0.5.")
     if not math.isfinite(value):
-        return Feedback(False, f"❌ {typed!r} is not a finite number; type digits such as 42 or 0.5.")
+        return _not_graded(f"{typed!r} is not a finite number; type digits such as 42 or 0.5.")
     shown = typed if isinstance(typed, str) else f"{value:g}" if value != int(value) else f"{int(value)}"
     if abs(value - question.answer) <= question.tolerance:
         return Feedback(True, f"You answered {shown}: {RIGHT}. {question.explanation}")
@@ -228,17 +234,17 @@ def answer(topic, number, response):
     ``response`` is an option number (from 1) or the option's text, or a number for a
     number question. It never raises on what a learner types: an unknown topic, a
     question number out of range or an answer that is not an option each print one
-    ❌ line that says what to type instead.
+    "❌ not graded" line that says what to type instead.
     """
     topics = quiz_topics()
     if not isinstance(topic, str) or topic.strip().lower() not in topics:
-        return _say(Feedback(False, f"❌ There is no quiz {_quoted(topic)}. Quizzes: {', '.join(topics)}."))
+        return _say(_not_graded(f"there is no quiz {_quoted(topic)}. Quizzes: {', '.join(topics)}."))
     topic = topic.strip().lower()
     questions = load_quiz(topic)
     index = _question_index(number, len(questions))
     if index is None:
-        return _say(Feedback(False, f'❌ The "{topic}" quiz has questions 1 to {len(questions)}, '
-                                    f"got {_quoted(number)}. Example: {_example_call(topic, questions)}."))
+        return _say(_not_graded(f'the "{topic}" quiz has questions 1 to {len(questions)}, '
+                                f"got {_quoted(number)}. Example: {_example_call(topic, questions)}."))
     feedback = grade(questions[index], response)
     return _say(Feedback(feedback.correct, f"Q{index + 1}. {feedback.message}"))
 
@@ -346,7 +352,7 @@ def _quiz_box_class():
 
 def _question_widget(number, question, widgets):
     """Build the widget of one question: prompt, input, feedback line."""
-    prompt = widgets.HTML(f"<b>Q{number}. {html.escape(question.prompt)}</b>")
+    prompt = widgets.HTML(_lines(f"<b>Q{number}. {html.escape(question.prompt)}</b>"))
     feedback = widgets.HTML("")
     if isinstance(question, MultipleChoice):
         labels = [(f"{i}. {option}", i) for i, option in enumerate(question.options, start=1)]
@@ -364,4 +370,13 @@ def _question_widget(number, question, widgets):
 def _show(feedback_widget, feedback):
     """Write a verdict into the feedback line."""
     colour = "green" if feedback.correct else "#b00"
-    feedback_widget.value = f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>"
+    feedback_widget.value = _lines(f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>")
+
+
+def _lines(content):
+    """Wrap HTML so that a long prompt or feedback wraps with text line spacing.
+
+    ipywidgets gives an HTML widget the line height of one control row (28 px), which
+    spreads wrapped lines far apart; this block sets ordinary spacing for its text.
+    """
+    return f"<div style='line-height:1.4; padding:2px 0'>{content}</div>"

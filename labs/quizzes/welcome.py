@@ -4,7 +4,7 @@ from .core import MultipleChoice, Numeric
 
 QUIZ = [
     MultipleChoice(
-        "A check cell prints ❌ with a hint. What do you do?",
+        'A check cell prints "❌ failed" and a hint. What do you do?',
         options=("Skip the rest of the notebook", "Edit the exercise cell, run it, then run the check again",
                  "Restart the computer", "Copy the solution without reading it"),
         answer=1,
