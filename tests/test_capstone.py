@@ -408,7 +408,7 @@ CHECKS = [("check_split_train_validation", "split_train_validation", SPLIT_MUTAN
 @pytest.mark.parametrize("check_name, label", [(c, label) for c, label, _ in CHECKS])
 def test_the_references_pass(check_name, label, capsys):
     assert getattr(checks, check_name)(REFERENCES[check_name]) is True
-    assert printed_line(capsys).startswith(f"✅ {label}:")
+    assert printed_line(capsys).startswith(f"✅ passed — {label}:")
 
 
 def test_the_save_check_leaves_no_file_behind(tmp_path, monkeypatch):
