@@ -421,12 +421,13 @@ def palette(tab, label):
     page = tab.page
     box = page.locator(".lm-CommandPalette-input")
     page.keyboard.press("Control+Shift+C")
-    try:
-        box.wait_for(state="visible", timeout=3_000)
-    except Exception:  # the page had no focus yet (nothing clicked since it opened): focus the notebook first
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.keyboard.press("Escape")
-        page.keyboard.press("Control+Shift+C")
+    for _ in range(3):
+        try:
+            box.wait_for(state="visible", timeout=3_000)
+            break
+        except Exception:  # the page had no focus yet, or a late key press toggled it shut: open it as the
+            # View menu does (that command only opens, never closes)
+            page.evaluate("() => window.jupyterapp.commands.execute('apputils:activate-command-palette')")
     box.fill(label)
     # the palette redraws its items as commands change state (a kernel starting): Enter runs the active one
     page.locator(".lm-CommandPalette-item.lm-mod-active", has=page.locator(
