@@ -510,14 +510,22 @@ def test_a_session_ended_while_presenting_reopens_as_a_notebook(page, browser, l
         page.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
         palette(page, "Start Deck")
         page.page.wait_for_function(PRESENTING, timeout=10_000)
+        # JupyterLab saves the setting with a request of its own, which may still be on its way
+        for _ in range(40):
+            if deck_settings(lab).is_file() and deck_active(lab) is True:
+                break
+            page.page.wait_for_timeout(250)
+        page.screenshot("deck-session-presenting")
         page.context.close()
-        assert deck_active(lab) is True
-        assert stop_deck(deck_settings(lab).parent.parent) is True
+        assert deck_active(lab) is True, "the deck was presenting but its saved setting never said active: true"
+        assert stop_deck(deck_settings(lab).parent.parent) is True, "stop_deck did not find the presenting state"
         again = Page(browser, lab)
         try:
             again.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
             again.page.wait_for_timeout(2_000)
-            assert not again.page.evaluate(PRESENTING) and not again.unexpected_errors()
+            again.screenshot("deck-session-reopened")
+            assert not again.page.evaluate(PRESENTING), "JupyterLab reopened presenting after stop_deck"
+            assert not again.unexpected_errors(), f"errors on reopening: {again.unexpected_errors()}"
         finally:
             again.close()
     finally:
