@@ -50,7 +50,7 @@ from typing import Callable
 import numpy as np
 
 from labs import config
-from labs._validate import check_choice, check_int, check_number_between, check_sha256, describe
+from labs._validate import as_array, check_choice, check_int, check_number_between, check_sha256, describe
 from labs.images import GRAY_WEIGHTS
 from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
 from labs.shapes import SHAPE_CLASSES, make_shapes
@@ -204,11 +204,23 @@ def _description(info, X_train, X_test):
 def stratified_subset(y, n, rng):
     """Return ``n`` shuffled indices into labels ``y`` with an equal share per class (the remainder to random classes).
 
-    rng: a numpy Generator (np.random.default_rng(seed)), so the same seed gives the same subset.
+    y: 1-D integer labels. n: how many indices, from 1 to len(y). rng: a numpy Generator
+    (np.random.default_rng(seed)), so the same seed gives the same subset. A class with fewer
+    images than its share is an error, not a smaller subset.
     """
-    classes = np.unique(y)
+    y = as_array(y, "y", ndim=1, dtype_kind="iu")
+    n = check_int(n, "n", minimum=1, maximum=len(y))
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0), got {describe(rng)}.")
+    classes, counts = np.unique(y, return_counts=True)
     shares = np.full(len(classes), n // len(classes))
     shares[rng.permutation(len(classes))[: n % len(classes)]] += 1
+    short = [(int(label), int(count), int(share)) for label, count, share in zip(classes, counts, shares)
+             if count < share]
+    if short:
+        label, count, share = short[0]
+        raise ValueError(f"n={n} asks for {share} images of class {label}, which has only {count}; "
+                         f"ask for at most {len(classes) * int(counts.min())} for an equal share per class.")
     chosen = [rng.permutation(np.flatnonzero(y == label))[:share] for label, share in zip(classes, shares)]
     return rng.permutation(np.concatenate(chosen))
 
