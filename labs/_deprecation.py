@@ -1,5 +1,6 @@
 """Old names kept for one release: a warning that says what to call instead."""
 
+import importlib
 import sys
 import warnings
 
@@ -20,3 +21,18 @@ def renamed(module, old, new):
     alias.__module__ = module
     alias.__doc__ = f"Deprecated: use {new}, the same function under its new name."
     return alias
+
+
+def moved(module, names, new_module):
+    """Return a module ``__getattr__`` that still serves ``names`` (moved to ``new_module``) for one release.
+
+    The moved function is the same; the old attribute warns on use and says where it lives now.
+    """
+    def __getattr__(name):
+        if name in names:
+            warnings.warn(f"{module}.{name} has moved and will be removed from {module} in the next release; "
+                          f"use {new_module}.{name} instead.", DeprecationWarning, stacklevel=2)
+            return getattr(importlib.import_module(new_module), name)
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+
+    return __getattr__

@@ -12,10 +12,10 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import activations
-from ._deprecation import renamed, warn_deprecated
+from ._deprecation import moved, renamed, warn_deprecated
+from .plots import plot_matrix  # the same function, re-exported (it lives in labs.plots)
 from ._validate import (as_array, as_image, check_axes, check_choice, check_dict, check_finite, check_int,
                         check_number, check_number_between, describe)
-from .plots import figure_to_png
 
 __all__ = [
     "PADDINGS", "WINDOWS", "POOL_MODES", "KERNELS",
@@ -25,8 +25,7 @@ __all__ = [
     "apply_kernel", "describe_kernel",
     "WORKED_IMAGE", "WORKED_KERNEL", "DETECTOR_IMAGE", "DETECTOR_KERNEL", "POOLING_EXAMPLE",
     "CURVE_FILTER", "CURVE_MATCH", "CURVE_NO_MATCH", "compute_response",
-    "plot_signals", "plot_matrix", "show_kernels", "show_gallery", "kernel_from_entries", "show_kernel_response",
-    "kernel_editor",
+    "plot_signals", "show_kernels", "show_gallery", "kernel_from_entries", "show_kernel_response",
 ]
 
 PADDINGS = ("valid", "same")
@@ -405,54 +404,6 @@ def plot_signals(x, signals, ax=None, title="A random walk and filtered versions
     return ax
 
 
-def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric=False):
-    """Draw a small 2-D array as coloured cells with each value written in it (kernels, feature maps).
-
-    symmetric: centre the colour scale on 0 (use with a diverging cmap such as "coolwarm").
-    """
-    import matplotlib.pyplot as plt
-
-    matrix = check_finite(as_array(matrix, "matrix", ndim=2, dtype_kind="uifb"), "matrix")
-    if matrix.size > 20 * 20:
-        raise ValueError(f"matrix is {matrix.shape}; pass at most 20x20 values so the numbers stay readable.")
-    _check_cmap(cmap)
-    check_axes(ax)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(0.45 * matrix.shape[1] + 0.6, 0.45 * matrix.shape[0] + 0.6))
-    values = matrix.astype(float)
-    if symmetric:
-        limit = max(float(np.abs(values).max()), 1e-12)
-        low, high = -limit, limit
-    else:
-        low, high = float(values.min()), float(values.max())
-    image = ax.imshow(values, cmap=cmap, vmin=low, vmax=high)
-    for (row, col), value in np.ndenumerate(values):
-        text = f"{value:.4g}" if not float(value).is_integer() else f"{int(value)}"
-        ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color=_text_colour(image, value))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title:
-        ax.set_title(title)
-    return ax
-
-
-def _text_colour(image, value):
-    """Return black or white, whichever reads better on the cell colour ``image`` gives ``value``."""
-    red, green, blue, _ = image.cmap(image.norm(value))
-    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
-
-
-def _check_cmap(cmap):
-    """Raise unless ``cmap`` is a matplotlib colormap or the name of one."""
-    import matplotlib
-    from matplotlib.colors import Colormap
-
-    if not isinstance(cmap, Colormap) and (not isinstance(cmap, str) or cmap not in matplotlib.colormaps):
-        raise ValueError(f"cmap must be a matplotlib colormap name such as 'Greys' or 'coolwarm', "
-                         f"got {describe(cmap)}.")
-    return cmap
-
-
 def _integer_scale(kernel):
     """Return the smallest f in 1, 9, 16, 256 that makes kernel * f whole numbers (1 if none does)."""
     for factor in (1, 9, 16, 256):
@@ -568,48 +519,9 @@ def show_kernel_response(image, kernel, title=None):
     return fig
 
 
-def kernel_editor(image, preset="sharpen"):
-    """Return the interactive kernel editor: nine weight boxes and a preset menu, redrawn on every change.
-
-    image: uint8 array of shape (H, W) or (H, W, 3); a crop of a few hundred pixels keeps it snappy.
-    """
-    import ipywidgets as widgets
-
-    image = as_image(image, "image", scale="uint8")
-    presets = {name: kernel for name, kernel in KERNELS.items() if kernel.shape == (3, 3)}
-    preset = check_choice(preset, "preset", tuple(presets))
-    boxes = [widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="70px")) for _ in range(9)]
-    menu = widgets.Dropdown(options=list(presets), value=preset, description="preset")
-    note = widgets.HTML()
-    picture = widgets.Image(format="png")
-    state = {"loading": False}
-
-    def redraw(_=None):
-        """Filter the photo with the kernel in the boxes."""
-        if state["loading"]:
-            return
-        kernel = kernel_from_entries([box.value for box in boxes])
-        note.value = describe_kernel(kernel)
-        picture.value = figure_to_png(show_kernel_response(image, kernel))
-
-    def load(_=None):
-        """Copy the chosen preset into the boxes, then redraw once."""
-        state["loading"] = True
-        for box, value in zip(boxes, presets[menu.value].ravel()):
-            box.value = round(float(value), 4)
-        state["loading"] = False
-        redraw()
-
-    menu.observe(load, names="value")
-    for box in boxes:
-        box.observe(redraw, names="value")
-    load()
-    grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
-    return widgets.VBox([widgets.HBox([menu, grid]), note, picture])
-
-
 # --- old names, kept for one release --------------------------------------------------------------
 
 plot_kernels = renamed(__name__, "plot_kernels", "show_kernels")
 plot_gallery = renamed(__name__, "plot_gallery", "show_gallery")
 plot_kernel_response = renamed(__name__, "plot_kernel_response", "show_kernel_response")
+__getattr__ = moved(__name__, ("kernel_editor",), "labs.widgets")

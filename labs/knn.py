@@ -11,16 +11,15 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 
 import numpy as np
 
-from ._deprecation import renamed
+from ._deprecation import moved, renamed
 from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
                         check_list, describe)
-from .plots import figure_to_png
 
 __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
            "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops",
            "compute_distances", "find_nearest_neighbours", "vote", "predict_labels",
            "KNNClassifier", "score_knn_grid", "cross_validate_knn", "explain_prediction",
-           "plot_k_scores", "show_explanation", "neighbour_explorer"]
+           "plot_k_scores", "show_explanation"]
 
 METRICS = ("l1", "l2", "cosine")
 MEMORY_BUDGET_MB = 256  # size of one block of float32 scores in find_nearest_neighbours
@@ -514,42 +513,7 @@ def show_explanation(x, X_train, explanation, class_names=None, true_label=None)
     return fig
 
 
-def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k=15):
-    """Return an interactive explorer: pick a test image, k and the distance; see neighbours and vote.
-
-    X_test: (num_test, H, W); y_test: (num_test,); X_train: (num_train, H, W); y_train: (num_train,).
-    The picture is redrawn into an image widget, so the explorer needs no output capture.
-    """
-    import ipywidgets as widgets
-
-    X_test = check_finite(as_array(X_test, "X_test", ndim=3, dtype_kind="uif"), "X_test")
-    y_test = check_labels(y_test, "y_test", len(X_test), rows_name="X_test")
-    X_train = check_finite(as_array(X_train, "X_train", ndim=3, dtype_kind="uif"), "X_train")
-    if X_train.shape[1:] != X_test.shape[1:]:
-        raise ValueError(f"X_train holds images of shape {X_train.shape[1:]} but X_test {X_test.shape[1:]}; "
-                         "they must match.")
-    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
-    num_classes = int(max(y_train.max(), y_test.max())) + 1
-    if class_names is not None and len(check_list(class_names, "class_names", example="['0', '1', ...]")) < num_classes:
-        raise ValueError(f"class_names has {len(class_names)} names but the labels go up to {num_classes - 1}.")
-    max_k = min(check_int(max_k, "max_k", minimum=1), len(X_train))  # k cannot exceed the training images
-    index = widgets.IntSlider(value=0, min=0, max=len(X_test) - 1, description="test image")
-    k = widgets.IntSlider(value=min(5, max_k), min=1, max=max_k, description="k")
-    metric = widgets.ToggleButtons(options=list(METRICS), value="l2", description="distance")
-    picture = widgets.Image(format="png")
-
-    def update(_=None):
-        """Redraw the neighbours and the vote for the current controls."""
-        explanation = explain_prediction(X_test[index.value], X_train, y_train, k.value, metric.value)
-        picture.value = figure_to_png(show_explanation(X_test[index.value], X_train, explanation, class_names,
-                                                       int(y_test[index.value])), dpi=80)
-
-    for control in (index, k, metric):
-        control.observe(update, names="value")
-    update()
-    return widgets.VBox([widgets.HBox([index, k]), metric, picture])
-
-
 # --- old names, kept for one release --------------------------------------------------------------
 
 plot_explanation = renamed(__name__, "plot_explanation", "show_explanation")
+__getattr__ = moved(__name__, ("neighbour_explorer",), "labs.widgets")

@@ -238,7 +238,7 @@ def _in_notebook():
 
 
 class ProgressBar(keras.callbacks.Callback):
-    """Show training progress: a widget bar in notebooks, printed lines in scripts, or nothing.
+    """Show training progress: a bar in notebooks (labs.widgets.TrainingBar), printed lines in scripts, or nothing.
 
     mode: "auto" (widget in a notebook, silent elsewhere), "display", "print" or "silent".
     The widget changes through its own messages, so a stored notebook keeps one stable line.
@@ -249,32 +249,28 @@ class ProgressBar(keras.callbacks.Callback):
         self.epochs = check_int(epochs, "epochs", minimum=1)
         mode = check_choice(mode, "mode", ("auto", "display", "print", "silent"))
         self.mode = ("display" if _in_notebook() else "silent") if mode == "auto" else mode
-        self.bar = self.label = None
+        self.bar = None
 
     def on_train_begin(self, logs=None):
-        """Show an empty bar (notebooks only)."""
+        """Show an empty bar (notebooks only: labs.widgets.TrainingBar)."""
         if self.mode == "display":
-            import ipywidgets as widgets
-            from IPython.display import display
+            from .widgets import TrainingBar
 
-            self.bar = widgets.IntProgress(value=0, min=0, max=self.epochs, description="training")
-            self.label = widgets.Label(value=f"epoch 0/{self.epochs}")
-            display(widgets.HBox([self.bar, self.label]))
+            self.bar = TrainingBar(self.epochs)
 
     def on_epoch_end(self, epoch, logs=None):
         """Advance the bar, or print a line, with this epoch's metrics."""
         metrics = " · ".join(f"{k} {v:.3f}" for k, v in (logs or {}).items() if k != "learning_rate")
         line = f"epoch {epoch + 1}/{self.epochs} · {metrics}"
         if self.bar is not None:
-            self.bar.value = epoch + 1
-            self.label.value = line
+            self.bar.advance(epoch + 1, line)
         elif self.mode == "print":
             print(f"training: {line}", flush=True)
 
     def on_train_end(self, logs=None):
         """Colour the finished bar green."""
         if self.bar is not None:
-            self.bar.bar_style = "success"
+            self.bar.finish()
 
 
 def train_model(model, X, y, epochs=5, batch_size=32, validation_data=None, validation_split=0.0,

@@ -12,10 +12,9 @@ from ._validate import (as_array, check_axes, check_callable, check_choice, chec
                         check_labels, check_list, check_loss_value, check_number,
                         check_number_between, describe)
 from . import gradcheck
-from ._deprecation import renamed, warn_deprecated
+from ._deprecation import moved, renamed, warn_deprecated
 from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
                           softmax, softplus, step, tanh)
-from .plots import figure_to_png
 
 __all__ = [
     "HIDDEN_ACTIVATIONS", "TOY_DATASETS",
@@ -23,7 +22,7 @@ __all__ = [
     "compute_gradient_errors",
     "make_minibatches", "sgd_update", "train_two_layer",
     "make_toy_dataset", "compute_decision_grid", "run_playground",
-    "show_activations", "plot_decision_boundary", "plot_loss_curves", "show_playground", "playground",
+    "show_activations", "plot_decision_boundary", "plot_loss_curves", "show_playground",
 ]
 
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
@@ -443,43 +442,8 @@ def show_playground(result):
     return fig
 
 
-# --- the widget ---------------------------------------------------------------------------------
-
-def playground(dataset="circles"):
-    """Return the interactive playground: sliders for data, hidden units, activation, learning rate, noise.
-
-    Each change retrains the network with run_playground and redraws show_playground.
-    """
-    import ipywidgets as widgets
-
-    dataset = check_choice(dataset, "dataset", TOY_DATASETS)
-    style = {"description_width": "110px"}
-    controls = {
-        "dataset": widgets.Dropdown(options=list(TOY_DATASETS), value=dataset, description="data", style=style),
-        "hidden_units": widgets.IntSlider(value=8, min=1, max=64, description="hidden units", style=style),
-        "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="tanh", description="activation",
-                                       style=style),
-        "lr": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.25, description="learning rate",
-                                     style=style),
-        "noise": widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise", style=style),
-        "num_epochs": widgets.IntSlider(value=150, min=10, max=400, step=10, description="epochs", style=style),
-    }
-    for control in controls.values():
-        control.continuous_update = False
-    picture = widgets.Image(format="png")
-
-    def update(_=None):
-        """Retrain for the current settings and redraw."""
-        settings = {name: control.value for name, control in controls.items()}
-        picture.value = figure_to_png(show_playground(run_playground(**settings)))
-
-    for control in controls.values():
-        control.observe(update, names="value")
-    update()
-    return widgets.HBox([widgets.VBox(list(controls.values())), picture])
-
-
 # --- old names, kept for one release --------------------------------------------------------------
 
 plot_activations = renamed(__name__, "plot_activations", "show_activations")
 plot_playground = renamed(__name__, "plot_playground", "show_playground")
+__getattr__ = moved(__name__, ("playground",), "labs.widgets")

@@ -5,7 +5,8 @@ import numpy as np
 
 from ._validate import as_array, as_image, check_axes, check_finite, check_int, check_number, describe
 
-__all__ = ["show_images", "plot_image", "plot_pixel_values", "plot_histogram", "figure_to_png"]
+__all__ = ["show_images", "plot_image", "plot_pixel_values", "plot_histogram", "plot_matrix", "show_matrices",
+           "figure_to_png"]
 
 
 def _new_axes(ax, figsize=(4, 3)):
@@ -125,6 +126,76 @@ def plot_histogram(image, ax=None, title="Intensity histogram"):
     ax.set_ylabel("number of pixels")
     ax.set_title(title)
     return ax
+
+
+def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric=False):
+    """Draw a small 2-D array as coloured cells with each value written in it (kernels, feature maps).
+
+    symmetric: centre the colour scale on 0 (use with a diverging cmap such as "coolwarm").
+    """
+    matrix = check_finite(as_array(matrix, "matrix", ndim=2, dtype_kind="uifb"), "matrix")
+    if matrix.size > 20 * 20:
+        raise ValueError(f"matrix is {matrix.shape}; pass at most 20x20 values so the numbers stay readable.")
+    _check_cmap(cmap)
+    check_axes(ax)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.45 * matrix.shape[1] + 0.6, 0.45 * matrix.shape[0] + 0.6))
+    values = matrix.astype(float)
+    if symmetric:
+        limit = max(float(np.abs(values).max()), 1e-12)
+        low, high = -limit, limit
+    else:
+        low, high = float(values.min()), float(values.max())
+    image = ax.imshow(values, cmap=cmap, vmin=low, vmax=high)
+    for (row, col), value in np.ndenumerate(values):
+        text = f"{value:.4g}" if not float(value).is_integer() else f"{int(value)}"
+        ax.text(col, row, text, ha="center", va="center", fontsize=fontsize, color=_text_colour(image, value))
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def _text_colour(image, value):
+    """Return black or white, whichever reads better on the cell colour ``image`` gives ``value``."""
+    red, green, blue, _ = image.cmap(image.norm(value))
+    return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
+
+
+def _check_cmap(cmap):
+    """Raise unless ``cmap`` is a matplotlib colormap or the name of one."""
+    import matplotlib
+    from matplotlib.colors import Colormap
+
+    if not isinstance(cmap, Colormap) and (not isinstance(cmap, str) or cmap not in matplotlib.colormaps):
+        raise ValueError(f"cmap must be a matplotlib colormap name such as 'Greys' or 'coolwarm', "
+                         f"got {describe(cmap)}.")
+    return cmap
+
+
+def show_matrices(matrices, fontsize=9, cell_size=0.45, suptitle=None, **options):
+    """Show small 2-D arrays side by side, each as plot_matrix draws it; returns the figure.
+
+    matrices: a dict {title: 2-D array} (kernels, patches, feature maps), drawn left to right.
+    cell_size: inches per cell, the same for every panel, so sizes compare at a glance.
+    options: passed on to plot_matrix (cmap, symmetric).
+    """
+    if not isinstance(matrices, dict) or not matrices:
+        raise TypeError(f"matrices must be a non-empty dict {{title: 2-D array}}, got {describe(matrices)}.")
+    arrays = {str(title): check_finite(as_array(matrix, f"matrices[{title!r}]", ndim=2, dtype_kind="uifb"),
+                                       f"matrices[{title!r}]") for title, matrix in matrices.items()}
+    cell_size = check_number(cell_size, "cell_size", minimum=0.1, maximum=2)
+    widths = [matrix.shape[1] for matrix in arrays.values()]
+    height = max(matrix.shape[0] for matrix in arrays.values())
+    fig, axes = plt.subplots(1, len(arrays), width_ratios=widths, squeeze=False,
+                             figsize=(cell_size * sum(widths) + 1.2 * len(arrays), cell_size * height + 1.0))
+    for ax, (title, matrix) in zip(axes[0], arrays.items()):
+        plot_matrix(matrix, ax=ax, title=title, fontsize=fontsize, **options)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
 
 
 def figure_to_png(fig, dpi=72):

@@ -1,16 +1,27 @@
-"""Interactive widgets: thin wrappers that redraw a figure from a pure, tested function of a topic module.
+"""Interactive widgets: every ipywidget of the course, each a thin wrapper over a pure, tested function.
 
-    labs.widgets.augmentation_explorer(images, titles)     # notebook 08: labs.augment.augment_image
-    labs.widgets.drawing_canvas(model)                     # notebook 11: labs.visualise.predict_drawing
-    labs.widgets.filter_browser(model, images)             # notebook 11: labs.visualise.show_filter_view
+    labs.widgets.neighbour_explorer(X_test, y_test, X_train, y_train)   # notebook 02: labs.knn.explain_prediction
+    labs.widgets.playground("xor")                                      # notebook 05: labs.nn.run_playground
+    labs.widgets.kernel_editor(photo)                                   # notebook 06: labs.conv.show_kernel_response
+    labs.widgets.TrainingBar(epochs)                                    # notebooks 07-12: labs.models.ProgressBar
+    labs.widgets.augmentation_explorer(images, titles)                  # notebook 08: labs.augment.augment_image
+    labs.widgets.drawing_canvas(model)                                  # notebook 11: labs.visualise.predict_drawing
+    labs.widgets.filter_browser(model, images)                          # notebook 11: labs.visualise.show_filter_view
+    labs.widgets.show_quiz(topic)                                       # every notebook: labs.quizzes.grade
 
 Each widget draws into an ipywidgets Image (PNG bytes), so it needs no output capture
 and works the same in JupyterLab, in nbclient runs and in saved notebooks.
+Loading this module loads nothing else: each widget imports its topic module when it is
+built, so any room may show a widget without an import loop.
 """
 
-from ._validate import as_array, check_int, describe
+import functools
+import html
 
-__all__ = ["augmentation_explorer", "drawing_canvas", "filter_browser"]
+from ._validate import as_array, as_image, check_choice, check_finite, check_int, check_labels, check_list, describe
+
+__all__ = ["neighbour_explorer", "playground", "kernel_editor", "TrainingBar", "augmentation_explorer",
+           "drawing_canvas", "filter_browser", "show_quiz"]
 
 
 def augmentation_explorer(images, titles=None, num_samples=11, seed=0):
@@ -204,3 +215,225 @@ def filter_browser(model, images, layer_names=None, pattern_steps=20):
     image.observe(update, names="value")
     update()
     return widgets.VBox([widgets.HBox([layer, index, image]), picture])
+
+
+# --- the kernel editor (notebook 06) ---------------------------------------------------------
+
+def kernel_editor(image, preset="sharpen"):
+    """Return the interactive kernel editor: nine weight boxes and a preset menu, redrawn on every change.
+
+    image: uint8 array of shape (H, W) or (H, W, 3); a crop of a few hundred pixels keeps it snappy.
+    """
+    import ipywidgets as widgets
+
+    from .conv import KERNELS, describe_kernel, kernel_from_entries, show_kernel_response
+    from .plots import figure_to_png
+
+    image = as_image(image, "image", scale="uint8")
+    presets = {name: kernel for name, kernel in KERNELS.items() if kernel.shape == (3, 3)}
+    preset = check_choice(preset, "preset", tuple(presets))
+    boxes = [widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="70px")) for _ in range(9)]
+    menu = widgets.Dropdown(options=list(presets), value=preset, description="preset")
+    note = widgets.HTML()
+    picture = widgets.Image(format="png")
+    state = {"loading": False}
+
+    def redraw(_=None):
+        """Filter the photo with the kernel in the boxes."""
+        if state["loading"]:
+            return
+        kernel = kernel_from_entries([box.value for box in boxes])
+        note.value = describe_kernel(kernel)
+        picture.value = figure_to_png(show_kernel_response(image, kernel))
+
+    def load(_=None):
+        """Copy the chosen preset into the boxes, then redraw once."""
+        state["loading"] = True
+        for box, value in zip(boxes, presets[menu.value].ravel()):
+            box.value = round(float(value), 4)
+        state["loading"] = False
+        redraw()
+
+    menu.observe(load, names="value")
+    for box in boxes:
+        box.observe(redraw, names="value")
+    load()
+    grid = widgets.GridBox(boxes, layout=widgets.Layout(grid_template_columns="repeat(3, 75px)"))
+    return widgets.VBox([widgets.HBox([menu, grid]), note, picture])
+
+
+# --- the neighbour explorer (notebook 02) ----------------------------------------------------
+
+def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k=15):
+    """Return an interactive explorer: pick a test image, k and the distance; see neighbours and vote.
+
+    X_test: (num_test, H, W); y_test: (num_test,); X_train: (num_train, H, W); y_train: (num_train,).
+    The picture is redrawn into an image widget, so the explorer needs no output capture.
+    """
+    import ipywidgets as widgets
+
+    from .knn import METRICS, explain_prediction, show_explanation
+    from .plots import figure_to_png
+
+    X_test = check_finite(as_array(X_test, "X_test", ndim=3, dtype_kind="uif"), "X_test")
+    y_test = check_labels(y_test, "y_test", len(X_test), rows_name="X_test")
+    X_train = check_finite(as_array(X_train, "X_train", ndim=3, dtype_kind="uif"), "X_train")
+    if X_train.shape[1:] != X_test.shape[1:]:
+        raise ValueError(f"X_train holds images of shape {X_train.shape[1:]} but X_test {X_test.shape[1:]}; "
+                         "they must match.")
+    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
+    num_classes = int(max(y_train.max(), y_test.max())) + 1
+    if class_names is not None and len(check_list(class_names, "class_names", example="['0', '1', ...]")) < num_classes:
+        raise ValueError(f"class_names has {len(class_names)} names but the labels go up to {num_classes - 1}.")
+    max_k = min(check_int(max_k, "max_k", minimum=1), len(X_train))  # k cannot exceed the training images
+    index = widgets.IntSlider(value=0, min=0, max=len(X_test) - 1, description="test image")
+    k = widgets.IntSlider(value=min(5, max_k), min=1, max=max_k, description="k")
+    metric = widgets.ToggleButtons(options=list(METRICS), value="l2", description="distance")
+    picture = widgets.Image(format="png")
+
+    def update(_=None):
+        """Redraw the neighbours and the vote for the current controls."""
+        explanation = explain_prediction(X_test[index.value], X_train, y_train, k.value, metric.value)
+        picture.value = figure_to_png(show_explanation(X_test[index.value], X_train, explanation, class_names,
+                                                       int(y_test[index.value])), dpi=80)
+
+    for control in (index, k, metric):
+        control.observe(update, names="value")
+    update()
+    return widgets.VBox([widgets.HBox([index, k]), metric, picture])
+
+
+# --- the playground (notebook 05) ------------------------------------------------------------
+
+def playground(dataset="circles"):
+    """Return the interactive playground: sliders for data, hidden units, activation, learning rate, noise.
+
+    Each change retrains the network with run_playground and redraws show_playground.
+    """
+    import ipywidgets as widgets
+
+    from .nn import HIDDEN_ACTIVATIONS, TOY_DATASETS, run_playground, show_playground
+    from .plots import figure_to_png
+
+    dataset = check_choice(dataset, "dataset", TOY_DATASETS)
+    style = {"description_width": "110px"}
+    controls = {
+        "dataset": widgets.Dropdown(options=list(TOY_DATASETS), value=dataset, description="data", style=style),
+        "hidden_units": widgets.IntSlider(value=8, min=1, max=64, description="hidden units", style=style),
+        "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="tanh", description="activation",
+                                       style=style),
+        "lr": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.25, description="learning rate",
+                                     style=style),
+        "noise": widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise", style=style),
+        "num_epochs": widgets.IntSlider(value=150, min=10, max=400, step=10, description="epochs", style=style),
+    }
+    for control in controls.values():
+        control.continuous_update = False
+    picture = widgets.Image(format="png")
+
+    def update(_=None):
+        """Retrain for the current settings and redraw."""
+        settings = {name: control.value for name, control in controls.items()}
+        picture.value = figure_to_png(show_playground(run_playground(**settings)))
+
+    for control in controls.values():
+        control.observe(update, names="value")
+    update()
+    return widgets.HBox([widgets.VBox(list(controls.values())), picture])
+
+
+# --- quizzes (every notebook) ----------------------------------------------------------------
+
+def show_quiz(topic):
+    """Display the quiz for ``topic`` as widgets with immediate feedback (as text where widgets cannot show)."""
+    import ipywidgets as widgets
+
+    from .quizzes.core import load_quiz, quiz_text
+
+    boxes = [_question_widget(i, q, widgets) for i, q in enumerate(load_quiz(topic), start=1)]
+    return _quiz_box_class()(boxes, quiz_text(topic))
+
+
+@functools.cache
+def _quiz_box_class():
+    """Return the quiz widget class: a VBox whose text form is the readable quiz, not 'VBox(children=...'."""
+    import ipywidgets as widgets
+
+    class QuizBox(widgets.VBox):
+        """The quiz widget; without a widget front end (nbconvert, a terminal) it reads as the quiz text."""
+
+        def __init__(self, children, text):
+            super().__init__(children)
+            self.text = text
+
+        def __repr__(self):
+            return self.text
+
+        def _repr_mimebundle_(self, **kwargs):
+            bundle = super()._repr_mimebundle_(**kwargs) or {}
+            bundle["text/plain"] = self.text
+            return bundle
+
+    return QuizBox
+
+
+def _question_widget(number, question, widgets):
+    """Build the widget of one question: prompt, input, feedback line."""
+    from .quizzes.core import MultipleChoice, grade
+
+    prompt = widgets.HTML(_lines(f"<b>Q{number}. {html.escape(question.prompt)}</b>"))
+    feedback = widgets.HTML("")
+    if isinstance(question, MultipleChoice):
+        labels = [(f"{i}. {option}", i) for i, option in enumerate(question.options, start=1)]
+        entry = widgets.RadioButtons(options=labels, value=None, layout=widgets.Layout(width="auto"))
+        entry.observe(lambda change: _show(feedback, grade(question, change["new"])), names="value")
+        return widgets.VBox([prompt, entry, feedback])
+    entry = widgets.Text(placeholder="type a number and press Enter")
+    button = widgets.Button(description="Check")
+    button.on_click(lambda _: _show(feedback, grade(question, entry.value)))
+    entry.continuous_update = False
+    entry.observe(lambda change: _show(feedback, grade(question, change["new"])), names="value")
+    return widgets.VBox([prompt, widgets.HBox([entry, button]), feedback])
+
+
+def _show(feedback_widget, feedback):
+    """Write a verdict into the feedback line."""
+    colour = "green" if feedback.correct else "#b00"
+    feedback_widget.value = _lines(f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>")
+
+
+def _lines(content):
+    """Wrap HTML so that a long prompt or feedback wraps with text line spacing.
+
+    ipywidgets gives an HTML widget the line height of one control row (28 px), which
+    spreads wrapped lines far apart; this block sets ordinary spacing for its text.
+    """
+    return f"<div style='line-height:1.4; padding:2px 0'>{content}</div>"
+
+
+# --- training progress (notebooks 07-12) ---------------------------------------------------------
+
+class TrainingBar:
+    """A training progress bar shown in the notebook: one step per epoch and the last epoch's metrics.
+
+    labs.models.ProgressBar (the Keras callback) drives it; the widget changes through its own
+    messages, so a stored notebook keeps one stable line.
+    """
+
+    def __init__(self, epochs):
+        import ipywidgets as widgets
+        from IPython.display import display
+
+        self.epochs = check_int(epochs, "epochs", minimum=1)
+        self.bar = widgets.IntProgress(value=0, min=0, max=self.epochs, description="training")
+        self.label = widgets.Label(value=f"epoch 0/{self.epochs}")
+        display(widgets.HBox([self.bar, self.label]))
+
+    def advance(self, epochs_done, line):
+        """Move the bar to ``epochs_done`` and show ``line`` beside it."""
+        self.bar.value = check_int(epochs_done, "epochs_done", minimum=0, maximum=self.epochs)
+        self.label.value = str(line)
+
+    def finish(self):
+        """Colour the finished bar green."""
+        self.bar.bar_style = "success"

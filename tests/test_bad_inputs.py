@@ -28,11 +28,11 @@ import pytest  # noqa: E402
 
 import labs  # noqa: E402
 from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn,  # noqa: E402
-                  linear, models, nn, plots, shapes, visualise)
+                  linear, models, nn, plots, shapes, visualise, widgets)
 from labs._validate import as_image, check_labels, check_number  # noqa: E402
 
 MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, data, shapes, plots, download,
-           environment, visualise)
+           environment, visualise, widgets)
 LABS_DIR = Path(labs.__file__).resolve().parent
 keras = models.keras
 
@@ -300,7 +300,7 @@ TABLE = {
         ("X_train", DIGITS.reshape(6, -1)), ("X_train", None), ("explanation", None), ("explanation", {}),
         ("explanation", "neighbours"), ("class_names", ["zero"]), ("class_names", "012"), ("true_label", 20),
         ("true_label", 1.5), ("true_label", "3")),
-    "knn.neighbour_explorer": row(
+    "widgets.neighbour_explorer": row(
         dict(X_test=DIGITS[:2], y_test=Y[:2], X_train=DIGITS, y_train=Y), ("X_test", DIGITS[0]),
         ("X_test", None), ("y_test", Y[:3]), ("y_test", FLOAT_LABELS[:2]), ("X_train", DIGITS[:, :4]),
         ("X_train", DIGITS.reshape(6, -1)), ("y_train", Y[:5]), ("y_train", None), ("class_names", ["a"]),
@@ -431,7 +431,7 @@ TABLE = {
     "nn.show_playground": row(
         lambda: dict(result=playground_result()), ("result", None), ("result", {}), ("result", "xor"),
         ("result", {**playground_result(), "history": {}})),
-    "nn.playground": row(dict(dataset="xor"), ("dataset", "spiral"), ("dataset", None), ("dataset", 3)),
+    "widgets.playground": row(dict(dataset="xor"), ("dataset", "spiral"), ("dataset", None), ("dataset", 3)),
     # conv
     "conv.make_random_walk": row(dict(num_steps=10), ("num_steps", 0), ("num_steps", 1.5), ("num_steps", None),
                                  ("seed", -1)),
@@ -477,9 +477,13 @@ TABLE = {
         dict(x=np.arange(10.0), signals={"smooth": np.arange(10.0)}), ("x", None), ("x", X),
         ("x", with_value(np.arange(10.0), 0, np.nan)), ("signals", [np.arange(10.0)]), ("signals", None),
         ("signals", {"smooth": np.arange(9.0)}, "signals"), ("signals", {"smooth": "abc"}, "signals"), *AX),
-    "conv.plot_matrix": row(
+    "plots.plot_matrix": row(
         dict(matrix=W), ("matrix", W[0]), ("matrix", None), ("matrix", np.zeros((21, 21))),
         ("matrix", with_value(W, (0, 0), np.nan)), ("matrix", STRINGS), ("cmap", "rainbowish"), ("cmap", 3), *AX),
+    "plots.show_matrices": row(
+        dict(matrices={"a": W, "b": W[:2]}), ("matrices", None), ("matrices", {}), ("matrices", [W]),
+        ("matrices", {"a": W[0]}, "matrices['a']"), ("matrices", {"a": with_value(W, (0, 0), np.nan)}, "matrices['a']"),
+        ("cell_size", 0), ("cmap", "rainbowish")),
     "conv.show_kernels": row(
         dict(kernels={"box": np.ones((3, 3)) / 9}), ("kernels", []), ("kernels", {}), ("kernels", np.ones((3, 3))),
         ("kernels", {"box": np.ones(3)}), ("kernels", {"box": "abc"}), ("kernels", {"box": np.zeros((21, 21))}),
@@ -494,7 +498,7 @@ TABLE = {
     "conv.show_kernel_response": row(
         dict(image=PHOTO, kernel=conv.KERNELS["sharpen"]), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("kernel", np.ones((2, 2))),
         ("kernel", np.ones(3)), ("kernel", None), ("kernel", "sharpen")),
-    "conv.kernel_editor": row(dict(image=PHOTO), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("preset", "emboss"),
+    "widgets.kernel_editor": row(dict(image=PHOTO), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("preset", "emboss"),
                               ("preset", "gaussian_5x5"),
                               ("preset", None)),
     # models
@@ -681,6 +685,16 @@ TABLE = {
     "visualise.show_filter_view": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_name="conv", filter_index=1),
                                       ("model", "net"), ("image", VIS_IMAGE[:5]), ("layer_name", "cnov"),
                                       ("filter_index", 2)),
+    "widgets.augmentation_explorer": row(dict(images=DIGITS, num_samples=2), ("images", None),
+                                         ("images", DIGITS / 255.0, "images", "uint8"), ("images", DIGITS[0]),
+                                         ("titles", ["one"], "titles"), ("num_samples", 0), ("seed", -1)),
+    "widgets.drawing_canvas": row(dict(model=DIGIT_MODEL), ("model", None), ("model", VIS_MODEL, "model", "28x28"),
+                                  ("size", 10), ("pen_width", 0)),
+    "widgets.filter_browser": row(dict(model=VIS_MODEL, images=VIS_BATCH, pattern_steps=0), ("model", "net"),
+                                  ("images", VIS_BATCH[0]), ("images", VIS_BATCH[:, :5], "images[0]"),
+                                  ("pattern_steps", -1)),
+    "widgets.TrainingBar": row(dict(epochs=3), ("epochs", 0), ("epochs", "3"), ("epochs", None)),
+    "widgets.show_quiz": row(dict(topic="welcome"), ("topic", "nope", "topic", "one of"), ("topic", 3)),
 }
 
 # Public names that take no learner-facing input, so they have no row.

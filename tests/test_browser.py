@@ -331,11 +331,11 @@ def draw_seven(area):
 
 # What to use in each notebook besides its quiz: (what, source in the cell, how to change a control).
 EXPLORERS = {
-    "02_nearest_neighbours": ("neighbour explorer: distance l1", "labs.knn.neighbour_explorer(",
+    "02_nearest_neighbours": ("neighbour explorer: distance l1", "labs.widgets.neighbour_explorer(",
                               lambda area: area.locator("button", has_text=re.compile("^l1$")).click()),
-    "05_neural_networks": ("playground: data moons", 'labs.nn.playground("xor")',
+    "05_neural_networks": ("playground: data moons", 'labs.widgets.playground("xor")',
                            lambda area: area.locator("select").first.select_option("moons")),
-    "06_convolution_by_hand": ("kernel editor: preset identity", 'labs.conv.kernel_editor(',
+    "06_convolution_by_hand": ("kernel editor: preset identity", 'labs.widgets.kernel_editor(',
                                lambda area: area.locator("select").first.select_option("identity")),
     # Not "new draw": with every strength at 0 the copies are the same picture, so nothing is redrawn.
     "08_overfitting_augmentation": ("augmentation explorer: flip horizontal", "labs.widgets.augmentation_explorer(",

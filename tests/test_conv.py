@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import ndimage, signal  # noqa: E402
 
-from labs import activations, conv, quizzes  # noqa: E402
+from labs import activations, conv, plots, quizzes, widgets  # noqa: E402
 from labs.checks import conv as checks  # noqa: E402
 from labs._keras import import_keras  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
@@ -263,7 +263,7 @@ def test_figures_have_titles_and_labels():
     x = conv.make_random_walk(100)
     ax = conv.plot_signals(x, {"hann": conv.smooth_1d(x, 10)})
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-    ax = conv.plot_matrix(conv.WORKED_KERNEL, title="kernel")
+    ax = plots.plot_matrix(conv.WORKED_KERNEL, title="kernel")
     assert ax.get_title() == "kernel" and len(ax.texts) == 9
     fig = conv.show_gallery(RNG.integers(0, 256, size=(16, 16), dtype=np.uint8))
     titled = [a.get_title() for a in fig.axes if a.get_title()]
@@ -280,7 +280,7 @@ def test_figures_have_titles_and_labels():
     with pytest.raises(ValueError, match="kernels is empty"):
         conv.show_kernels({})
     with pytest.raises(ValueError, match="at most 20x20"):
-        conv.plot_matrix(np.ones((30, 30)))
+        plots.plot_matrix(np.ones((30, 30)))
     with pytest.raises(TypeError, match="kernels must be a dict"):
         conv.show_gallery(np.zeros((8, 8), dtype=np.uint8), kernels=[np.ones((3, 3))])
 
@@ -390,7 +390,7 @@ def test_kernel_from_entries_makes_a_3x3_kernel_or_says_why_not():
 
 def test_kernel_editor_redraws_on_preset_and_on_edits():
     photo = RNG.integers(0, 256, size=(24, 24, 3), dtype=np.uint8)
-    editor = conv.kernel_editor(photo, preset="sharpen")
+    editor = widgets.kernel_editor(photo, preset="sharpen")
     (menu, grid), note, picture = editor.children[0].children, editor.children[1], editor.children[2]
     assert [box.value for box in grid.children] == conv.KERNELS["sharpen"].ravel().tolist()
     assert "sum to 1" in note.value and picture.value[:4] == b"\x89PNG"
@@ -415,10 +415,10 @@ def test_a_negative_sum_kernel_shows_its_signed_response_not_a_black_picture():
     assert np.allclose(shown.get_array(), -4 * photo.mean(axis=-1) / 255)
     plt.close("all")
     # a contrast-keeping text colour on every cell: white on dark cells, black on light ones
-    ax = conv.plot_matrix(np.array([[-8.0, 0.0, 8.0]]), cmap="coolwarm", symmetric=True)
+    ax = plots.plot_matrix(np.array([[-8.0, 0.0, 8.0]]), cmap="coolwarm", symmetric=True)
     assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
     plt.close("all")
     with pytest.raises(ValueError, match="preset must be one of"):
-        conv.kernel_editor(photo, preset="gaussian_5x5")
+        widgets.kernel_editor(photo, preset="gaussian_5x5")
     with pytest.raises(TypeError, match="image must be uint8"):
-        conv.kernel_editor(photo / 255.0)
+        widgets.kernel_editor(photo / 255.0)

@@ -77,3 +77,15 @@ def test_old_names_are_not_public():
     for module, names in old.items():
         for name in names:
             assert name not in getattr(globals()[module], "__all__")
+
+
+@pytest.mark.parametrize("module, name", [(conv, "kernel_editor"), (knn, "neighbour_explorer"), (nn, "playground")])
+def test_widgets_moved_to_labs_widgets_still_work_from_their_old_room(module, name):
+    from labs import widgets
+
+    with pytest.warns(DeprecationWarning, match=f"use labs\\.widgets\\.{name} instead"):
+        old = getattr(module, name)
+    assert old is getattr(widgets, name)
+    assert name not in module.__all__
+    with pytest.raises(AttributeError, match="has no attribute 'no_such_widget'"):
+        module.no_such_widget

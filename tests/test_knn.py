@@ -7,7 +7,7 @@ import pytest
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
-from labs import knn, plots, quizzes
+from labs import knn, plots, quizzes, widgets
 from labs.checks import knn as checks
 from check_helpers import printed_line, unfinished_exercise
 
@@ -189,7 +189,7 @@ def test_plots_and_explorer_build():
     fig = knn.show_explanation(images[0], images, knn.explain_prediction(images[0], images, Y_TRAIN, 3))
     assert len(fig.axes) == 5
     assert plots.figure_to_png(fig).startswith(b"\x89PNG") and not plt.fignum_exists(fig.number)
-    explorer = knn.neighbour_explorer(images[:5], Y_TRAIN[:5], images, Y_TRAIN)
+    explorer = widgets.neighbour_explorer(images[:5], Y_TRAIN[:5], images, Y_TRAIN)
     controls, metric, picture = explorer.children
     first = bytes(picture.value)
     assert first.startswith(b"\x89PNG")

@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import special  # noqa: E402
 
-from labs import activations, gradcheck, nn, quizzes  # noqa: E402
+from labs import activations, gradcheck, nn, quizzes, widgets  # noqa: E402
 from labs.checks import nn as checks  # noqa: E402
 from labs._keras import import_keras  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
@@ -369,7 +369,7 @@ def test_nn_quiz_answers_recomputed():
 
 
 def test_playground_widget_retrains_when_a_slider_moves():
-    widget = nn.playground("circles")
+    widget = widgets.playground("circles")
     controls, picture = widget.children
     first = picture.value
     assert first[:4] == b"\x89PNG"
@@ -379,4 +379,4 @@ def test_playground_widget_retrains_when_a_slider_moves():
     hidden.value = 2
     assert picture.value != first
     with pytest.raises(ValueError, match="dataset must be one of"):
-        nn.playground("swirls")
+        widgets.playground("swirls")

@@ -3,6 +3,7 @@
 import ast
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,19 @@ def test_no_module_imports_a_private_name_of_another():
             if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("labs")):
                 private = [alias.name for alias in node.names if alias.name.startswith("_")]
                 assert not private, f"{path.relative_to(LABS_DIR)} imports {private} from {node.module}"
+
+
+def test_every_ipywidget_lives_in_labs_widgets():
+    users = sorted(str(path.relative_to(LABS_DIR)) for path in LABS_DIR.rglob("*.py")
+                   if re.search(r"^\s*(import ipywidgets|from ipywidgets|from ipycanvas|import ipycanvas)",
+                                path.read_text(encoding="utf-8"), re.MULTILINE))
+    assert users == ["widgets.py"], f"widget code outside labs/widgets.py: {users}"
+
+
+def test_loading_labs_widgets_loads_no_topic_module():
+    loaded = _run(
+        "import json, sys, labs\n"
+        "before = set(sys.modules)\n"
+        "import labs.widgets\n"
+        "print(json.dumps(sorted(name for name in set(sys.modules) - before if name.startswith('labs'))))")
+    assert set(loaded) <= {"labs.widgets", "labs._validate"}, f"import labs.widgets also loaded {loaded}"

@@ -26,6 +26,17 @@ def test_show_images_titles_and_grid():
     assert not axes[5].axison
 
 
+def test_show_matrices_draws_each_matrix_with_its_numbers_and_title():
+    kernel = np.array([[1, 0, -1]] * 3)
+    fig = plots.show_matrices({"image (4×4)": np.arange(16).reshape(4, 4), "kernel": kernel}, suptitle="worked")
+    left, right = fig.axes
+    assert (left.get_title(), right.get_title()) == ("image (4×4)", "kernel")
+    assert [t.get_text() for t in left.texts] == [str(v) for v in range(16)]
+    assert [t.get_text() for t in right.texts] == ["1", "0", "-1"] * 3
+    assert fig._suptitle.get_text() == "worked"
+    plt.close(fig)
+
+
 def test_plot_helpers_return_their_axes():
     _, ax = plt.subplots()
     assert plots.plot_image(IMAGES[0], title="x", ax=ax) is ax

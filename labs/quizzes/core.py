@@ -6,8 +6,6 @@ Only the answer key in the quiz data (``MultipleChoice.answer``) is a Python
 index, counted from 0, and it is never shown to learners.
 """
 
-import functools
-import html
 import importlib
 import math
 import numbers
@@ -19,7 +17,7 @@ from dataclasses import dataclass, field
 from .._status import NOT_GRADED, RIGHT, WRONG, status_line
 
 __all__ = ["MultipleChoice", "Numeric", "Feedback", "grade", "load_quiz", "quiz_topics",
-           "show_quiz", "quiz_text", "print_quiz", "how_to_answer", "answer"]
+           "quiz_text", "print_quiz", "how_to_answer", "answer"]
 
 _WIDTH = 88
 _WHOLE_NUMBER = re.compile(r"[+-]?\d+")
@@ -319,64 +317,3 @@ def print_quiz(topic):
     print(quiz_text(topic))
 
 
-def show_quiz(topic):
-    """Display the quiz for ``topic`` as widgets with immediate feedback (as text where widgets cannot show)."""
-    import ipywidgets as widgets
-
-    boxes = [_question_widget(i, q, widgets) for i, q in enumerate(load_quiz(topic), start=1)]
-    return _quiz_box_class()(boxes, quiz_text(topic))
-
-
-@functools.cache
-def _quiz_box_class():
-    """Return the quiz widget class: a VBox whose text form is the readable quiz, not 'VBox(children=...'."""
-    import ipywidgets as widgets
-
-    class QuizBox(widgets.VBox):
-        """The quiz widget; without a widget front end (nbconvert, a terminal) it reads as the quiz text."""
-
-        def __init__(self, children, text):
-            super().__init__(children)
-            self.text = text
-
-        def __repr__(self):
-            return self.text
-
-        def _repr_mimebundle_(self, **kwargs):
-            bundle = super()._repr_mimebundle_(**kwargs) or {}
-            bundle["text/plain"] = self.text
-            return bundle
-
-    return QuizBox
-
-
-def _question_widget(number, question, widgets):
-    """Build the widget of one question: prompt, input, feedback line."""
-    prompt = widgets.HTML(_lines(f"<b>Q{number}. {html.escape(question.prompt)}</b>"))
-    feedback = widgets.HTML("")
-    if isinstance(question, MultipleChoice):
-        labels = [(f"{i}. {option}", i) for i, option in enumerate(question.options, start=1)]
-        entry = widgets.RadioButtons(options=labels, value=None, layout=widgets.Layout(width="auto"))
-        entry.observe(lambda change: _show(feedback, grade(question, change["new"])), names="value")
-        return widgets.VBox([prompt, entry, feedback])
-    entry = widgets.Text(placeholder="type a number and press Enter")
-    button = widgets.Button(description="Check")
-    button.on_click(lambda _: _show(feedback, grade(question, entry.value)))
-    entry.continuous_update = False
-    entry.observe(lambda change: _show(feedback, grade(question, change["new"])), names="value")
-    return widgets.VBox([prompt, widgets.HBox([entry, button]), feedback])
-
-
-def _show(feedback_widget, feedback):
-    """Write a verdict into the feedback line."""
-    colour = "green" if feedback.correct else "#b00"
-    feedback_widget.value = _lines(f"<span style='color:{colour}'>{html.escape(feedback.message)}</span>")
-
-
-def _lines(content):
-    """Wrap HTML so that a long prompt or feedback wraps with text line spacing.
-
-    ipywidgets gives an HTML widget the line height of one control row (28 px), which
-    spreads wrapped lines far apart; this block sets ordinary spacing for its text.
-    """
-    return f"<div style='line-height:1.4; padding:2px 0'>{content}</div>"
