@@ -37,7 +37,7 @@ def interleaved_best(functions, repeats):
 def grey_photo():
     """Return the 512x512 astronaut photo as greyscale floats in [0, 1]."""
     photo = labs.data.load_photo("astronaut")
-    grey = labs.images.to_grayscale(photo).astype(np.float64)
+    grey = labs.images.to_greyscale(photo).astype(np.float64)
     assert grey.shape == (512, 512), grey.shape
     return grey
 

@@ -48,8 +48,8 @@ def numpy_network(ds):
     """Train the NumPy two-layer network as notebook 05 does (3,200 fit / 800 validation); test once."""
     X = flat(ds.X_train, divide_by=255.0)
     params = nn.make_two_layer_params(784, 64, 10, seed=0)
-    params, history = nn.train_two_layer(params, X[:3200], ds.y_train[:3200], lr=0.1, batch_size=32,
-                                         num_epochs=10, X_val=X[3200:], y_val=ds.y_train[3200:])
+    params, history = nn.train_two_layer(params, X[:3200], ds.y_train[:3200], learning_rate=0.1, batch_size=32,
+                                         epochs=10, X_val=X[3200:], y_val=ds.y_train[3200:])
     accuracy = np.mean(nn.predict_two_layer(params, flat(ds.X_test, divide_by=255.0)) == ds.y_test)
     record("mnist_small NumPy 784-64-10 network test accuracy (10 epochs mini-batch SGD)", accuracy)
 

@@ -5,10 +5,10 @@ import sys
 import warnings
 
 
-def warn_deprecated(old, new, why=""):
+def warn_deprecated(old, new, why="", stacklevel=3):
     """Warn that ``old`` is deprecated in favour of ``new`` (``why``: what changed), from the caller's caller."""
     warnings.warn(f"{old} is deprecated and will be removed in the next release; use {new} instead{why}.",
-                  DeprecationWarning, stacklevel=3)
+                  DeprecationWarning, stacklevel=stacklevel)
 
 
 def renamed(module, old, new):
@@ -36,3 +36,16 @@ def moved(module, names, new_module):
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
 
     return __getattr__
+
+
+def renamed_arguments(function, old, renames, **current):
+    """Return the values of ``current`` (in order), taking any old keyword in ``old`` (renames: old -> new name).
+
+    An old keyword still works for one release and warns; a keyword that never existed is refused.
+    """
+    for name, value in old.items():
+        if name not in renames:
+            raise TypeError(f"{function}() got an unexpected keyword argument {name!r}.")
+        warn_deprecated(f"{function}({name}=...)", f"{function}({renames[name]}=...)", stacklevel=4)
+        current[renames[name]] = value
+    return tuple(current.values())

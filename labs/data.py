@@ -51,7 +51,7 @@ import numpy as np
 
 from labs import config
 from labs._validate import as_array, check_choice, check_int, check_number_between, check_sha256, describe
-from labs.images import GRAY_WEIGHTS
+from labs.images import GREY_WEIGHTS
 from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
 from labs.shapes import SHAPE_CLASSES, make_shapes
 
@@ -388,7 +388,7 @@ def load_photo(name, *, grey=False):
 
     image = np.asarray(getattr(skdata, PHOTOS[name][0])())
     if image.ndim == 3 and grey:
-        return np.rint(image[..., :3] @ GRAY_WEIGHTS).astype(np.uint8)
+        return np.rint(image[..., :3] @ GREY_WEIGHTS).astype(np.uint8)
     if image.ndim == 2 and not grey:
         return np.repeat(image[..., None], 3, axis=2)
     return image.astype(np.uint8, copy=True)

@@ -238,7 +238,7 @@ def shift_images(images, dx=0, dy=0):
     if images.ndim == 3 and images.shape[2] == 3:
         raise ValueError(f"images has shape {images.shape}, which looks like one colour image (H, W, 3); "
                          "shift_images moves greyscale images, one (H, W) or a batch (N, H, W). Shift each channel "
-                         "(shift_images(image[..., c], dx, dy)) or convert with labs.images.to_grayscale first.")
+                         "(shift_images(image[..., c], dx, dy)) or convert with labs.images.to_greyscale first.")
     height, width = images.shape[-2:]
     dx, dy = check_int(dx, "dx", minimum=-width, maximum=width), check_int(dy, "dy", minimum=-height, maximum=height)
     shifted = np.zeros_like(images)

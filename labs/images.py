@@ -4,11 +4,11 @@ import numpy as np
 
 from ._validate import as_array, as_image, check_choice, check_int, check_number
 
-__all__ = ["to_grayscale", "intensity_histogram", "shuffle_pixels", "invert", "apply_nuisance",
-           "NUISANCES", "GRAY_WEIGHTS"]
+__all__ = ["to_greyscale", "intensity_histogram", "shuffle_pixels", "invert", "apply_nuisance",
+           "NUISANCES", "GREY_WEIGHTS"]
 
 # ITU-R BT.709 luma weights, the ones skimage.color.rgb2gray uses.
-GRAY_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
+GREY_WEIGHTS = np.array([0.2125, 0.7154, 0.0721])
 
 NUISANCES = ("viewpoint", "scale", "deformation", "occlusion", "illumination", "clutter")
 
@@ -28,7 +28,7 @@ def _as_unit_float(image):
     return image.astype(float)
 
 
-def to_grayscale(image):
+def to_greyscale(image):
     """Turn an (H, W, 3) colour image into an (H, W) float image in [0, 1] (luma weights).
 
     image: uint8 array of shape (H, W, 3) with values 0-255, or floats in [0, 1].
@@ -36,7 +36,7 @@ def to_grayscale(image):
     image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
     if image.ndim != 3:
         raise ValueError(f"image must be a colour image of shape (H, W, 3), got shape {image.shape}.")
-    return _as_unit_float(image) @ GRAY_WEIGHTS
+    return _as_unit_float(image) @ GREY_WEIGHTS
 
 
 def intensity_histogram(image):
@@ -113,3 +113,9 @@ def _remap(picture, rows, cols):
         return ndimage.map_coordinates(picture, coords, order=1, mode="nearest")
     return np.stack([ndimage.map_coordinates(picture[..., c], coords, order=1, mode="nearest")
                      for c in range(picture.shape[2])], axis=-1)
+
+
+# --- old names, kept for one release (the same function and constant under the house spelling) ---------
+
+to_grayscale = to_greyscale
+GRAY_WEIGHTS = GREY_WEIGHTS

@@ -12,7 +12,7 @@ from ._validate import (as_array, check_axes, check_callable, check_choice, chec
                         check_labels, check_list, check_loss_value, check_number,
                         check_number_between, describe)
 from . import gradcheck
-from ._deprecation import moved, renamed, warn_deprecated
+from ._deprecation import moved, renamed, renamed_arguments, warn_deprecated
 from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
                           softmax, softplus, step, tanh)
 
@@ -28,6 +28,7 @@ __all__ = [
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
 TOY_DATASETS = ("circles", "moons", "xor", "spirals")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
+RENAMED_ARGUMENTS = {"lr": "learning_rate", "num_epochs": "epochs"}  # old keywords, kept for one release
 
 
 # --- a two-layer network -----------------------------------------------------------------------
@@ -181,9 +182,11 @@ def make_minibatches(num_samples, batch_size, rng):
     return [order[start: start + batch_size] for start in range(0, num_samples, batch_size)]
 
 
-def sgd_update(params, grads, lr):
-    """Return new parameters: each one moved a step of size lr against its gradient."""
-    lr = check_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+def sgd_update(params, grads, learning_rate=None, **old):
+    """Return new parameters: each one moved a step of size learning_rate against its gradient."""
+    (learning_rate,) = renamed_arguments("labs.nn.sgd_update", old, {"lr": "learning_rate"},
+                                         learning_rate=learning_rate)
+    learning_rate = check_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
     params = check_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}")
     grads = check_dict(grads, "grads", example="{'W1': ..., 'b1': ..., ...}")
     if set(grads) != set(params):
@@ -195,7 +198,7 @@ def sgd_update(params, grads, lr):
         if grad.shape != value.shape:
             raise ValueError(f"grads[{name!r}] has shape {grad.shape} but params[{name!r}] has {value.shape}; "
                              "each gradient must have the shape of its parameter.")
-        new[name] = value - lr * grad
+        new[name] = value - learning_rate * grad
     return new
 
 
@@ -205,19 +208,22 @@ def _evaluate(params, X, y, activation, reg):
     return loss, float(np.mean(predict_two_layer(params, X, activation) == y))
 
 
-def train_two_layer(params, X, y, lr=0.1, batch_size=32, num_epochs=10, activation="relu", reg=0.0,
-                    seed=0, X_val=None, y_val=None):
+def train_two_layer(params, X, y, learning_rate=0.1, batch_size=32, epochs=10, activation="relu", reg=0.0,
+                    seed=0, X_val=None, y_val=None, **old):
     """Train with mini-batch SGD; return (params, history of loss/accuracy per epoch).
 
     X: array of shape (N, D); y: int labels (N,). One epoch = one pass over every sample, in
-    shuffled batches of batch_size; each batch gives one gradient step of size lr.
+    shuffled batches of batch_size; each batch gives one gradient step of size learning_rate.
+    (lr= and num_epochs= still work for one release, with a warning.)
     """
+    learning_rate, epochs = renamed_arguments("labs.nn.train_two_layer", old, RENAMED_ARGUMENTS,
+                                              learning_rate=learning_rate, epochs=epochs)
     D, _, C = _check_params(params)
     X = _check_X(X, D)
     y = check_labels(y, "y", len(X), C, rows_name="X")
-    num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
+    epochs = check_int(epochs, "epochs", minimum=1)
     batch_size = check_int(batch_size, "batch_size", minimum=1)
-    lr = check_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+    learning_rate = check_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
     activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
     reg = _check_reg(reg)
     if (X_val is None) != (y_val is None):
@@ -229,10 +235,10 @@ def train_two_layer(params, X, y, lr=0.1, batch_size=32, num_epochs=10, activati
     keys = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if X_val is not None else [])
     history = {key: [] for key in keys}
     params = {name: np.array(value, dtype=float) for name, value in params.items()}
-    for _ in range(num_epochs):
+    for _ in range(epochs):
         for batch in make_minibatches(len(X), batch_size, rng):
             _, grads = compute_two_layer_loss(params, X[batch], y[batch], activation, reg)
-            params = sgd_update(params, grads, lr)
+            params = sgd_update(params, grads, learning_rate)
         for prefix, (data, labels) in [("", (X, y)), ("val_", (X_val, y_val))][: len(keys) // 2]:
             loss, accuracy = _evaluate(params, data, labels, activation, reg)
             history[prefix + "loss"].append(loss)
@@ -299,8 +305,8 @@ def compute_decision_grid(predict_proba, X, num_points=100, margin=0.5):
     return xx, yy, probs[:, 1].reshape(xx.shape)
 
 
-def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3, noise=0.1,
-                   num_epochs=150, batch_size=16, num_samples=400, seed=0):
+def run_playground(dataset="circles", hidden_units=8, activation="tanh", learning_rate=0.3, noise=0.1,
+                   epochs=150, batch_size=16, num_samples=400, seed=0, **old):
     """Train a small network on a 2-D toy problem; return data, history and the decision grid.
 
     Half the points train the network; the other half is a validation set, the one you watch while you
@@ -309,15 +315,18 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", lr=0.3,
     """
     from sklearn.model_selection import train_test_split
 
+    learning_rate, epochs = renamed_arguments("labs.nn.run_playground", old, RENAMED_ARGUMENTS,
+                                              learning_rate=learning_rate, epochs=epochs)
     dataset = check_choice(dataset, "dataset", TOY_DATASETS)
     hidden_units = check_int(hidden_units, "hidden_units", minimum=1, maximum=256)
     activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    lr = check_number(lr, "lr", above=0, maximum=10, hint=" (a learning rate such as 0.3)")
+    learning_rate = check_number(learning_rate, "learning_rate", above=0, maximum=10,
+                                 hint=" (a learning rate such as 0.3)")
     X, y = make_toy_dataset(dataset, num_samples, noise, seed)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.5, random_state=seed, stratify=y)
     params = make_two_layer_params(2, hidden_units, 2, seed=seed)
-    params, history = train_two_layer(params, X_train, y_train, lr=lr, batch_size=batch_size,
-                                      num_epochs=num_epochs, activation=activation, seed=seed,
+    params, history = train_two_layer(params, X_train, y_train, learning_rate=learning_rate, batch_size=batch_size,
+                                      epochs=epochs, activation=activation, seed=seed,
                                       X_val=X_val, y_val=y_val)
     grid = compute_decision_grid(lambda P: softmax(two_layer_forward(params, P, activation)[0]), X)
     return {"dataset": dataset, "activation": activation, "hidden_units": hidden_units,

@@ -322,10 +322,10 @@ def playground(dataset="circles"):
         "hidden_units": widgets.IntSlider(value=8, min=1, max=64, description="hidden units", style=style),
         "activation": widgets.Dropdown(options=list(HIDDEN_ACTIVATIONS), value="tanh", description="activation",
                                        style=style),
-        "lr": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.25, description="learning rate",
+        "learning_rate": widgets.FloatLogSlider(value=0.3, base=10, min=-3, max=0.5, step=0.25, description="learning rate",
                                      style=style),
         "noise": widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.05, description="noise", style=style),
-        "num_epochs": widgets.IntSlider(value=150, min=10, max=400, step=10, description="epochs", style=style),
+        "epochs": widgets.IntSlider(value=150, min=10, max=400, step=10, description="epochs", style=style),
     }
     for control in controls.values():
         control.continuous_update = False

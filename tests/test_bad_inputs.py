@@ -109,7 +109,7 @@ def new_axes():
 
 
 def playground_result():
-    return nn.run_playground("xor", hidden_units=3, num_epochs=2, num_samples=20)
+    return nn.run_playground("xor", hidden_units=3, epochs=2, num_samples=20)
 
 
 def explanation():
@@ -175,7 +175,7 @@ AX = [("ax", "left"), ("ax", plt.figure)]
 
 TABLE = {
     # images
-    "images.to_grayscale": row(dict(image=PHOTO), *IMAGE_SLIPS, ("image", GREY)),
+    "images.to_greyscale": row(dict(image=PHOTO), *IMAGE_SLIPS, ("image", GREY)),
     "images.intensity_histogram": row(dict(image=PHOTO), *IMAGE_SLIPS[:2], *UINT8_SLIPS),
     "images.shuffle_pixels": row(dict(image=PHOTO), ("image", None), ("image", PHOTO[0, 0]), ("image", EMPTY_PHOTO),
                                  ("image", STRINGS), ("seed", -1), ("seed", 1.5), ("seed", "0")),
@@ -389,18 +389,18 @@ TABLE = {
         lambda: dict(num_samples=10, batch_size=3, rng=np.random.default_rng(0)), ("num_samples", 0),
         ("num_samples", 10.0), ("batch_size", 0), ("batch_size", None), ("rng", 0), ("rng", None)),
     "nn.sgd_update": row(
-        dict(params=PARAMS, grads=PARAMS, lr=0.1), ("params", None), ("params", [W, B]),
+        dict(params=PARAMS, grads=PARAMS, learning_rate=0.1), ("params", None), ("params", [W, B]),
         ("grads", {"W": W[0], "b": B}, "grads", "shape"), ("grads", {"W": W}, "grads", "b"), ("grads", None),
         ("grads", {"W": with_value(W, (0, 0), np.nan), "b": B}), ("grads", {"W": "a", "b": B}),
-        ("params", {"W": "a", "b": B}), ("lr", np.inf), ("lr", np.nan), ("lr", 0), ("lr", "0.1"), ("lr", None)),
+        ("params", {"W": "a", "b": B}), ("learning_rate", np.inf), ("learning_rate", np.nan), ("learning_rate", 0), ("learning_rate", "0.1"), ("learning_rate", None)),
     "nn.train_two_layer": row(
-        dict(params=NET, X=X, y=Y, num_epochs=1, batch_size=4), ("params", None), ("X", X[:5]),
+        dict(params=NET, X=X, y=Y, epochs=1, batch_size=4), ("params", None), ("X", X[:5]),
         ("X", NAN_X), ("X", None), ("X", X[:, :3]), ("y", Y[:5]), ("y", FLOAT_LABELS), ("y", Y + 3), ("y", None),
-        ("lr", np.inf), ("lr", -0.1), ("lr", "0.1"), ("batch_size", 0), ("num_epochs", 0),
+        ("learning_rate", np.inf), ("learning_rate", -0.1), ("learning_rate", "0.1"), ("batch_size", 0), ("epochs", 0),
         ("activation", "softmax"), ("reg", np.nan), ("seed", -1), ("X_val", X_VAL, "y_val"),
         ("y_val", Y_VAL, "X_val")),
     "nn.train_two_layer[validation]": row(
-        dict(params=NET, X=X, y=Y, num_epochs=1, X_val=X_VAL, y_val=Y_VAL),
+        dict(params=NET, X=X, y=Y, epochs=1, X_val=X_VAL, y_val=Y_VAL),
         ("X_val", X_VAL[:, :3]), ("X_val", with_value(X_VAL, (0, 0), np.nan)), ("X_val", X_VAL[0]),
         ("y_val", Y_VAL[:2]), ("y_val", Y_VAL * 0.5), ("y_val", Y_VAL + 3)),
     "nn.make_toy_dataset": row(
@@ -414,9 +414,9 @@ TABLE = {
         ("num_points", 1), ("num_points", 10_000), ("num_points", 5.5), ("margin", np.nan), ("margin", "a"),
         ("margin", -1)),
     "nn.run_playground": row(
-        dict(dataset="xor", hidden_units=3, num_epochs=2, num_samples=20), ("dataset", "spiral"), ("dataset", None),
-        ("hidden_units", 0), ("hidden_units", 2.5), ("activation", "softmax"), ("lr", 0), ("lr", np.nan),
-        ("lr", 100), ("lr", "0.3"), ("noise", 2), ("num_epochs", 0), ("batch_size", 0), ("num_samples", 3),
+        dict(dataset="xor", hidden_units=3, epochs=2, num_samples=20), ("dataset", "spiral"), ("dataset", None),
+        ("hidden_units", 0), ("hidden_units", 2.5), ("activation", "softmax"), ("learning_rate", 0), ("learning_rate", np.nan),
+        ("learning_rate", 100), ("learning_rate", "0.3"), ("noise", 2), ("epochs", 0), ("batch_size", 0), ("num_samples", 3),
         ("seed", -1)),
     "nn.show_activations": row(
         dict(names=["relu", "tanh"]), ("names", "relu"), ("names", []), ("names", ["swish"]), ("names", None),
@@ -773,7 +773,7 @@ def test_bad_input_gets_an_error_naming_the_argument(key, bad):
 # --- nested lists of whole numbers are pixel values, read as uint8 ---------------------------------
 
 SAME_FOR_NESTED_INTS = {
-    "to_grayscale": lambda image: images.to_grayscale(image),
+    "to_greyscale": lambda image: images.to_greyscale(image),
     "intensity_histogram": lambda image: images.intensity_histogram(image),
     "invert": lambda image: images.invert(image),
     "apply_nuisance": lambda image: images.apply_nuisance(image, "illumination"),

@@ -30,14 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # check -> (notebook, name of the function the learner writes)
 EXERCISES = {
     "check_invert": ("00_welcome", "invert"),
-    "check_to_grayscale": ("01_images_as_arrays", "to_grayscale"),
+    "check_to_greyscale": ("01_images_as_arrays", "to_greyscale"),
     "check_intensity_histogram": ("01_images_as_arrays", "intensity_histogram"),
     "check_shuffle_pixels": ("01_images_as_arrays", "shuffle_pixels"),
-    "check_l1_distance": ("02_nearest_neighbours", "l1_distance"),
-    "check_l2_distance": ("02_nearest_neighbours", "l2_distance"),
-    "check_distances_two_loops": ("02_nearest_neighbours", "compute_distances_two_loops"),
-    "check_distances_one_loop": ("02_nearest_neighbours", "compute_distances_one_loop"),
-    "check_distances_no_loops": ("02_nearest_neighbours", "compute_distances_no_loops"),
+    "check_compute_l1_distance": ("02_nearest_neighbours", "compute_l1_distance"),
+    "check_compute_l2_distance": ("02_nearest_neighbours", "compute_l2_distance"),
+    "check_compute_distances_two_loops": ("02_nearest_neighbours", "compute_distances_two_loops"),
+    "check_compute_distances_one_loop": ("02_nearest_neighbours", "compute_distances_one_loop"),
+    "check_compute_distances_no_loops": ("02_nearest_neighbours", "compute_distances_no_loops"),
     "check_predict_labels": ("02_nearest_neighbours", "predict_labels"),
     "check_softmax": ("03_linear_classifiers", "softmax"),
     "check_softmax_cross_entropy": ("03_linear_classifiers", "softmax_cross_entropy"),
@@ -46,16 +46,16 @@ EXERCISES = {
     "check_colour_histogram": ("04_classical_features", "compute_colour_histogram"),
     "check_shift_images": ("04_classical_features", "shift_images"),
     "check_stable_softmax": ("05_neural_networks", "softmax"),
-    "check_two_layer_loss": ("05_neural_networks", "two_layer_loss"),
-    "check_minibatches": ("05_neural_networks", "make_minibatches"),
+    "check_compute_two_layer_loss": ("05_neural_networks", "compute_two_layer_loss"),
+    "check_make_minibatches": ("05_neural_networks", "make_minibatches"),
     "check_conv2d_loops": ("06_convolution_by_hand", "conv2d_loops"),
     "check_conv2d_vectorized": ("06_convolution_by_hand", "conv2d_vectorized"),
     "check_conv2d": ("06_convolution_by_hand", "conv2d"),
     "check_max_pool2d": ("06_convolution_by_hand", "max_pool2d"),
-    "check_small_cnn": ("07_convolutional_networks", "build_small_cnn"),
-    "check_conv_params": ("07_convolutional_networks", "conv_params"),
-    "check_dense_params": ("07_convolutional_networks", "dense_params"),
-    "check_output_size": ("07_convolutional_networks", "output_size"),
+    "check_make_small_cnn": ("07_convolutional_networks", "make_small_cnn"),
+    "check_compute_conv_params": ("07_convolutional_networks", "compute_conv_params"),
+    "check_compute_dense_params": ("07_convolutional_networks", "compute_dense_params"),
+    "check_compute_output_size": ("07_convolutional_networks", "compute_output_size"),
     "check_apply_dropout": ("08_overfitting_augmentation", "apply_dropout"),
     "check_early_stop": ("08_overfitting_augmentation", "compute_early_stop"),
     "check_make_augmentation": ("08_overfitting_augmentation", "make_augmentation"),
@@ -460,7 +460,7 @@ def _w2_gradient(h, dscores, transpose):
 
 
 def _two_layer_in_place(params, X, y):
-    loss, grads = S["check_two_layer_loss"](params, X, y)
+    loss, grads = S["check_compute_two_layer_loss"](params, X, y)
     params["W1"] -= 0.1 * grads["W1"]
     return loss, grads
 
@@ -665,7 +665,7 @@ MUTANTS = {
         ("in place", _invert_in_place, "in place"),
         ("no return", _invert_no_return, "return"),
     ],
-    "check_to_grayscale": [
+    "check_to_greyscale": [
         ("plain average", lambda image: image.mean(axis=-1) / 255, "weights"),
         ("no / 255", lambda image: image @ _GREY, "divide by 255"),
         ("BGR weights", lambda image: image[..., ::-1] / 255 @ _GREY, "R, G, B order"),
@@ -702,7 +702,7 @@ MUTANTS = {
         ("nested list", _tolist(S["check_shuffle_pixels"]), "not a NumPy array"),
         ("shuffles the input in place", _shuffle_in_place, "in place"),
     ],
-    "check_l1_distance": [
+    "check_compute_l1_distance": [
         ("uint8 wraps", lambda a, b: np.abs(a - b).sum(), "uint8"),
         ("no abs", lambda a, b: float((a.astype(float) - b).sum()), "absolute value"),
         ("L2 instead", lambda a, b: float(np.sqrt(((a.astype(float) - b) ** 2).sum())), "L2 distance"),
@@ -713,7 +713,7 @@ MUTANTS = {
         ("in a list", lambda a, b: [float(np.abs(a.astype(float) - b).sum())], "single number"),
         ("no return", lambda a, b: None, "return"),
     ],
-    "check_l2_distance": [
+    "check_compute_l2_distance": [
         ("uint8 wraps", lambda a, b: np.sqrt(((a - b) ** 2).sum()), "uint8"),
         ("converted after subtracting", lambda a, b: np.sqrt(((a - b).astype(float) ** 2).sum()), "uint8"),
         ("np.linalg.norm on uint8", lambda a, b: np.linalg.norm(a - b), "uint8"),
@@ -724,7 +724,7 @@ MUTANTS = {
         ("0-d array kept as 1-d", lambda a, b: np.sqrt(((a.astype(float) - b) ** 2).sum(keepdims=True)).ravel(),
          "single number"),
     ],
-    "check_distances_two_loops": [
+    "check_compute_distances_two_loops": [
         ("no sqrt", lambda a, b: _two_loops(a, b, square_root=False), "np.sqrt"),
         ("transposed", lambda a, b: _two_loops(a, b).T, "transposed"),
         ("uint8 wraps", lambda a, b: _two_loops(a, b, convert=False), "uint8"),
@@ -735,7 +735,7 @@ MUTANTS = {
         ("nested list", _tolist(_two_loops), "not a NumPy array"),
         ("no return", lambda a, b: None, "return"),
     ],
-    "check_distances_one_loop": [
+    "check_compute_distances_one_loop": [
         ("no sqrt", lambda a, b: _one_loop(a, b) ** 2, "np.sqrt"),
         ("transposed", lambda a, b: _one_loop(a, b).T, "transposed"),
         ("uint8 wraps", lambda a, b: _one_loop(a, b, convert=False), "uint8"),
@@ -745,7 +745,7 @@ MUTANTS = {
         ("nested list", _tolist(_one_loop), "not a NumPy array"),
         ("in place", _in_place(_one_loop, 1), "in place"),
     ],
-    "check_distances_no_loops": [
+    "check_compute_distances_no_loops": [
         ("one loop", lambda a, b: _one_loop(a, b), "still loops"),
         ("two loops", lambda a, b: _two_loops(a, b), "still loops"),
         ("loop in a helper from another cell", _no_loops_calling_a_looping_helper, "still loops"),
@@ -869,7 +869,7 @@ MUTANTS = {
         ("list", lambda s: _softmax(s).tolist(), "not a NumPy array"),
         ("in place", _softmax_in_place, "in place"),
     ],
-    "check_two_layer_loss": [
+    "check_compute_two_layer_loss": [
         ("no ReLU mask", lambda p, X, y: _two_layer(p, X, y, mask=False), "z1 <= 0"),
         ("sum", lambda p, X, y: _two_layer(p, X, y, mean=False), "mean over the samples"),
         ("dscores not / N", lambda p, X, y: _two_layer(p, X, y, divide=False), "divide dscores by N"),
@@ -883,7 +883,7 @@ MUTANTS = {
         ("gradients as lists", lambda p, X, y: _two_layer(p, X, y, as_lists=True), "not a NumPy array"),
         ("updates params in place", _two_layer_in_place, "in place"),
     ],
-    "check_minibatches": [
+    "check_make_minibatches": [
         ("no shuffle", lambda n, b, rng: _batches(n, b, rng, shuffle=False), "nothing is shuffled"),
         ("global np.random", lambda n, b, rng: _batches(n, b, np.random.default_rng()), "rng you were given"),
         ("fixed seed", lambda n, b, rng: _batches(n, b, np.random.default_rng(5)), "rng you were given"),
@@ -946,7 +946,7 @@ MUTANTS = {
         ("no crop", lambda fm, size=2: _pool(fm, size, crop=False), "raised ValueError"),
         ("list", lambda fm, size=2: _pool(fm, size).tolist(), "not a NumPy array"),
     ],
-    "check_small_cnn": [
+    "check_make_small_cnn": [
         ("no activations", lambda: _cnn(activation=None, final=None), "activation"),
         ("no activations but softmax", lambda: _cnn(activation=None), "'relu'"),
         ("sigmoid", lambda: _cnn(activation="sigmoid"), "'relu'"),
@@ -965,7 +965,7 @@ MUTANTS = {
         ("no Input", lambda: _cnn(with_input=False), "no known input shape"),
         ("model not returned", lambda: None, "return model"),
     ],
-    "check_conv_params": [
+    "check_compute_conv_params": [
         ("no bias", lambda kh, kw, c, f: kh * kw * c * f, "one bias"),
         ("no input channels", lambda kh, kw, c, f: (kh * kw + 1) * f, "every input channel"),
         ("one bias in all", lambda kh, kw, c, f: kh * kw * c * f + 1, "one bias per filter"),
@@ -975,7 +975,7 @@ MUTANTS = {
         ("in a list", lambda kh, kw, c, f: [(kh * kw * c + 1) * f], "single number"),
         ("no return", lambda kh, kw, c, f: None, "return"),
     ],
-    "check_dense_params": [
+    "check_compute_dense_params": [
         ("no bias", lambda n, units: n * units, "one bias"),
         ("one bias in all", lambda n, units: n * units + 1, "one bias per unit"),
         ("bias per input", lambda n, units: (units + 1) * n, "belongs to each unit"),
@@ -983,7 +983,7 @@ MUTANTS = {
         ("float", lambda n, units: (n + 1) * units / 1, "a float"),
         ("array", lambda n, units: np.array([(n + 1) * units]), "single number"),
     ],
-    "check_output_size": [
+    "check_compute_output_size": [
         ("ignores stride", lambda n, k, p, s: -(-n // s) if p == "same" else n - k + 1, "divide by the stride"),
         ("no + 1", lambda n, k, p, s: -(-n // s) if p == "same" else (n - k) // s, "add 1"),
         ("true division", lambda n, k, p, s: -(-n // s) if p == "same" else (n - k) / s + 1, "//"),
@@ -1194,8 +1194,8 @@ MISBEHAVING = [
     ("changes its input in place", _mutating, "in place"),
 ]
 
-NO_ARRAY_INPUTS = {"check_conv_params", "check_dense_params", "check_output_size", "check_small_cnn",
-                   "check_minibatches", "check_early_stop", "check_make_augmentation", "check_transfer_model",
+NO_ARRAY_INPUTS = {"check_compute_conv_params", "check_compute_dense_params", "check_compute_output_size", "check_make_small_cnn",
+                   "check_make_minibatches", "check_early_stop", "check_make_augmentation", "check_transfer_model",
                    "check_save_and_reload"}
 
 NEEDS_A_SOLUTION = {"returns a function", "NaN of the right shape", "text of the right shape",
@@ -1291,15 +1291,15 @@ def _functional_cnn():
 
 VALID = {
     "check_invert": [lambda image: ~image, lambda image: np.subtract(255, image, dtype=np.uint8)],
-    "check_to_grayscale": [lambda image: __import__("skimage.color").color.rgb2gray(image)],
+    "check_to_greyscale": [lambda image: __import__("skimage.color").color.rgb2gray(image)],
     "check_intensity_histogram": [lambda image: np.histogram(image, bins=256, range=(0, 256))[0],
                                   lambda image: np.histogram(image, bins=256, range=(0, 255))[0]],
     "check_shuffle_pixels": [_shuffle_legacy_seed],
-    "check_l1_distance": [lambda a, b: np.abs(np.subtract(a, b, dtype=float)).sum()],
-    "check_l2_distance": [lambda a, b: np.linalg.norm(a.astype(float) - b.astype(float))],
-    "check_distances_two_loops": [lambda a, b: _one_loop(a, b)],
-    "check_distances_one_loop": [lambda a, b: _two_loops(a, b)],
-    "check_distances_no_loops": [
+    "check_compute_l1_distance": [lambda a, b: np.abs(np.subtract(a, b, dtype=float)).sum()],
+    "check_compute_l2_distance": [lambda a, b: np.linalg.norm(a.astype(float) - b.astype(float))],
+    "check_compute_distances_two_loops": [lambda a, b: _one_loop(a, b)],
+    "check_compute_distances_one_loop": [lambda a, b: _two_loops(a, b)],
+    "check_compute_distances_no_loops": [
         lambda a, b: np.sqrt(((a[:, None, :].astype(float) - b[None, :, :]) ** 2).sum(axis=2)),
         lambda a, b: __import__("scipy.spatial").spatial.distance.cdist(a.astype(float), b.astype(float))],
     "check_predict_labels": [lambda d, y, k=1: _predict(d, y, k).astype(float)],
@@ -1314,8 +1314,8 @@ VALID = {
         (abs(dy), abs(dy)), (abs(dx), abs(dx))]), (dy, dx), axis=(-2, -1))[..., abs(dy):abs(dy) + images.shape[-2],
                                                                          abs(dx):abs(dx) + images.shape[-1]]],
     "check_stable_softmax": [lambda s: __import__("scipy.special").special.softmax(s, axis=1)],
-    "check_two_layer_loss": [lambda p, X, y: S["check_two_layer_loss"](p, X, y)],
-    "check_minibatches": [lambda n, b, rng: [list(x) for x in _batches(n, b, rng)],
+    "check_compute_two_layer_loss": [lambda p, X, y: S["check_compute_two_layer_loss"](p, X, y)],
+    "check_make_minibatches": [lambda n, b, rng: [list(x) for x in _batches(n, b, rng)],
                           lambda n, b, rng: tuple(_batches(n, b, rng))],
     "check_conv2d_loops": [_conv_shift_and_add],
     "check_conv2d_vectorized": [_conv_shift_and_add,
@@ -1325,10 +1325,10 @@ VALID = {
     "check_max_pool2d": [lambda fm, size=2: np.array(
         [[fm[i:i + size, j:j + size].max() for j in range(0, fm.shape[1] - size + 1, size)]
          for i in range(0, fm.shape[0] - size + 1, size)], dtype=float)],
-    "check_small_cnn": [_functional_cnn],
-    "check_conv_params": [lambda kh, kw, c, f: np.int64((kh * kw * c + 1) * f)],
-    "check_dense_params": [lambda n, units: n * units + units],
-    "check_output_size": [lambda n, k, p, s: __import__("math").ceil(n / s) if p == "same" else (n - k) // s + 1],
+    "check_make_small_cnn": [_functional_cnn],
+    "check_compute_conv_params": [lambda kh, kw, c, f: np.int64((kh * kw * c + 1) * f)],
+    "check_compute_dense_params": [lambda n, units: n * units + units],
+    "check_compute_output_size": [lambda n, k, p, s: __import__("math").ceil(n / s) if p == "same" else (n - k) // s + 1],
     "check_apply_dropout": [lambda x, keep, rate, training: np.where(keep, x / (1 - rate), 0.0) if training
                             else x.copy()],
     "check_early_stop": [lambda v, p: list(_early_stop(v, p))],

@@ -15,7 +15,7 @@ from check_helpers import printed_line, unfinished_exercise
 
 CASES = [
     (checks.check_invert, images.invert),
-    (checks.check_to_grayscale, images.to_grayscale),
+    (checks.check_to_greyscale, images.to_greyscale),
     (checks.check_intensity_histogram, images.intensity_histogram),
     (checks.check_shuffle_pixels, images.shuffle_pixels),
 ]
@@ -38,13 +38,13 @@ def test_wrong_answers_fail_with_one_line_and_never_raise(check, _, learner, cap
 
 
 def test_stub_gets_the_not_implemented_hint(capsys):
-    checks.check_to_grayscale(unfinished_exercise)
-    assert printed_line(capsys).startswith("❌ to do — to_grayscale: not implemented yet. Hint: replace the `raise")
+    checks.check_to_greyscale(unfinished_exercise)
+    assert printed_line(capsys).startswith("❌ to do — to_greyscale: not implemented yet. Hint: replace the `raise")
 
 
 def test_a_wrong_answer_is_failed_not_to_do(capsys):
-    checks.check_to_grayscale(lambda image: image)
-    assert printed_line(capsys).startswith("❌ failed — to_grayscale: ")
+    checks.check_to_greyscale(lambda image: image)
+    assert printed_line(capsys).startswith("❌ failed — to_greyscale: ")
 
 
 MARKS = {name: value for name, value in vars(_status).items() if name.isupper()}
@@ -73,7 +73,7 @@ def test_no_emoji_is_printed_alone():
 def test_subtle_errors_are_named(capsys):
     checks.check_invert(lambda image: 1 - image)
     assert "differs" in printed_line(capsys)
-    checks.check_to_grayscale(lambda image: image.mean(axis=-1) / 255)
+    checks.check_to_greyscale(lambda image: image.mean(axis=-1) / 255)
     assert "Hint:" in printed_line(capsys)
     checks.check_invert(lambda image: (255 - image.astype(int)))
     assert "dtype" in printed_line(capsys)

@@ -283,10 +283,10 @@ def _output_size(size, kernel, padding, stride):
 
 
 CHECKS = [
-    (checks.check_conv_params, lambda kh, kw, c, f: (kh * kw * c + 1) * f),
-    (checks.check_dense_params, lambda n, units: (n + 1) * units),
-    (checks.check_output_size, _output_size),
-    (checks.check_small_cnn, _learner_cnn),
+    (checks.check_compute_conv_params, lambda kh, kw, c, f: (kh * kw * c + 1) * f),
+    (checks.check_compute_dense_params, lambda n, units: (n + 1) * units),
+    (checks.check_compute_output_size, _output_size),
+    (checks.check_make_small_cnn, _learner_cnn),
 ]
 
 
@@ -305,23 +305,23 @@ def test_cnn_checks_fail_wrong_answers_with_one_line(check, _, learner, capsys):
 
 
 def test_cnn_checks_name_subtle_mistakes(capsys):
-    assert not checks.check_conv_params(lambda kh, kw, c, f: kh * kw * c * f)
+    assert not checks.check_compute_conv_params(lambda kh, kw, c, f: kh * kw * c * f)
     assert "one bias" in printed_line(capsys)
-    assert not checks.check_conv_params(lambda kh, kw, c, f: (kh * kw + 1) * f)
+    assert not checks.check_compute_conv_params(lambda kh, kw, c, f: (kh * kw + 1) * f)
     assert "every input channel" in printed_line(capsys)
-    assert not checks.check_dense_params(lambda n, units: n * units)
+    assert not checks.check_compute_dense_params(lambda n, units: n * units)
     assert "one bias" in printed_line(capsys)
-    assert not checks.check_output_size(lambda size, kernel, padding, stride: size - kernel + 1)
+    assert not checks.check_compute_output_size(lambda size, kernel, padding, stride: size - kernel + 1)
     assert "Hint:" in printed_line(capsys)
-    assert not checks.check_output_size(lambda size, kernel, padding, stride: (size - kernel) // stride + 1)
+    assert not checks.check_compute_output_size(lambda size, kernel, padding, stride: (size - kernel) // stride + 1)
     assert "'same'" in printed_line(capsys)
-    assert not checks.check_small_cnn(lambda: _learner_cnn(filters_2=32))
+    assert not checks.check_make_small_cnn(lambda: _learner_cnn(filters_2=32))
     assert "layer 3 (Conv2D) outputs (11, 11, 32)" in printed_line(capsys)
-    assert not checks.check_small_cnn(lambda: _learner_cnn(final="relu"))
+    assert not checks.check_make_small_cnn(lambda: _learner_cnn(final="relu"))
     assert "softmax" in printed_line(capsys)
-    assert not checks.check_small_cnn(lambda: _learner_cnn(input_shape=(32, 32, 1)))
+    assert not checks.check_make_small_cnn(lambda: _learner_cnn(input_shape=(32, 32, 1)))
     assert "outputs (30, 30, 32)" in printed_line(capsys)
-    assert not checks.check_small_cnn(lambda: keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+    assert not checks.check_make_small_cnn(lambda: keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
                                                                 keras.layers.Dense(10)]))
     assert "layers are ['Flatten', 'Dense']" in printed_line(capsys)
 

@@ -6,11 +6,13 @@ import warnings
 import numpy as np
 import pytest
 
-from labs import activations, conv, gradcheck, knn, linear, nn
+from labs import activations, conv, gradcheck, images, knn, linear, nn
 
 SCORES = np.random.default_rng(0).normal(size=(4, 3)) * 3
 
 SAME_CONTRACT = [  # (old, new): the very same function, so no warning and nothing to migrate but the name
+    (images.to_grayscale, images.to_greyscale),
+    (images.GRAY_WEIGHTS, images.GREY_WEIGHTS),
     (linear.compute_numerical_gradient, gradcheck.compute_numerical_gradient),
     (linear.compute_relative_error, gradcheck.compute_relative_error),
     (linear.gradient_check, gradcheck.gradient_check),
@@ -89,3 +91,22 @@ def test_widgets_moved_to_labs_widgets_still_work_from_their_old_room(module, na
     assert name not in module.__all__
     with pytest.raises(AttributeError, match="has no attribute 'no_such_widget'"):
         module.no_such_widget
+
+
+def test_old_check_names_warn_and_give_the_renamed_check():
+    from labs import checks
+
+    with pytest.warns(DeprecationWarning, match="use labs\\.checks\\.check_compute_l1_distance instead"):
+        old = checks.check_l1_distance
+    assert old is checks.check_compute_l1_distance
+    for old_name, new_name in checks._OLD_NAMES.items():
+        assert new_name in checks.__all__ and old_name not in checks.__all__
+
+
+def test_old_keywords_lr_and_num_epochs_still_work_with_a_warning():
+    with pytest.warns(DeprecationWarning, match=r"run_playground\(lr=\.\.\.\) is deprecated .*\(learning_rate="):
+        old = nn.run_playground("xor", lr=0.3, epochs=3, num_samples=40)
+    new = nn.run_playground("xor", learning_rate=0.3, epochs=3, num_samples=40)
+    assert old["history"] == new["history"]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'learning_rat'"):
+        nn.train_two_layer({}, None, None, learning_rat=0.1)

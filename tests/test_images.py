@@ -10,8 +10,8 @@ RNG = np.random.default_rng(0)
 PHOTO = RNG.integers(0, 256, (12, 17, 3), dtype=np.uint8)
 
 
-def test_to_grayscale_matches_skimage():
-    np.testing.assert_allclose(images.to_grayscale(PHOTO), color.rgb2gray(PHOTO), atol=1e-12)
+def test_to_greyscale_matches_skimage():
+    np.testing.assert_allclose(images.to_greyscale(PHOTO), color.rgb2gray(PHOTO), atol=1e-12)
 
 
 def test_histogram_matches_numpy_histogram():
@@ -44,10 +44,10 @@ def test_each_nuisance_changes_the_image_and_strength_zero_does_not(kind):
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: images.to_grayscale(np.zeros((4, 4))), ValueError, r"\(H, W, 3\)"),
-    (lambda: images.to_grayscale(np.zeros((4, 4, 4))), ValueError, "4 channels"),
-    (lambda: images.to_grayscale(None), TypeError, "None"),
-    (lambda: images.to_grayscale(np.zeros((0, 4, 3))), ValueError, "empty"),
+    (lambda: images.to_greyscale(np.zeros((4, 4))), ValueError, r"\(H, W, 3\)"),
+    (lambda: images.to_greyscale(np.zeros((4, 4, 4))), ValueError, "4 channels"),
+    (lambda: images.to_greyscale(None), TypeError, "None"),
+    (lambda: images.to_greyscale(np.zeros((0, 4, 3))), ValueError, "empty"),
     (lambda: images.intensity_histogram(np.zeros((4, 4))), TypeError, "uint8"),
     (lambda: images.invert(np.full((4, 4), 300)), ValueError, "pixel values must be 0-255"),
     (lambda: images.invert(np.zeros((4, 4))), TypeError, "uint8"),
@@ -55,7 +55,7 @@ def test_each_nuisance_changes_the_image_and_strength_zero_does_not(kind):
     (lambda: images.shuffle_pixels(PHOTO, seed=1.5), TypeError, "seed"),
     (lambda: images.apply_nuisance(PHOTO, "blur"), ValueError, "kind must be one of"),
     (lambda: images.apply_nuisance(PHOTO, "scale", strength=2), ValueError, "strength"),
-    (lambda: images.to_grayscale([["a"]]), TypeError, "numeric|numbers"),
+    (lambda: images.to_greyscale([["a"]]), TypeError, "numeric|numbers"),
 ])
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):

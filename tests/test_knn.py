@@ -241,13 +241,13 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 # --- checks --------------------------------------------------------------------------------------
 
 CHECKS = [
-    (checks.check_l1_distance, knn.compute_l1_distance, lambda a, b: np.abs(a - b).sum()),  # uint8 wraps
-    (checks.check_l2_distance, knn.compute_l2_distance, lambda a, b: np.sum((a.astype(float) - b) ** 2)),  # no sqrt
-    (checks.check_distances_two_loops, knn.compute_distances_two_loops,
+    (checks.check_compute_l1_distance, knn.compute_l1_distance, lambda a, b: np.abs(a - b).sum()),  # uint8 wraps
+    (checks.check_compute_l2_distance, knn.compute_l2_distance, lambda a, b: np.sum((a.astype(float) - b) ** 2)),  # no sqrt
+    (checks.check_compute_distances_two_loops, knn.compute_distances_two_loops,
      lambda a, b: knn.compute_distances_two_loops(a, b) ** 2),
-    (checks.check_distances_one_loop, knn.compute_distances_one_loop,
+    (checks.check_compute_distances_one_loop, knn.compute_distances_one_loop,
      lambda a, b: knn.compute_distances_one_loop(a, b).T),
-    (checks.check_distances_no_loops, knn.compute_distances_no_loops, knn.compute_distances_one_loop),  # loops
+    (checks.check_compute_distances_no_loops, knn.compute_distances_no_loops, knn.compute_distances_one_loop),  # loops
     (checks.check_predict_labels, knn.predict_labels,
      lambda d, y, k=1: np.array([np.bincount(y[np.argsort(row)[:k]]).argmax() if k > 1 else y[np.argmax(row)]
                                  for row in d])),  # farthest for k=1
@@ -273,11 +273,11 @@ def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner,
 
 
 def test_check_messages_name_the_mistake(capsys):
-    checks.check_l1_distance(lambda a, b: np.abs(a - b).sum())
+    checks.check_compute_l1_distance(lambda a, b: np.abs(a - b).sum())
     assert "uint8 arithmetic wraps around" in printed_line(capsys)
-    checks.check_distances_no_loops(knn.compute_distances_two_loops)
+    checks.check_compute_distances_no_loops(knn.compute_distances_two_loops)
     assert "still loops" in printed_line(capsys)
-    checks.check_distances_one_loop(lambda a, b: knn.compute_distances_one_loop(a, b).T)
+    checks.check_compute_distances_one_loop(lambda a, b: knn.compute_distances_one_loop(a, b).T)
     assert "transposed" in printed_line(capsys)
     checks.check_predict_labels(lambda d, y, k=1: np.array(  # a tied vote goes to the nearest neighbour's label
         [Counter(y[np.argsort(r, kind="stable")[:k]]).most_common(1)[0][0] for r in d]))
@@ -291,7 +291,7 @@ def test_loop_free_broadcasting_passes_the_no_loop_check(capsys):
     def broadcast(a, b):
         a, b = a.astype(float), b.astype(float)
         return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
-    assert checks.check_distances_no_loops(broadcast) is True
+    assert checks.check_compute_distances_no_loops(broadcast) is True
     printed_line(capsys)
 
 

@@ -178,21 +178,21 @@ def test_minibatches_cover_every_sample_once_in_shuffled_batches():
 
 
 def test_sgd_update_steps_against_the_gradient():
-    new = nn.sgd_update({"w": np.array([1.0, 2.0])}, {"w": np.array([10.0, -10.0])}, lr=0.1)
+    new = nn.sgd_update({"w": np.array([1.0, 2.0])}, {"w": np.array([10.0, -10.0])}, learning_rate=0.1)
     assert new["w"].tolist() == [0.0, 3.0]
-    with pytest.raises(ValueError, match="lr must be greater than 0"):
-        nn.sgd_update({"w": np.zeros(1)}, {"w": np.zeros(1)}, lr=0)
+    with pytest.raises(ValueError, match="learning_rate must be greater than 0"):
+        nn.sgd_update({"w": np.zeros(1)}, {"w": np.zeros(1)}, learning_rate=0)
 
 
 def test_training_lowers_the_loss_deterministically():
     X, y = nn.make_toy_dataset("moons", 200, noise=0.1, seed=0)
     params = nn.make_two_layer_params(2, 16, 2, seed=0)
-    trained, history = nn.train_two_layer(params, X, y, lr=0.3, batch_size=20, num_epochs=40, activation="tanh",
+    trained, history = nn.train_two_layer(params, X, y, learning_rate=0.3, batch_size=20, epochs=40, activation="tanh",
                                           X_val=X[:50], y_val=y[:50])
     assert set(history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert len(history["loss"]) == 40
     assert history["loss"][-1] < 0.5 * history["loss"][0] and history["accuracy"][-1] > 0.95
-    again, history_again = nn.train_two_layer(params, X, y, lr=0.3, batch_size=20, num_epochs=40,
+    again, history_again = nn.train_two_layer(params, X, y, learning_rate=0.3, batch_size=20, epochs=40,
                                               activation="tanh", X_val=X[:50], y_val=y[:50])
     assert history == history_again and np.array_equal(trained["W1"], again["W1"])
     assert not np.array_equal(trained["W1"], params["W1"])  # the input parameters are untouched copies
@@ -232,12 +232,12 @@ def test_decision_grid_covers_the_data():
 
 
 def test_playground_learns_circles_and_a_linear_net_cannot_learn_xor():
-    result = nn.run_playground("circles", hidden_units=8, activation="tanh", lr=0.3, noise=0.05, num_epochs=100)
+    result = nn.run_playground("circles", hidden_units=8, activation="tanh", learning_rate=0.3, noise=0.05, epochs=100)
     assert result["history"]["val_accuracy"][-1] > 0.95
     assert result["grid"][2].shape == (100, 100)
     assert len(result["X_train"]) == len(result["X_val"]) == 200
-    tiny = nn.run_playground("xor", hidden_units=1, activation="relu", lr=0.3, noise=0.0, num_epochs=60)
-    wide = nn.run_playground("xor", hidden_units=16, activation="relu", lr=0.3, noise=0.0, num_epochs=60)
+    tiny = nn.run_playground("xor", hidden_units=1, activation="relu", learning_rate=0.3, noise=0.0, epochs=60)
+    wide = nn.run_playground("xor", hidden_units=16, activation="relu", learning_rate=0.3, noise=0.0, epochs=60)
     assert tiny["history"]["val_accuracy"][-1] < 0.8 < 0.9 < wide["history"]["val_accuracy"][-1]
 
 
@@ -246,11 +246,11 @@ def test_playground_learns_circles_and_a_linear_net_cannot_learn_xor():
     ({"noise": 2.0}, "noise must be a number between 0 and 1"),
     ({"hidden_units": 0}, "hidden_units must be at least 1"),
     ({"activation": "softmax"}, "activation must be one of"),
-    ({"lr": 0}, "lr must be greater than 0 and at most 10"),
+    ({"learning_rate": 0}, "learning_rate must be greater than 0 and at most 10"),
 ])
 def test_playground_bad_settings_get_a_clear_error(kwargs, words):
     with pytest.raises(ValueError, match=words):
-        nn.run_playground(**kwargs, num_epochs=1)
+        nn.run_playground(**kwargs, epochs=1)
 
 
 def test_figures_have_titles_and_labels():
@@ -258,7 +258,7 @@ def test_figures_have_titles_and_labels():
     assert [ax.get_title() for ax in fig.axes] == ["step", "sigmoid", "tanh", "relu", "softplus",
                                                    "softmax([z, 0])[0]"]
     assert all(ax.get_xlabel() for ax in fig.axes)
-    result = nn.run_playground("moons", num_epochs=5)
+    result = nn.run_playground("moons", epochs=5)
     fig = nn.show_playground(result)
     left, right = fig.axes[:2]
     assert left.get_title().startswith("moons") and left.get_xlabel() and right.get_ylabel()
@@ -293,8 +293,8 @@ def _learner_batches(num_samples, batch_size, rng):
 
 CHECKS = [
     (checks.check_stable_softmax, lambda s: np.exp(s - s.max(1, keepdims=True)) / np.exp(s - s.max(1, keepdims=True)).sum(1, keepdims=True)),
-    (checks.check_two_layer_loss, _learner_loss),
-    (checks.check_minibatches, _learner_batches),
+    (checks.check_compute_two_layer_loss, _learner_loss),
+    (checks.check_make_minibatches, _learner_batches),
 ]
 
 
@@ -305,7 +305,7 @@ def test_nn_checks_pass_a_correct_solution(check, solution, capsys):
 
 
 def test_two_layer_check_reports_the_gradient_check(capsys):
-    checks.check_two_layer_loss(_learner_loss)
+    checks.check_compute_two_layer_loss(_learner_loss)
     assert "numerical gradient check: every relative error below 1e-6" in printed_line(capsys)
 
 
@@ -331,23 +331,23 @@ def test_nn_checks_name_subtle_mistakes(capsys):
         probs[np.arange(len(X)), y] -= 1
         dz1 = probs / len(X) @ params["W2"].T
         return loss, {**grads, "W1": X.T @ dz1, "b1": dz1.sum(0)}
-    assert not checks.check_two_layer_loss(no_relu_mask)
+    assert not checks.check_compute_two_layer_loss(no_relu_mask)
     line = printed_line(capsys)
     assert "grads['b1']" in line and "relative error" in line and "z1 <= 0" in line
 
     def sum_not_mean(params, X, y):
         loss, grads = _learner_loss(params, X, y)
         return loss * len(X), grads
-    assert not checks.check_two_layer_loss(sum_not_mean)
+    assert not checks.check_compute_two_layer_loss(sum_not_mean)
     assert "the loss is" in printed_line(capsys)
-    assert not checks.check_two_layer_loss(lambda p, X, y: _learner_loss(p, X, y)[1])
+    assert not checks.check_compute_two_layer_loss(lambda p, X, y: _learner_loss(p, X, y)[1])
     assert "tuple (loss, grads)" in printed_line(capsys)
 
-    assert not checks.check_minibatches(lambda n, b, rng: [np.arange(n)[i:i + b] for i in range(0, n, b)])
+    assert not checks.check_make_minibatches(lambda n, b, rng: [np.arange(n)[i:i + b] for i in range(0, n, b)])
     assert "nothing is shuffled" in printed_line(capsys)
-    assert not checks.check_minibatches(lambda n, b, rng: _learner_batches(n, b, np.random.default_rng(5)))
+    assert not checks.check_make_minibatches(lambda n, b, rng: _learner_batches(n, b, np.random.default_rng(5)))
     assert "rng you were given" in printed_line(capsys)
-    assert not checks.check_minibatches(lambda n, b, rng: _learner_batches(n, b, rng)[:-1])
+    assert not checks.check_make_minibatches(lambda n, b, rng: _learner_batches(n, b, rng)[:-1])
     assert "batches, expected" in printed_line(capsys)
 
 

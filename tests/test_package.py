@@ -38,7 +38,7 @@ def test_the_first_checks_do_not_load_tensorflow():
     loaded = _run(
         "import json, sys, numpy as np, labs\n"
         "assert labs.checks.check_invert(lambda image: 255 - image)\n"                   # notebook 00
-        "assert labs.checks.check_to_grayscale(labs.images.to_grayscale)\n"             # notebook 01
+        "assert labs.checks.check_to_greyscale(labs.images.to_greyscale)\n"             # notebook 01
         "assert labs.checks.check_intensity_histogram(labs.images.intensity_histogram)\n"
         "print(json.dumps(sorted(name for name in sys.modules if name.split('.')[0] in ('tensorflow', 'keras'))))")
     assert loaded == [], f"notebook 00/01 checks loaded {loaded[:5]}"
@@ -48,7 +48,7 @@ def test_checks_load_their_topic_on_first_use():
     loaded = _run(
         "import json, sys, labs.checks as checks\n"
         "before = 'labs.checks.knn' in sys.modules\n"
-        "checks.check_l2_distance\n"
+        "checks.check_compute_l2_distance\n"
         "print(json.dumps([before, 'labs.checks.knn' in sys.modules, 'labs.checks.cnn' in sys.modules]))")
     assert loaded == [False, True, False]
 

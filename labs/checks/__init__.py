@@ -27,6 +27,16 @@ def _public_names(topic):
 
 _TOPIC_OF = {name: topic for topic in TOPIC_NAMES for name in _public_names(topic)}
 
+# Old check names, kept for one release (issue 9: a check is named after the function it checks).
+_OLD_NAMES = {"check_l1_distance": "check_compute_l1_distance", "check_l2_distance": "check_compute_l2_distance",
+              "check_distances_two_loops": "check_compute_distances_two_loops",
+              "check_distances_one_loop": "check_compute_distances_one_loop",
+              "check_distances_no_loops": "check_compute_distances_no_loops",
+              "check_minibatches": "check_make_minibatches", "check_two_layer_loss": "check_compute_two_layer_loss",
+              "check_conv_params": "check_compute_conv_params", "check_dense_params": "check_compute_dense_params",
+              "check_output_size": "check_compute_output_size", "check_small_cnn": "check_make_small_cnn",
+              "check_to_grayscale": "check_to_greyscale"}
+
 __all__ = ["CheckFailed", "call_learner", "compare_arrays", "compare_values", "run_check", *_TOPIC_OF]
 
 
@@ -38,6 +48,11 @@ def __getattr__(name):
         value = getattr(importlib.import_module(f".{_TOPIC_OF[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name in _OLD_NAMES:
+        from .._deprecation import warn_deprecated
+
+        warn_deprecated(f"labs.checks.{name}", f"labs.checks.{_OLD_NAMES[name]}", stacklevel=2)
+        return __getattr__(_OLD_NAMES[name])
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

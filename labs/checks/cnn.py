@@ -7,11 +7,11 @@ from ..activations import relu
 from .. import models as reference
 from .core import CheckFailed, call_learner, compare_arrays, compare_values, run_check
 
-__all__ = ["check_conv_params", "check_dense_params", "check_output_size", "check_small_cnn"]
+__all__ = ["check_compute_conv_params", "check_compute_dense_params", "check_compute_output_size", "check_make_small_cnn"]
 
 
-def check_conv_params(conv_params):
-    """Check the learner's ``conv_params(kernel_h, kernel_w, in_channels, filters)`` formula."""
+def check_compute_conv_params(compute_conv_params):
+    """Check the learner's ``compute_conv_params(kernel_h, kernel_w, in_channels, filters)`` formula."""
     def test(function):
         cases = [(3, 3, 1, 32), (3, 3, 32, 64), (3, 3, 64, 64), (5, 5, 3, 16), (1, 1, 64, 10), (3, 5, 2, 7)]
         for kh, kw, c_in, filters in cases:
@@ -26,14 +26,14 @@ def check_conv_params(conv_params):
                         ((weights + 1) * c_in, "multiply by the number of filters (one kernel each), not of input "
                                                "channels.")]
             compare_values(got, reference.compute_conv_params(kh, kw, c_in, filters),
-                           f"conv_params{(kh, kw, c_in, filters)}", tol=0, integer=True, mistakes=mistakes,
+                           f"compute_conv_params{(kh, kw, c_in, filters)}", tol=0, integer=True, mistakes=mistakes,
                            hint="(kh * kw * in_channels + 1) * filters.")
         return f"(kh·kw·c_in + 1)·filters is right on {len(cases)} layers, e.g. 320, 18,496 and 36,928."
-    return run_check("conv_params", conv_params, test)
+    return run_check("compute_conv_params", compute_conv_params, test)
 
 
-def check_dense_params(dense_params):
-    """Check the learner's ``dense_params(num_inputs, units)`` formula."""
+def check_compute_dense_params(compute_dense_params):
+    """Check the learner's ``compute_dense_params(num_inputs, units)`` formula."""
     def test(function):
         cases = [(576, 64), (64, 10), (784, 512), (512, 512), (1, 1)]
         for num_inputs, units in cases:
@@ -42,14 +42,14 @@ def check_dense_params(dense_params):
                         (num_inputs * units + 1, "one bias per unit, not one in all: (num_inputs + 1) * units."),
                         ((units + 1) * num_inputs, "the bias belongs to each unit: (num_inputs + 1) * units.")]
             compare_values(got, reference.compute_dense_params(num_inputs, units),
-                           f"dense_params({num_inputs}, {units})", tol=0, integer=True, mistakes=mistakes,
+                           f"compute_dense_params({num_inputs}, {units})", tol=0, integer=True, mistakes=mistakes,
                            hint="(num_inputs + 1) * units.")
         return f"(num_inputs + 1)·units is right on {len(cases)} layers, e.g. 36,928 and 650."
-    return run_check("dense_params", dense_params, test)
+    return run_check("compute_dense_params", compute_dense_params, test)
 
 
-def check_output_size(output_size):
-    """Check the learner's ``output_size(input_size, kernel_size, padding, stride)`` formula."""
+def check_compute_output_size(compute_output_size):
+    """Check the learner's ``compute_output_size(input_size, kernel_size, padding, stride)`` formula."""
     def test(function):
         cases = [(28, 3, "valid", 1), (13, 3, "valid", 1), (26, 2, "valid", 2), (11, 2, "valid", 2),
                  (28, 3, "same", 1), (28, 3, "same", 2), (7, 3, "same", 2), (9, 5, "valid", 2), (5, 5, "valid", 1)]
@@ -70,10 +70,10 @@ def check_output_size(output_size):
                                              "-(-input_size // stride)."),
                             (valid, hint), (size, "divide by the stride: ceil(input_size / stride).")]
             compare_values(got, conv_reference.compute_output_size(size, kernel, padding, stride),
-                           f"output_size({size}, {kernel}, {padding!r}, {stride})", tol=0, integer=True,
+                           f"compute_output_size({size}, {kernel}, {padding!r}, {stride})", tol=0, integer=True,
                            mistakes=mistakes, hint=hint)
         return f"right on {len(cases)} cases: valid and same, stride 1 and 2, convolution and pooling."
-    return run_check("output_size", output_size, test)
+    return run_check("compute_output_size", compute_output_size, test)
 
 
 _EXPECTED_LAYERS = [("Conv2D", (26, 26, 32), 320), ("MaxPooling2D", (13, 13, 32), 0),
@@ -109,16 +109,16 @@ def _reference_forward(weights, images):
     return np.array(outputs)
 
 
-def check_small_cnn(build_small_cnn):
-    """Check the learner's ``build_small_cnn()``: the classic CNN's layers, shapes, activations and parameters."""
+def check_make_small_cnn(make_small_cnn):
+    """Check the learner's ``make_small_cnn()``: the classic CNN's layers, shapes, activations and parameters."""
     def test(function):
         model = call_learner(function)
         if model is None:
-            raise CheckFailed("build_small_cnn() returned None.", "end with `return model`.")
+            raise CheckFailed("make_small_cnn() returned None.", "end with `return model`.")
         if not isinstance(model, reference.keras.Model):
             hint = ("wrap the list of layers in keras.Sequential([...]) and return that model."
                     if isinstance(model, (list, tuple)) else "return the keras.Sequential([...]) model itself.")
-            raise CheckFailed(f"build_small_cnn() should return a Keras model, got {type(model).__name__}.", hint)
+            raise CheckFailed(f"make_small_cnn() should return a Keras model, got {type(model).__name__}.", hint)
         model_layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
         try:
             layers = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
@@ -158,6 +158,6 @@ def check_small_cnn(build_small_cnn):
                        hint="with the reference's weights your model computes something else: keep Keras' defaults "
                             "(padding 'valid', strides 1 for Conv2D, MaxPooling2D((2, 2))).")
         return f"all {len(layers)} layers have the right shapes; {model.count_params():,} parameters in all."
-    return run_check("small_cnn", build_small_cnn, test, raised_hints={
+    return run_check("make_small_cnn", make_small_cnn, test, raised_hints={
         "output size would be zero or negative": "a layer's output shrank to nothing: keep Keras' defaults, "
                                                  "padding 'valid' and strides 1 for Conv2D, 3x3 kernels, 2x2 pools."})

@@ -5,7 +5,7 @@ import numpy as np
 from .. import images as reference
 from .core import CheckFailed, call_learner, compare_arrays, learner_array, run_check
 
-__all__ = ["check_invert", "check_to_grayscale", "check_intensity_histogram", "check_shuffle_pixels"]
+__all__ = ["check_invert", "check_to_greyscale", "check_intensity_histogram", "check_shuffle_pixels"]
 
 
 def _test_images():
@@ -26,12 +26,12 @@ def check_invert(invert):
     return run_check("invert", invert, test, hint="every value v becomes 255 - v.")
 
 
-def check_to_grayscale(to_grayscale):
-    """Check the learner's ``to_grayscale(image)`` against the reference (and so skimage)."""
+def check_to_greyscale(to_greyscale):
+    """Check the learner's ``to_greyscale(image)`` against the reference (and so skimage)."""
     def test(function):
         for image in _test_images():
             got = call_learner(function, image)
-            expected = reference.to_grayscale(image)
+            expected = reference.to_greyscale(image)
             mistakes = [
                 (lambda got: got.shape == image.shape[:2] + (1,), "drop the channel axis: the result is (H, W), "
                                                                   "not (H, W, 1)."),
@@ -39,13 +39,13 @@ def check_to_grayscale(to_grayscale):
                 (image.mean(axis=-1) / 255, "use the weights (0.2125, 0.7154, 0.0721), not a plain average."),
                 (image.mean(axis=-1), "use the weights (0.2125, 0.7154, 0.0721), not a plain average, "
                                       "and divide by 255."),
-                (image[..., ::-1] @ reference.GRAY_WEIGHTS / 255, "the weights go in R, G, B order: 0.2125 for red."),
+                (image[..., ::-1] @ reference.GREY_WEIGHTS / 255, "the weights go in R, G, B order: 0.2125 for red."),
             ]
-            compare_arrays(got, expected, f"to_grayscale of a {image.shape} image", atol=1e-6, mistakes=mistakes,
+            compare_arrays(got, expected, f"to_greyscale of a {image.shape} image", atol=1e-6, mistakes=mistakes,
                            hint="divide by 255, then take the weighted sum over the last axis "
                                 "with weights (0.2125, 0.7154, 0.0721).")
         return f"matches the reference on {len(_test_images())} images."
-    return run_check("to_grayscale", to_grayscale, test)
+    return run_check("to_greyscale", to_greyscale, test)
 
 
 def check_intensity_histogram(intensity_histogram):

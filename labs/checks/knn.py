@@ -6,8 +6,8 @@ from .. import knn as reference
 from .core import (CheckFailed, call_learner, compare_arrays, compare_values, count_python_lines, learner_number,
                    run_check)
 
-__all__ = ["check_l1_distance", "check_l2_distance", "check_distances_two_loops",
-           "check_distances_one_loop", "check_distances_no_loops", "check_predict_labels"]
+__all__ = ["check_compute_l1_distance", "check_compute_l2_distance", "check_compute_distances_two_loops",
+           "check_compute_distances_one_loop", "check_compute_distances_no_loops", "check_predict_labels"]
 
 UINT8_HINT = ("convert to float first (a.astype(float)): uint8 arithmetic wraps around, "
               "so 30 - 50 gives 236 instead of -20.")
@@ -71,18 +71,18 @@ def _check_distance(function, reference_function, name, hint):
     return f"matches the reference on {len(pairs)} pairs (the worked example gives {reference_function(*pairs[0]):g})."
 
 
-def check_l1_distance(l1_distance):
-    """Check the learner's ``l1_distance(a, b)``: the sum of absolute differences."""
+def check_compute_l1_distance(compute_l1_distance):
+    """Check the learner's ``compute_l1_distance(a, b)``: the sum of absolute differences."""
     hint = "np.abs(a - b).sum() after converting both to float."
-    return run_check("l1_distance", l1_distance,
+    return run_check("compute_l1_distance", compute_l1_distance,
                      lambda f: _check_distance(f, reference.compute_l1_distance, "l1", hint), hint=hint,
                      raised_hints=RAISED_HINTS)
 
 
-def check_l2_distance(l2_distance):
-    """Check the learner's ``l2_distance(a, b)``: the square root of the sum of squared differences."""
+def check_compute_l2_distance(compute_l2_distance):
+    """Check the learner's ``compute_l2_distance(a, b)``: the square root of the sum of squared differences."""
     hint = "np.sqrt(((a - b) ** 2).sum()) after converting both to float."
-    return run_check("l2_distance", l2_distance,
+    return run_check("compute_l2_distance", compute_l2_distance,
                      lambda f: _check_distance(f, reference.compute_l2_distance, "l2", hint), hint=hint,
                      raised_hints=RAISED_HINTS)
 
@@ -127,14 +127,14 @@ def _check_matrix(function, hint, nan_hint=None):
     return "matches the reference L2 distances on 2 test cases."
 
 
-def check_distances_two_loops(compute_distances_two_loops):
+def check_compute_distances_two_loops(compute_distances_two_loops):
     """Check the learner's ``compute_distances_two_loops(X_test, X_train)``."""
     hint = "dists[i, j] = np.sqrt(np.sum((X_test[i] - X_train[j]) ** 2)), floats first."
     return run_check("compute_distances_two_loops", compute_distances_two_loops,
                      lambda f: _check_matrix(f, hint), hint=hint, raised_hints=RAISED_HINTS)
 
 
-def check_distances_one_loop(compute_distances_one_loop):
+def check_compute_distances_one_loop(compute_distances_one_loop):
     """Check the learner's ``compute_distances_one_loop(X_test, X_train)``."""
     hint = "for each i: dists[i] = np.sqrt(np.sum((X_train - X_test[i]) ** 2, axis=1)), floats first."
     return run_check("compute_distances_one_loop", compute_distances_one_loop,
@@ -161,7 +161,7 @@ def _check_no_loops(function):
     return message.replace("2 test cases.", "2 test cases, without loops.")
 
 
-def check_distances_no_loops(compute_distances_no_loops):
+def check_compute_distances_no_loops(compute_distances_no_loops):
     """Check the learner's ``compute_distances_no_loops(X_test, X_train)``: right values, no Python loops."""
     return run_check("compute_distances_no_loops", compute_distances_no_loops, _check_no_loops, hint=NO_LOOPS_HINT,
                      raised_hints=RAISED_HINTS)

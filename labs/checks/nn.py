@@ -10,7 +10,7 @@ from .core import (RETURN_HINT, CheckFailed, describe_result, call_learner, comp
                    run_check)
 from .linear import RAISED_HINTS, softmax_mistakes
 
-__all__ = ["check_stable_softmax", "check_two_layer_loss", "check_minibatches"]
+__all__ = ["check_stable_softmax", "check_compute_two_layer_loss", "check_make_minibatches"]
 
 
 def check_stable_softmax(softmax):
@@ -41,8 +41,8 @@ def _network_case():
     return params, rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
 
 
-def check_two_layer_loss(two_layer_loss):
-    """Check the learner's ``two_layer_loss(params, X, y)`` -> (loss, grads), with a gradient check."""
+def check_compute_two_layer_loss(compute_two_layer_loss):
+    """Check the learner's ``compute_two_layer_loss(params, X, y)`` -> (loss, grads), with a gradient check."""
     def test(function):
         params, X, y = _network_case()
         result = call_learner(function, params, X, y)
@@ -81,7 +81,7 @@ def check_two_layer_loss(two_layer_loss):
         verdict = ("every relative error below 1e-6, backprop is right" if worst < 1e-6
                    else f"largest relative error {worst:.1e}, above 1e-6: look at rounding or float32")
         return f"loss and the 4 gradients match the reference; numerical gradient check: {verdict}."
-    return run_check("two_layer_loss", two_layer_loss, test)
+    return run_check("compute_two_layer_loss", compute_two_layer_loss, test)
 
 
 _GRAD_HINTS = {
@@ -129,7 +129,7 @@ def _learner_batches(function, num_samples, batch_size, seed):
     return what, batches
 
 
-def check_minibatches(make_minibatches):
+def check_make_minibatches(make_minibatches):
     """Check the learner's ``make_minibatches(num_samples, batch_size, rng)``: shuffled, complete, sized."""
     def test(function):
         for num_samples, batch_size in [(100, 32), (64, 16), (10, 20)]:
