@@ -6,6 +6,7 @@
 - every learner notebook runs top to bottom with its exercises unsolved (marked ``notebooks``).
 """
 
+import functools
 import os
 import re
 import sys
@@ -564,18 +565,44 @@ def test_learner_notebook_is_generated_from_its_solution(solution):
     pytest.fail(f"notebooks/{solution.name} is out of date ({_first_difference(expected, actual)}); {fix}")
 
 
-@pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
-def test_solution_follows_the_authoring_rules(solution):
-    nb = read_notebook(solution)
-    problems = (rules.find_slide_problems(nb) + rules.find_front_matter_problems(nb) + rules.find_exercise_problems(nb)
-                + rules.find_execution_problems(nb))
-    assert not problems, f"solutions/{solution.name}:\n  " + "\n  ".join(problems)
+@functools.lru_cache(maxsize=None)
+def _solution(path):
+    """Read a solution notebook once for all the rules."""
+    return read_notebook(path)
 
 
-@pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
-def test_solution_outputs_have_no_errors_or_warnings(solution):
-    problems = rules.find_output_problems(read_notebook(solution))
-    assert not problems, f"solutions/{solution.name}:\n  " + "\n  ".join(problems)
+# Solution notebooks that break a rule today, each with why and who fixes it. The test is an
+# xfail(strict=True): it fails loudly once the notebook is fixed, so the entry is removed then.
+KNOWN_VIOLATIONS = {
+    ("11_seeing_what_a_cnn_sees.ipynb", "ignored-outputs"):
+        "cell 24 (filter patterns by gradient ascent) is ignored with no labs.expect verdict after it; "
+        "the rule was not run on the course notebooks before; notebook 11's owner fixes it",
+}
+
+
+def _notebook_rule_cases():
+    """Return one pytest.param per solution notebook and rule in rules.RULES, known violations xfail."""
+    cases = []
+    for solution in SOLUTION_FILES:
+        for rule in rules.RULES:
+            reason = KNOWN_VIOLATIONS.get((solution.name, rule))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            cases.append(pytest.param(solution, rule, marks=marks, id=f"{solution.name}-{rule}"))
+    return cases
+
+
+def test_find_rule_violations_runs_every_rule():
+    nb = solution_nb()
+    nb.cells[0].metadata = {}  # breaks the slides rule
+    nb.cells[5].outputs.append(new_output("error", ename="ValueError", evalue="bad", traceback=[]))
+    assert rules.find_rule_violations(nb) == [p for rule in rules.RULES.values() for p in rule(nb)]
+    assert all(rules.RULES[name](nb) for name in ("slides", "clean-outputs"))
+
+
+@pytest.mark.parametrize("solution, rule", _notebook_rule_cases())
+def test_solution_follows_the_authoring_rule(solution, rule):
+    problems = rules.RULES[rule](_solution(solution))
+    assert not problems, f"solutions/{solution.name} breaks the {rule!r} rule:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
