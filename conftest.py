@@ -6,11 +6,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tools"))
 import nbval_patch  # noqa: E402
-import notebook_rules  # noqa: E402
+from nbtools.kernel import kernel_env  # noqa: E402
 
 # nbval starts its kernels from this process: give them the environment
 # tools/execute_notebooks.py stored the outputs with (hash seed, quiet TF, inline plots).
-os.environ.update({k: v for k, v in notebook_rules.kernel_env().items() if k != "LABS_PROFILE"})
+os.environ.update({k: v for k, v in kernel_env().items() if k != "LABS_PROFILE"})
 os.environ.pop("MPLBACKEND", None)
 
 

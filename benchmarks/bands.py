@@ -38,7 +38,10 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-import notebook_rules  # noqa: E402
+from nbtools.cells import is_ignored  # noqa: E402
+from nbtools.kernel import execute_notebook  # noqa: E402
+from nbtools.paths import solution_paths  # noqa: E402
+from nbtools.rules import VERDICT_CALL  # noqa: E402
 from _report import Report, machine_summary  # noqa: E402
 
 PERTURBED = {"TF_ENABLE_ONEDNN_OPTS": "0", "OPENBLAS_CORETYPE": "Haswell",
@@ -48,8 +51,8 @@ SETTINGS = ("as is", "perturbed")
 
 def notebooks_with_verdicts():
     """Return the solution notebooks that call labs.expect."""
-    return [p for p in notebook_rules.solution_paths()
-            if notebook_rules.VERDICT_CALL in p.read_text(encoding="utf-8")]
+    return [p for p in solution_paths()
+            if VERDICT_CALL in p.read_text(encoding="utf-8")]
 
 
 def run_once(path, seed, setting):
@@ -61,7 +64,7 @@ def run_once(path, seed, setting):
             os.environ.update(PERTURBED)
             os.sched_setaffinity(0, {min(saved_cpus)})
         try:
-            result = notebook_rules.execute_notebook(nbformat.read(path, as_version=4), path.parent)
+            result = execute_notebook(nbformat.read(path, as_version=4), path.parent)
         finally:
             os.environ.clear()
             os.environ.update(saved_env)
@@ -142,7 +145,7 @@ def diff_outputs(paths, seed=42):
         os.environ.update(LABS_SEED=str(seed), **PERTURBED)
         os.sched_setaffinity(0, {min(saved_cpus)})
         try:
-            result = notebook_rules.execute_notebook(stored, path.parent)
+            result = execute_notebook(stored, path.parent)
         finally:
             os.environ.clear()
             os.environ.update(saved_env)
@@ -156,7 +159,7 @@ def diff_outputs(paths, seed=42):
             if old.cell_type != "code" or _text(old, patterns) == _text(new, patterns):
                 continue
             changed += 1
-            ignored = notebook_rules.is_ignored(old)
+            ignored = is_ignored(old)
             first = next((a, b) for a, b in zip(_text(old, patterns).splitlines() + [""],
                                                  _text(new, patterns).splitlines() + [""]) if a != b)
             table.record(f"{path.stem[:2]} cell {number} ({'ignored' if ignored else 'CHECKED'})",
@@ -182,7 +185,7 @@ def main(argv=None):
     paths = [p.resolve() for p in args.notebooks] or notebooks_with_verdicts()
     print(machine_summary(), flush=True)
     if args.diff:
-        table = diff_outputs([p.resolve() for p in args.notebooks] or notebook_rules.solution_paths())
+        table = diff_outputs([p.resolve() for p in args.notebooks] or solution_paths())
         table.print_table()
         return table.exit_status()
     found, failures = measure(paths, args.seeds)

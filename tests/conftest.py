@@ -8,7 +8,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-import notebook_rules  # noqa: E402
+from nbtools.paths import NOTEBOOKS, SOLUTIONS  # noqa: E402
 
 
 # Fixture notebooks are made in tmp_path at test time; never let nbval collect any kept here.
@@ -18,8 +18,8 @@ collect_ignore_glob = ["fixtures/*"]
 @pytest.fixture
 def course(tmp_path):
     """Return an empty course folder with solutions/ and notebooks/."""
-    (tmp_path / notebook_rules.SOLUTIONS).mkdir()
-    (tmp_path / notebook_rules.NOTEBOOKS).mkdir()
+    (tmp_path / SOLUTIONS).mkdir()
+    (tmp_path / NOTEBOOKS).mkdir()
     return tmp_path
 
 

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-import notebook_rules as rules
+from nbtools.io import read_notebook
+from nbtools.kernel import kernel_env
+from nbtools.paths import learner_paths
 from labs._status import CHECK_TO_DO, RIGHT, WRONG
 from lab_server import ROOT, opened_url, running_lab
 from stop_deck import PLUGIN, stop_deck
@@ -29,7 +31,7 @@ from stop_deck import PLUGIN, stop_deck
 pytestmark = [pytest.mark.browser, pytest.mark.network]
 
 ARTIFACTS = ROOT / "tests" / "browser-artifacts"
-LEARNER_FILES = rules.learner_paths()
+LEARNER_FILES = learner_paths()
 STUB = 'raise NotImplementedError("Exercise:'
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 RUN_ALL_TIMEOUT = 600  # seconds; each notebook's compute budget is 90 s on a 2-core laptop
@@ -102,7 +104,7 @@ def lab(tmp_path_factory):
         pytest.skip(f"browser tests need {missing}")
     work = tmp_path_factory.mktemp("browser-lab")
     _write_settings(work / "settings")
-    env = {**rules.kernel_env(), "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
+    env = {**kernel_env(), "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces")}
     # expose_app_in_browser: the page gets window.jupyterapp, to read the notebook's outputs (as Galata does).
     with running_lab(work, ["--LabApp.expose_app_in_browser=True"], env=env) as server:
@@ -406,7 +408,7 @@ def test_readme_and_notebook_00_name_commands_jupyterlab_has(page, lab):
     page.open(f"{lab[0]}/lab/tree/notebooks/00_welcome.ipynb?token={lab[1]}")
     labels = set(page.page.evaluate("() => window.jupyterapp.commands.listCommands().map(id => {"
                                     " try { return window.jupyterapp.commands.label(id); } catch (e) { return ''; } })"))
-    notebook = "".join(cell.source for cell in rules.read_notebook(ROOT / "notebooks" / "00_welcome.ipynb").cells)
+    notebook = "".join(cell.source for cell in read_notebook(ROOT / "notebooks" / "00_welcome.ipynb").cells)
     for name, text in (("README.md", (ROOT / "README.md").read_text()), ("notebooks/00_welcome.ipynb", notebook)):
         named = set(re.findall(r"\*\*((?:Render|Open) as [^*]+|(?:Start|Stop) Deck)\*\*", text))
         assert {"Start Deck", "Stop Deck"} <= named, f"{name} does not name the deck's commands"

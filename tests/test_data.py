@@ -90,6 +90,7 @@ def test_registry_entries_are_complete(name):
     assert isinstance(info.image_shape, tuple) and len(info.image_shape) in (2, 3)
     assert all(isinstance(c, str) for c in info.class_names)
     assert (info.offline == "files") == bool(info.files)
+    assert callable(info.loader), f"{name} has no loader: mark its function @_loads({name!r})"
     for spec in info.files:
         assert spec.url.startswith("https://")
         assert all(len(h) == 64 and int(h, 16) >= 0 for h in spec.sha256)
@@ -180,11 +181,25 @@ def test_shapes_rejects_bad_generator_options():
 # --------------------------------------------------------------------------- photos
 
 
-def test_photos_is_a_dict_of_rgb_images():
-    photos = load_dataset("photos")
-    assert set(photos) == set(data.PHOTOS) and {"astronaut", "chelsea", "coffee", "rocket", "camera"} <= set(photos)
-    for name, image in photos.items():
-        assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3, name
+def test_photos_is_a_dataset_with_a_class_per_photo():
+    photos = load_dataset("photos", image_size=64)
+    assert isinstance(photos, data.Dataset) and photos.class_names == tuple(data.PHOTOS)
+    assert {"astronaut", "chelsea", "coffee", "rocket", "camera"} <= set(photos.class_names)
+    assert photos.X_train.shape == (len(data.PHOTOS), 64, 64, 3) and photos.X_train.dtype == np.uint8
+    assert photos.y_train.tolist() == list(range(len(data.PHOTOS))) and photos.y_train.dtype == np.int64
+    assert photos.X_test.shape == (0, 64, 64, 3) and photos.y_test.shape == (0,)
+    chelsea = photos.X_train[photos.class_names.index("chelsea")]  # 300 x 451: its centre 300 x 300, resized
+    centre = load_photo("chelsea")[:, 75:375].astype(float)
+    assert abs(chelsea.mean() - centre.mean()) < 2 and abs(chelsea[:, :32].mean() - centre[:, :150].mean()) < 2
+    grey = load_dataset("photos", grey=True, limit=2)
+    assert grey.X_train.shape == (2, 128, 128) and grey.class_names == photos.class_names
+
+
+def test_photos_image_size_is_checked():
+    with pytest.raises(ValueError, match="image_size"):
+        load_dataset("photos", image_size=8)
+    with pytest.raises(TypeError, match="image_size"):
+        load_dataset("photos", image_size=64.0)
 
 
 def test_load_photo_gives_rgb_or_grey():

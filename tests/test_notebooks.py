@@ -6,6 +6,7 @@
 - every learner notebook runs top to bottom with its exercises unsolved (marked ``notebooks``).
 """
 
+import functools
 import os
 import re
 import sys
@@ -16,12 +17,18 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 import build_notebooks
 import execute_notebooks
-import notebook_rules as rules
+from nbtools import kernel, paths, rules, slides
+from nbtools.cells import KERNELSPEC, count_ignored, slide_type
+from nbtools.io import notebook_text, read_notebook
+from nbtools.learner import (
+    MD_PLACEHOLDER, SolutionMarkerError, compute_fingerprint, is_unedited, make_learner_notebook,
+    strip_code_solutions, strip_markdown_solutions,
+)
 from labs._status import CHECK_TO_DO
 
-SOLUTION_FILES = rules.solution_paths()
-LEARNER_FILES = rules.learner_paths()
-SANITIZE_CFG = rules.ROOT / "tests" / "nbval_sanitize.cfg"
+SOLUTION_FILES = paths.solution_paths()
+LEARNER_FILES = paths.learner_paths()
+SANITIZE_CFG = paths.ROOT / "tests" / "nbval_sanitize.cfg"
 STUB = 'raise NotImplementedError("Exercise:'
 
 
@@ -72,12 +79,12 @@ def solution_nb(executed=True):
         md("Your turn: why double?\n\n<!-- BEGIN SOLUTION -->\nBecause.\n<!-- END SOLUTION -->", "slide"),
         md("Hidden.", "skip"),
         md("Summary.", "subslide"),
-    ], metadata={"kernelspec": dict(rules.KERNELSPEC)})
+    ], metadata={"kernelspec": dict(KERNELSPEC)})
 
 
 def write_solution(course, nb, name="01_doubling.ipynb"):
     """Write a solution notebook into the course and return its path."""
-    path = course / rules.SOLUTIONS / name
+    path = course / paths.SOLUTIONS / name
     nbformat.write(nb, path)
     return path
 
@@ -91,7 +98,7 @@ def build(course, *args):
 
 
 def test_strip_replaces_region_at_marker_indentation_and_keeps_signature():
-    out = rules.strip_code_solutions(EXERCISE)
+    out = strip_code_solutions(EXERCISE)
     assert out.split("\n") == [
         "def double(x):", '    """Return 2 * x."""',
         '    raise NotImplementedError("Exercise: complete double() as its docstring describes, '
@@ -102,7 +109,7 @@ def test_strip_handles_several_regions_and_keeps_code_between():
     source = ("import math\n\ndef a():\n    # BEGIN SOLUTION\n    return 1\n    # END SOLUTION\n\n"
               "class B:\n    def b(self):\n        x = 0\n        # BEGIN SOLUTION\n        return x\n"
               "        # END SOLUTION\n")
-    lines = rules.strip_code_solutions(source).split("\n")
+    lines = strip_code_solutions(source).split("\n")
     stubs = [line for line in lines if STUB in line]
     assert [s[: len(s) - len(s.lstrip())] for s in stubs] == ["    ", "        "]
     assert "complete a()" in stubs[0] and "complete b()" in stubs[1]
@@ -111,21 +118,21 @@ def test_strip_handles_several_regions_and_keeps_code_between():
 
 
 def test_strip_outside_a_function_asks_for_code():
-    out = rules.strip_code_solutions("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\nprint(x)")
+    out = strip_code_solutions("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\nprint(x)")
     assert out == ('raise NotImplementedError("Exercise: replace this line with your code, '
                    'then run the check cell below.")\nprint(x)')
 
 
 def test_strip_leaves_marker_mentions_in_strings_and_inline_code():
     source = 'print("Solutions sit between # BEGIN SOLUTION and # END SOLUTION lines.")'
-    assert rules.strip_code_solutions(source) == source
+    assert strip_code_solutions(source) == source
     prose = "Markdown answers sit between `<!-- BEGIN SOLUTION -->` and `<!-- END SOLUTION -->`."
-    assert rules.strip_markdown_solutions(prose) == prose
+    assert strip_markdown_solutions(prose) == prose
 
 
 def test_markdown_region_becomes_placeholder():
     source = "Why?\n\n  <!-- BEGIN SOLUTION -->\n  Because.\n  <!-- END SOLUTION -->\nNext."
-    assert rules.strip_markdown_solutions(source) == f"Why?\n\n  {rules.MD_PLACEHOLDER}\nNext."
+    assert strip_markdown_solutions(source) == f"Why?\n\n  {MD_PLACEHOLDER}\nNext."
 
 
 @pytest.mark.parametrize("source, expected", [
@@ -137,16 +144,16 @@ def test_markdown_region_becomes_placeholder():
 ], ids=["end-without-begin", "never-closed", "nested", "misspelt", "trailing-comment"])
 def test_bad_markers_raise_naming_notebook_cell_and_line(source, expected):
     nb = new_notebook(cells=[md("# t"), code(source)])
-    with pytest.raises(rules.SolutionMarkerError) as info:
-        rules.make_learner_notebook(nb, "solutions/07_x.ipynb")
+    with pytest.raises(SolutionMarkerError) as info:
+        make_learner_notebook(nb, "solutions/07_x.ipynb")
     assert "solutions/07_x.ipynb, cell 2 (code" in str(info.value)
     assert expected in str(info.value)
 
 
 def test_bad_markdown_marker_raises():
     nb = new_notebook(cells=[md("Answer: <!-- BEGIN SOLUTION --> 42 <!-- END SOLUTION -->")])
-    with pytest.raises(rules.SolutionMarkerError, match="cell 1 .*looks like a solution marker"):
-        rules.make_learner_notebook(nb, "solutions/07_x.ipynb")
+    with pytest.raises(SolutionMarkerError, match="cell 1 .*looks like a solution marker"):
+        make_learner_notebook(nb, "solutions/07_x.ipynb")
 
 
 def test_learner_notebook_clears_outputs_and_keeps_only_learner_metadata():
@@ -154,16 +161,16 @@ def test_learner_notebook_clears_outputs_and_keeps_only_learner_metadata():
     nb.cells[5].metadata.update(tags=["nbval-ignore-output", "raises-exception", "solution"],
                                 execution={"iopub.status.busy": "2024-01-01T00:00:00Z"})
     nb.metadata["widgets"] = {"state": {}}
-    learner = rules.make_learner_notebook(nb, "solutions/01_doubling.ipynb")
+    learner = make_learner_notebook(nb, "solutions/01_doubling.ipynb")
     codes = [c for c in learner.cells if c.cell_type == "code"]
     assert all(c.outputs == [] and c.execution_count is None for c in codes)
     assert learner.cells[5].metadata == {"slideshow": {"slide_type": "fragment"}, "tags": ["raises-exception"]}
-    assert [rules.slide_type(c) for c in learner.cells] == [rules.slide_type(c) for c in nb.cells]
+    assert [slide_type(c) for c in learner.cells] == [slide_type(c) for c in nb.cells]
     assert [c.id for c in learner.cells] == [c.id for c in nb.cells]
     assert "widgets" not in learner.metadata and learner.metadata["kernelspec"]["name"] == "python3"
     assert learner.metadata["labs"] == {"generated_from": "solutions/01_doubling.ipynb",
-                                        "fingerprint": rules.compute_fingerprint(learner.cells)}
-    assert rules.MD_PLACEHOLDER in learner.cells[6].source and "Because." not in learner.cells[6].source
+                                        "fingerprint": compute_fingerprint(learner.cells)}
+    assert MD_PLACEHOLDER in learner.cells[6].source and "Because." not in learner.cells[6].source
     assert nb.cells[5].outputs, "the solution passed in must not be modified"
 
 
@@ -183,7 +190,7 @@ def test_build_writes_deterministic_learner_notebook(course, capsys):
     assert build(course) == 0
     assert target.read_bytes() == first and target.stat().st_mtime_ns == mtime
     assert "notebooks/01_doubling.ipynb is up to date" in capsys.readouterr().out
-    assert rules.is_unedited(rules.read_notebook(target))
+    assert is_unedited(read_notebook(target))
 
 
 def test_build_updates_an_unedited_learner_notebook(course, capsys):
@@ -218,7 +225,7 @@ def test_build_never_overwrites_an_edited_learner_notebook(course, capsys, chang
     write_solution(course, solution)
     build(course)
     target = course / "notebooks" / "01_doubling.ipynb"
-    learner = rules.read_notebook(target)
+    learner = read_notebook(target)
     change(learner)
     nbformat.write(learner, target)
     edited = target.read_bytes()
@@ -246,7 +253,7 @@ def test_force_saves_a_backup_then_writes(course, capsys):
     write_solution(course, solution_nb())
     build(course)
     target = course / "notebooks" / "01_doubling.ipynb"
-    learner = rules.read_notebook(target)
+    learner = read_notebook(target)
     _edit_source(learner)
     nbformat.write(learner, target)
     edited = target.read_bytes()
@@ -254,10 +261,10 @@ def test_force_saves_a_backup_then_writes(course, capsys):
     backups = list((course / "notebooks").glob("01_doubling.backup-*.ipynb"))
     assert len(backups) == 1 and backups[0].read_bytes() == edited
     assert re.fullmatch(r"01_doubling\.backup-\d{8}-\d{6}\.ipynb", backups[0].name)
-    assert rules.is_unedited(rules.read_notebook(target))
+    assert is_unedited(read_notebook(target))
     out = capsys.readouterr().out
     assert out.index("backup   notebooks/01_doubling.ipynb saved as") < out.index("updated  notebooks/01_doubling")
-    assert rules.learner_paths(course) == [target], "backups are not course notebooks"
+    assert paths.learner_paths(course) == [target], "backups are not course notebooks"
 
 
 def test_check_lists_out_of_date_notebooks_and_writes_nothing(course, capsys):
@@ -400,8 +407,8 @@ VERDICT = "labs.expect.between('accuracy', accuracy, 0.9, 1.0)"
     [code("print(seconds)", tags=["nbval-ignore-output", "machine-specific"])],
 ], ids=["verdict-next", "verdict-second", "machine-specific"])
 def test_ignored_cells_followed_by_a_verdict_are_accepted(cells):
-    assert rules.check_ignored_outputs(_with_cells(*cells)) == []
-    assert rules.count_ignored(_with_cells(*cells))[0] == 1
+    assert rules.find_ignored_output_problems(_with_cells(*cells)) == []
+    assert count_ignored(_with_cells(*cells))[0] == 1
 
 
 @pytest.mark.parametrize("cells", [
@@ -411,7 +418,7 @@ def test_ignored_cells_followed_by_a_verdict_are_accepted(cells):
     [code("print(seconds)", tags=["nbval-ignore-output", "timing"])],
 ], ids=["no-verdict", "verdict-too-far", "verdict-ignored-too", "untagged-timing"])
 def test_ignored_cells_without_a_verdict_are_reported(cells):
-    problems = rules.check_ignored_outputs(_with_cells(*cells))
+    problems = rules.find_ignored_output_problems(_with_cells(*cells))
     assert problems and "cell 7: its output is ignored by nbval" in problems[0], problems
     assert any("cell 7" in p for p in rules.find_rule_violations(_with_cells(*cells)))
 
@@ -420,21 +427,21 @@ def test_raises_exception_cells_may_store_an_error():
     nb = solution_nb()
     nb.cells[5].metadata["tags"] = ["raises-exception"]
     nb.cells[5].outputs.append(new_output("error", ename="ValueError", evalue="shown on purpose", traceback=[]))
-    assert rules.check_clean_outputs(nb) == []
+    assert rules.find_output_problems(nb) == []
 
 
 def test_slides_count_on_a_small_notebook():
     nb = solution_nb()
-    parts = rules.count_slide_parts(rules.render_slides(nb))
-    assert parts == rules.expected_slide_parts(nb) == {"slides": 2, "subslides": 4, "notes": 1}
+    parts = slides.count_slide_parts(slides.render_slides(nb))
+    assert parts == slides.expected_slide_parts(nb) == {"slides": 2, "subslides": 4, "notes": 1}
 
 
 # --------------------------------------------------------------------------- the execute tool
 
 
 def test_timing_table_marks_over_budget():
-    fast = rules.ExecutionResult(None, 12.0, {1: 2.0, 2: 10.0})
-    slow = rules.ExecutionResult(None, 95.5, {4: 95.5})
+    fast = kernel.ExecutionResult(None, 12.0, {1: 2.0, 2: 10.0})
+    slow = kernel.ExecutionResult(None, 95.5, {4: 95.5})
     table = execute_notebooks.format_table([("solutions/00_a.ipynb", fast), ("solutions/01_b.ipynb", slow)] * 5)
     lines = table.split("\n")
     assert re.search(r"solutions/00_a\.ipynb\s+12\.0\s+90\s+ok\s+cell 2 \(10\.0 s\)", table)
@@ -460,7 +467,7 @@ def test_execute_write_stores_outputs_deterministically(course, capsys, monkeypa
     first = path.read_bytes()
     assert execute_notebooks.main(["--root", str(course), "--write", str(path)]) == 0
     assert path.read_bytes() == first, "a second run must not change the file"
-    ran = rules.read_notebook(path)
+    ran = read_notebook(path)
     assert rules.find_rule_violations(ran) == []
     assert ran.cells[1].outputs[0].text == "solutions 0 3 module://matplotlib_inline.backend_inline default True\n"
     assert ran.cells[5].outputs[0].text == "✅ double: ok.\n"
@@ -529,7 +536,7 @@ def test_sanitizer_keeps_everything_else(text):
 
 @pytest.mark.parametrize("learner", LEARNER_FILES, ids=_names(LEARNER_FILES))
 def test_every_learner_notebook_has_a_solution(learner):
-    assert rules.solution_path_for(learner).exists(), (
+    assert paths.solution_path_for(learner).exists(), (
         f"notebooks/{learner.name} has no solutions/{learner.name}: notebooks/ is generated from solutions/.")
 
 
@@ -546,37 +553,63 @@ def _first_difference(expected, actual):
 
 @pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
 def test_learner_notebook_is_generated_from_its_solution(solution):
-    learner = rules.learner_path_for(solution)
+    learner = paths.learner_path_for(solution)
     fix = "run: python tools/build_notebooks.py"
     assert learner.exists(), f"notebooks/{solution.name} is missing; {fix}"
-    expected = rules.make_learner_notebook(rules.read_notebook(solution), rules.rel(solution))
-    if learner.read_text(encoding="utf-8") == rules.notebook_text(expected):
+    expected = make_learner_notebook(read_notebook(solution), paths.rel(solution))
+    if learner.read_text(encoding="utf-8") == notebook_text(expected):
         return
-    actual = rules.read_notebook(learner)
-    if not rules.is_unedited(actual) and not os.environ.get("CI"):
+    actual = read_notebook(learner)
+    if not is_unedited(actual) and not os.environ.get("CI"):
         pytest.skip(f"notebooks/{solution.name} has local edits (yours?); the sync check runs in CI")
     pytest.fail(f"notebooks/{solution.name} is out of date ({_first_difference(expected, actual)}); {fix}")
 
 
-@pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
-def test_solution_follows_the_authoring_rules(solution):
-    nb = rules.read_notebook(solution)
-    problems = (rules.check_slide_metadata(nb) + rules.check_front_matter(nb) + rules.check_exercises(nb)
-                + rules.check_executed(nb))
-    assert not problems, f"solutions/{solution.name}:\n  " + "\n  ".join(problems)
+@functools.lru_cache(maxsize=None)
+def _solution(path):
+    """Read a solution notebook once for all the rules."""
+    return read_notebook(path)
 
 
-@pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
-def test_solution_outputs_have_no_errors_or_warnings(solution):
-    problems = rules.check_clean_outputs(rules.read_notebook(solution))
-    assert not problems, f"solutions/{solution.name}:\n  " + "\n  ".join(problems)
+# Solution notebooks that break a rule today, each with why and who fixes it. The test is an
+# xfail(strict=True): it fails loudly once the notebook is fixed, so the entry is removed then.
+KNOWN_VIOLATIONS = {
+    ("11_seeing_what_a_cnn_sees.ipynb", "ignored-outputs"):
+        "cell 24 (filter patterns by gradient ascent) is ignored with no labs.expect verdict after it; "
+        "the rule was not run on the course notebooks before; notebook 11's owner fixes it",
+}
+
+
+def _notebook_rule_cases():
+    """Return one pytest.param per solution notebook and rule in rules.RULES, known violations xfail."""
+    cases = []
+    for solution in SOLUTION_FILES:
+        for rule in rules.RULES:
+            reason = KNOWN_VIOLATIONS.get((solution.name, rule))
+            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+            cases.append(pytest.param(solution, rule, marks=marks, id=f"{solution.name}-{rule}"))
+    return cases
+
+
+def test_find_rule_violations_runs_every_rule():
+    nb = solution_nb()
+    nb.cells[0].metadata = {}  # breaks the slides rule
+    nb.cells[5].outputs.append(new_output("error", ename="ValueError", evalue="bad", traceback=[]))
+    assert rules.find_rule_violations(nb) == [p for rule in rules.RULES.values() for p in rule(nb)]
+    assert all(rules.RULES[name](nb) for name in ("slides", "clean-outputs"))
+
+
+@pytest.mark.parametrize("solution, rule", _notebook_rule_cases())
+def test_solution_follows_the_authoring_rule(solution, rule):
+    problems = rules.RULES[rule](_solution(solution))
+    assert not problems, f"solutions/{solution.name} breaks the {rule!r} rule:\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
 def test_solution_renders_as_slides_with_speaker_notes(solution):
-    nb = rules.read_notebook(solution)
-    parts = rules.count_slide_parts(rules.render_slides(nb))
-    assert parts == rules.expected_slide_parts(nb)
+    nb = read_notebook(solution)
+    parts = slides.count_slide_parts(slides.render_slides(nb))
+    assert parts == slides.expected_slide_parts(nb)
     assert parts["notes"] >= 1
 
 
@@ -591,8 +624,8 @@ def _stub_checks(nb):
 @pytest.mark.notebooks
 @pytest.mark.parametrize("solution", SOLUTION_FILES, ids=_names(SOLUTION_FILES))
 def test_learner_notebook_runs_with_exercises_unsolved(solution):
-    learner = rules.make_learner_notebook(rules.read_notebook(solution), rules.rel(solution))
-    result = rules.execute_notebook(learner, rules.ROOT / rules.NOTEBOOKS)
+    learner = make_learner_notebook(read_notebook(solution), paths.rel(solution))
+    result = kernel.execute_notebook(learner, paths.ROOT / paths.NOTEBOOKS)
     assert result.failure is None, result.failure.describe(f"notebooks/{solution.name}")
     for index, outputs in _stub_checks(result.nb):
         text = "".join(o.get("text", "") for o in outputs)

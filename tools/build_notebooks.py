@@ -25,10 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from notebook_rules import (  # noqa: E402
-    NOTEBOOKS, ROOT, SOLUTIONS, NotebookError, backup_path_for, is_unedited, learner_path_for,
-    learner_paths, make_learner_notebook, notebook_text, read_notebook, rel, require_solution_path,
-    solution_path_for, solution_paths, write_text_atomic,
+from nbtools.io import notebook_text, read_notebook, write_text_atomic  # noqa: E402
+from nbtools.learner import is_unedited, make_learner_notebook  # noqa: E402
+from nbtools.paths import (  # noqa: E402
+    NOTEBOOKS, ROOT, SOLUTIONS, NotebookError, backup_path_for, learner_path_for, learner_paths, rel,
+    require_solution_path, solution_path_for, solution_paths,
 )
 
 __all__ = ["Plan", "plan_notebook", "apply_plan", "build", "main"]

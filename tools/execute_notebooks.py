@@ -17,11 +17,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from notebook_rules import (  # noqa: E402
-    NOTEBOOK_BUDGET_S, ROOT, SERIES_BUDGET_S, SOLUTIONS, NotebookError, execute_notebook,
-    read_notebook, rel, require_solution_path, solution_paths, stabilise_widget_ids,
-    strip_volatile_metadata, write_notebook,
+from nbtools.io import read_notebook, write_notebook  # noqa: E402
+from nbtools.kernel import (  # noqa: E402
+    NOTEBOOK_BUDGET_S, SERIES_BUDGET_S, execute_notebook, stabilise_widget_ids, strip_volatile_metadata,
 )
+from nbtools.paths import ROOT, SOLUTIONS, NotebookError, rel, require_solution_path, solution_paths  # noqa: E402
 
 __all__ = ["run_one", "format_table", "run", "main"]
 
