@@ -10,7 +10,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from ._validate import (as_array, as_image, check_axes, check_bool, check_choice, check_finite, check_int,
                         check_labels, check_list, check_number, describe)
 
-__all__ = ["HOG_BLOCK_NORMS", "compute_distance_contrast", "reconstruct_with_pca", "compute_hog", "compute_hog_image",
+__all__ = ["HOG_BLOCK_NORMS", "flatten_images", "compute_distance_contrast", "reconstruct_with_pca", "compute_hog", "compute_hog_image",
            "HOGFeatures", "compute_colour_histogram", "build_pyramid", "shift_images", "perturb_images",
            "digits_to_mnist_format", "score_classifier", "plot_distance_contrast", "plot_explained_variance",
            "plot_colour_histogram", "plot_pyramid"]
@@ -20,6 +20,15 @@ HOG_BLOCK_NORMS = ("L2-Hys", "L1-sqrt")
 
 
 # --- the curse of dimensionality -----------------------------------------------------------------
+
+def flatten_images(images):
+    """Return uint8 images (N, H, W) or (N, H, W, C) as float rows (N, H*W*C) scaled to 0-1, for scikit-learn."""
+    images = as_array(images, "images", ndim=(3, 4), dtype_kind="uif")
+    if images.dtype != np.uint8:
+        raise TypeError(f"images must be uint8 pixel values 0-255 (as the datasets load them), got dtype {images.dtype}; "
+                        "if they are already scaled, use images.reshape(len(images), -1).")
+    return images.reshape(len(images), -1) / 255.0
+
 
 def compute_distance_contrast(dims, num_points=500, seed=0):
     """Return (farthest - nearest) / nearest distance from a random point to uniform points in [0, 1]^d, per d.

@@ -18,7 +18,8 @@ keras = import_keras()
 __all__ = [
     "RECIPES", "make_dense_mnist", "make_small_cnn", "make_batchnorm_cnn", "make_warmup_cosine",
     "SmoothedSparseCrossentropy", "compile_classifier", "prepare_images", "train_model", "train_with_recipe", "ProgressBar",
-    "compute_dense_params", "compute_conv_params", "summarize_model", "count_params_by_kind",
+    "compute_dense_params", "compute_conv_params", "LAYER_KINDS", "compute_layer_table", "summarize_model",
+    "count_params_by_kind",
     "history_table", "plot_history", "show_history",
 ]
 
@@ -377,6 +378,57 @@ def compute_conv_params(kernel_h, kernel_w, in_channels, filters):
     in_channels = check_int(in_channels, "in_channels", minimum=1)
     filters = check_int(filters, "filters", minimum=1)
     return (kernel_h * kernel_w * in_channels + 1) * filters
+
+
+LAYER_KINDS = ("conv", "pool", "flatten", "dense")
+
+
+def compute_layer_table(layers, input_shape=(28, 28, 1), kernel_size=3):
+    """Return each layer's output shape and parameters worked out by the formulas (a pandas DataFrame).
+
+    layers: a list of (kind, number): ("conv", filters) a kernel_size x kernel_size 'valid' convolution,
+    ("pool", size) size x size max pooling with stride size, ("flatten", None), ("dense", units).
+    input_shape: (height, width, channels) of square images. Uses compute_output_size, compute_conv_params
+    and compute_dense_params, so the table can be set beside summarize_model's (what Keras says).
+    """
+    import pandas as pd
+
+    from .conv import compute_output_size
+
+    if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3 or input_shape[0] != input_shape[1]:
+        raise ValueError(f"input_shape must be (size, size, channels) for square images, got {describe(input_shape)}.")
+    size = check_int(input_shape[0], "input_shape[0]", minimum=1)
+    channels = check_int(input_shape[2], "input_shape[2]", minimum=1)
+    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    if not isinstance(layers, (list, tuple)) or not layers:
+        raise TypeError(f"layers must be a non-empty list of (kind, number) pairs, got {describe(layers)}.")
+    rows, flat = [], False
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, (tuple, list)) or len(layer) != 2:
+            raise TypeError(f"layers[{i}] must be a pair (kind, number) such as ('conv', 32), got {describe(layer)}.")
+        kind = check_choice(layer[0], f"layers[{i}][0]", LAYER_KINDS)
+        if kind in ("conv", "pool") and flat:
+            raise ValueError(f"layers[{i}] is {kind!r} after the rows were flattened; put it before 'flatten'.")
+        if kind == "dense" and not flat:
+            raise ValueError(f"layers[{i}] is 'dense' before a 'flatten'; flatten the feature maps first.")
+        if kind == "conv":
+            filters = check_int(layer[1], f"layers[{i}][1]", minimum=1)
+            params = compute_conv_params(kernel_size, kernel_size, channels, filters)
+            size, channels = compute_output_size(size, kernel_size), filters
+            shape = (size, size, channels)
+        elif kind == "pool":
+            pool = check_int(layer[1], f"layers[{i}][1]", minimum=1)
+            params, size = 0, compute_output_size(size, pool, "valid", pool)
+            shape = (size, size, channels)
+        elif kind == "flatten":
+            params, channels, flat = 0, size * size * channels, True
+            shape = (channels,)
+        else:
+            units = check_int(layer[1], f"layers[{i}][1]", minimum=1)
+            params, channels = compute_dense_params(channels, units), units
+            shape = (channels,)
+        rows.append({"layer": kind, "output shape": str(shape), "parameters": params})
+    return pd.DataFrame(rows)
 
 
 def summarize_model(model):

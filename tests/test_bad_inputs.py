@@ -186,6 +186,8 @@ TABLE = {
                                  ("strength", 1.5), ("strength", np.nan), ("strength", "strong"), ("strength", -0.1),
                                  ("seed", -1)),
     # features
+    "features.flatten_images": row(dict(images=DIGITS), ("images", None), ("images", DIGITS[0]),
+                                   ("images", DIGITS / 255.0, "images", "uint8"), ("images", STRINGS)),
     "features.compute_distance_contrast": row(
         dict(dims=[1, 10], num_points=20), ("dims", 5), ("dims", []), ("dims", None), ("dims", [0, 10]),
         ("dims", "abc"), ("dims", [1.5]), ("num_points", 1), ("num_points", 2.5), ("seed", -1)),
@@ -555,6 +557,14 @@ TABLE = {
     "models.compute_conv_params": row(
         dict(kernel_h=3, kernel_w=3, in_channels=1, filters=32), ("kernel_h", 0), ("kernel_w", 3.0),
         ("in_channels", None), ("filters", -32)),
+    "models.compute_layer_table": row(
+        dict(layers=[("conv", 2), ("pool", 2), ("flatten", None), ("dense", 3)], input_shape=(8, 8, 1)),
+        ("layers", None), ("layers", []), ("layers", ["conv"], "layers[0]"), ("layers", [("convolution", 2)], "layers[0][0]"),
+        ("layers", [("conv", 0)], "layers[0][1]"), ("layers", [("dense", 3)], "layers[0]", "flatten"),
+        ("layers", [("flatten", None), ("conv", 2)], "layers[1]"), ("layers", [("conv", 2)] * 4,
+                                                                    "kernel_size"),
+        ("input_shape", (8, 6, 1)), ("input_shape", (8, 8)), ("input_shape", (8, 8, 0), "input_shape[2]"),
+        ("kernel_size", 0)),
     "models.summarize_model": row(lambda: dict(model=tiny_model()), ("model", None), ("model", "cnn")),
     "models.count_params_by_kind": row(lambda: dict(model=tiny_model()), ("model", None), ("model", [1, 2])),
     "models.history_table": row(

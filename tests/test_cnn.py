@@ -1,5 +1,6 @@
 """labs.models (Keras builders, training helper, parameter formulas), the CNN checks and the cnn quiz."""
 
+import ast
 import matplotlib
 
 matplotlib.use("Agg")
@@ -342,3 +343,13 @@ def test_cnn_quiz_answers_recomputed():
     same = (models.count_params_by_kind(models.make_small_cnn((64, 64, 1)))["convolutional"]
             == models.count_params_by_kind(model)["convolutional"])
     assert same and size_q.options[size_q.answer] == "it stays the same"
+
+
+def test_the_layer_table_by_formula_agrees_with_keras():
+    spec = [("conv", 32), ("pool", 2), ("conv", 64), ("pool", 2), ("conv", 64), ("flatten", None), ("dense", 64),
+            ("dense", 10)]
+    table = models.compute_layer_table(spec, input_shape=(28, 28, 1))
+    keras_says = models.summarize_model(models.make_small_cnn())
+    assert table["parameters"].tolist() == keras_says["parameters"].tolist()
+    keras_shapes = [ast.literal_eval(shape)[1:] for shape in keras_says["output shape"]]  # "(None, 26, 26, 32)" -> (26, 26, 32)
+    assert [ast.literal_eval(shape) for shape in table["output shape"]] == keras_shapes

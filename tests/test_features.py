@@ -216,3 +216,11 @@ def test_quiz_answers_recomputed():
     assert f1_score(y_true, y_pred, average="macro") == pytest.approx(per_class.mean())
     assert questions[3].answer == pytest.approx((0.9 + 0.3) / 2)
     assert "distribution" in questions[4].options[questions[4].answer]
+
+
+def test_flatten_images_gives_rows_of_pixels_from_0_to_1():
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4) * 10
+    rows = features.flatten_images(images)
+    assert rows.shape == (2, 12) and rows.dtype == np.float64
+    np.testing.assert_array_equal(rows, images.reshape(2, -1) / 255.0)
+    assert features.flatten_images(np.zeros((1, 2, 2, 3), np.uint8)).shape == (1, 12)
