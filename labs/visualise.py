@@ -23,7 +23,7 @@ __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "
            "compute_input_gradients", "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion",
            "resize_heatmap",
            "compute_box_mass", "prepare_drawing", "predict_drawing", "compute_filter_pattern",
-           "add_class_cue", "cue_box", "conv_layer_names", "render_strokes", "EXAMPLE_STROKES",
+           "add_class_cue", "cue_box", "CUE_PATTERNS", "conv_layer_names", "render_strokes", "EXAMPLE_STROKES",
            "plot_heatmap", "show_filters", "show_activations", "plot_sparsity", "show_explanations",
            "show_drawing_result", "show_filter_view"]
 
@@ -391,16 +391,24 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
 # --------------------------------------------------------------------------- a spurious cue
 
 
-def cue_box(label, image_size=28, cue_size=4, num_classes=10):
+CUE_PATTERNS = ("solid", "checker")
+
+
+def cue_box(label, image_size=28, cue_size=4, num_classes=10, inset=0):
     """Return the box (top, left, bottom, right) where add_class_cue puts the mark of class ``label``.
 
     The marks of the classes go round the border of the image, clockwise from the top-left corner.
+    inset: the last ``inset`` rows and columns are left free, so the marks go round the border of the
+    top-left (image_size - inset) square. The small CNN never looks at the last 2 rows and columns of
+    a 28x28 digit (its valid convolutions and floor-rounded pools drop them; their gradient is exactly
+    0): inset=2 keeps every mark where it can see it.
     """
     image_size = check_int(image_size, "image_size", minimum=8)
     cue_size = check_int(cue_size, "cue_size", minimum=1, maximum=image_size // 4)
+    inset = check_int(inset, "inset", minimum=0, maximum=image_size // 4)
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     label = check_int(label, "label", minimum=0, maximum=num_classes - 1)
-    span = image_size - cue_size
+    span = image_size - inset - cue_size
     perimeter = 4 * span
     position = round(label * perimeter / num_classes)
     side, offset = divmod(position, span)
@@ -408,29 +416,37 @@ def cue_box(label, image_size=28, cue_size=4, num_classes=10):
     return (top, left, top + cue_size, left + cue_size)
 
 
-def add_class_cue(X, y, cue_labels=None, cue_size=4, rate=1.0, seed=0, num_classes=10):
+def add_class_cue(X, y, cue_labels=None, cue_size=4, rate=1.0, seed=0, num_classes=10, pattern="solid", inset=0):
     """Return a copy of the uint8 images X (N, H, W) with a bright square mark that gives away the class.
 
-    Image k gets the mark of class cue_labels[k] (default: its own label y[k]) at cue_box(...),
-    with probability ``rate`` (else no mark). Pass other labels as cue_labels to swap the cue.
+    Image k gets the mark of class cue_labels[k] (default: its own label y[k]) at
+    cue_box(..., inset=inset), with probability ``rate`` (else no mark). Pass other labels as
+    cue_labels to swap the cue. pattern: "solid" (every pixel of the mark white) or "checker" (a
+    one-pixel checkerboard of white and the image's own pixels: a texture, which draws more of
+    the network's attention than a flat square).
     """
     X = as_image(X, "X", ndim=3, channel_ndim=None, scale="uint8")
     if X.shape[1] != X.shape[2]:
         raise ValueError(f"X must hold square images (N, S, S), got {X.shape}.")
     num_classes = check_int(num_classes, "num_classes", minimum=2)
     y = np.asarray(y)
-    from ._validate import check_labels
+    from ._validate import check_choice, check_labels
 
     y = check_labels(y, "y", len(X), num_classes, rows_name="X")
     cue_labels = y if cue_labels is None else check_labels(np.asarray(cue_labels), "cue_labels", len(X),
                                                            num_classes, rows_name="X")
     rate = check_number(rate, "rate", minimum=0, maximum=1)
+    pattern = check_choice(pattern, "pattern", CUE_PATTERNS)
     marked = np.random.default_rng(check_int(seed, "seed", minimum=0)).random(len(X)) < rate
     out = X.copy()
-    boxes = [cue_box(c, X.shape[1], cue_size, num_classes) for c in range(num_classes)]
+    boxes = [cue_box(c, X.shape[1], cue_size, num_classes, inset) for c in range(num_classes)]
     for k in np.nonzero(marked)[0]:
         top, left, bottom, right = boxes[cue_labels[k]]
-        out[k, top:bottom, left:right] = 255
+        if pattern == "solid":
+            out[k, top:bottom, left:right] = 255
+        else:
+            white = (np.add.outer(np.arange(top, bottom), np.arange(left, right)) % 2) == 0
+            out[k, top:bottom, left:right][white] = 255
     return out
 
 

@@ -163,6 +163,34 @@ def test_cue_boxes_are_distinct_and_marks_land_in_them():
     assert X.sum() == 0  # a copy
 
 
+def test_inset_cue_boxes_keep_off_the_last_rows_and_columns():
+    boxes = [V.cue_box(c, cue_size=7, inset=2) for c in range(10)]
+    assert len(set(boxes)) == 10
+    assert max(b[2] for b in boxes) == 26 and max(b[3] for b in boxes) == 26
+    assert min(b[0] for b in boxes) == 0 and min(b[1] for b in boxes) == 0
+    assert V.cue_box(3, cue_size=4, inset=0) == V.cue_box(3, cue_size=4)  # inset 0: the marks of before
+
+
+def test_checker_cue_is_a_checkerboard_over_the_image():
+    X = np.full((2, 28, 28), 100, dtype=np.uint8)
+    marked = V.add_class_cue(X, [0, 5], cue_size=7, pattern="checker", inset=2)
+    top, left, bottom, right = V.cue_box(5, cue_size=7, inset=2)
+    patch = marked[1, top:bottom, left:right]
+    white = (np.add.outer(np.arange(top, bottom), np.arange(left, right)) % 2) == 0
+    assert (patch[white] == 255).all() and (patch[~white] == 100).all()  # the image shows between the squares
+    assert (marked[1] != X[1]).sum() == white.sum()
+
+
+def test_the_small_cnn_never_sees_the_last_two_rows_and_columns():
+    from labs.models import make_small_cnn
+
+    model = make_small_cnn(seed=0)
+    x = np.random.default_rng(0).random((1, 28, 28, 1)).astype(np.float32)
+    gradients = V.compute_input_gradients(model, x, 3)[0, ..., 0]
+    assert np.all(gradients[26:] == 0) and np.all(gradients[:, 26:] == 0)
+    assert np.abs(gradients[:26, :26]).sum() > 0
+
+
 def test_filter_pattern_is_a_picture_stretched_to_0_1():
     model = smooth_model(size=(16, 16), channels=1)
     pattern = V.compute_filter_pattern(model, "conv", 1, steps=20, blur_every=0)

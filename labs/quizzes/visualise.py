@@ -41,7 +41,7 @@ QUIZ = [
                     "that layer's. The last block sees the most meaningful features, at 1/32 of the input size.",
     ),
     MultipleChoice(
-        "A digit model scores 0.99 on validation but about 0.4 on a test set where a small mark on the border "
+        "A digit model scores 0.99 on validation but under 0.1 on a test set where a small mark on the border "
         "was moved. What happened?",
         options=("it learned the mark (a shortcut) instead of the digit, and validation had the same shortcut",
                  "the test set is too small",
