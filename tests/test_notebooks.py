@@ -573,11 +573,7 @@ def _solution(path):
 
 # Solution notebooks that break a rule today, each with why and who fixes it. The test is an
 # xfail(strict=True): it fails loudly once the notebook is fixed, so the entry is removed then.
-KNOWN_VIOLATIONS = {
-    ("11_seeing_what_a_cnn_sees.ipynb", "ignored-outputs"):
-        "cell 24 (filter patterns by gradient ascent) is ignored with no labs.expect verdict after it; "
-        "the rule was not run on the course notebooks before; notebook 11's owner fixes it",
-}
+KNOWN_VIOLATIONS = {}  # (notebook, rule) -> reason: a strict xfail until the notebook is fixed
 
 
 def _notebook_rule_cases():
