@@ -40,6 +40,31 @@ while choosing. Tried on the small target, mostly with one seed (42), a few with
     accuracy (Fashion-MNIST's products are centred and upright in the test images too), so the
     chosen augmentation is the horizontal flip alone;
   - for the full recipe: dropout 0.5 / 0.6, and dropout 0.5 + flip with L2 1e-3 or zoom 0.05.
+A second round for the full recipe (60 epochs of Adam at 2e-3), to reach the targets, judged
+on the validation images only (validation accuracy of the final epoch; "gap" is the training
+curve's last accuracy minus validation's, the quantity the target is judged on):
+  - three seeds (42, 1, 2): the plain CNN 0.824 / 0.814 / 0.829 (mean 0.822, gap 0.178);
+    dropout 0.5 + flip, today's recipe, 0.842 / 0.829 / 0.839 (mean 0.837, +1.4 points, gap
+    0.098, ratio 0.55); the same with SpatialDropout2D 0.2 after both pools 0.826 / 0.822 /
+    0.829 (mean 0.826, +0.3, gap 0.078, ratio 0.44); with Dropout 0.25 after both pools 0.822
+    / 0.815 / 0.827 (mean 0.821, -0.1, gap 0.068, ratio 0.38). Dropout in the conv blocks
+    halves the gap, but the accuracy it would buy goes with it: a trade-off, not a remedy;
+  - seed 42 only, all with dropout 0.5 + flip (0.842 without extras): Dropout 0.1 after the
+    pools 0.821; Keras' RandomErasing (fill 0) on up to half the images 0.824, on all 0.815;
+    Dense 256 0.827; L2 1e-4 0.817; Dropout 0.25 after the pools with shifts 0.05 and zoom
+    0.05 0.798; Dropout 0.25 after the pools for 100 epochs 0.824;
+  - early stopping for every variant with the same rule (val_loss, patience 10, at most 100
+    epochs, best weights restored), seeds 42 and 1: plain CNN 0.804 / 0.793 (stopped after 25
+    / 24 epochs), dropout 0.5 + flip 0.814 / 0.802 (35 / 33), SpatialDropout2D 0.2 + dropout
+    + flip 0.821 / 0.816 (52 / 52). The validation loss turns up before the accuracy stops
+    rising, so the rule stops every model early and costs them all accuracy;
+  - a step schedule for every variant (2e-3 for 45 epochs, then 2e-4 for the last 15), seeds
+    42, 1, 2: plain CNN 0.834 / 0.820 / 0.832 (mean 0.829, gap 0.171), dropout 0.5 + flip
+    0.835 / 0.814 / 0.831 (mean 0.827, gap 0.119, ratio 0.70). The lower rate helps the plain
+    CNN more than the regularised one (as the cosine schedule did above).
+  No recipe tried gains 2 points even on validation (the best, today's, +1.4), and those that
+  halve the gap gain nothing, so the recipes stay as they were and both small-target targets
+  are reported as missed.
 For the digits: translations of 0.1 and 0.15 with 8 epochs (lr 3e-3) and with notebook 07's
 recipe; 0.1 kept unshifted accuracy best. For the notebook's time budget, 6 and 8 epochs (and
 batch 128 at lr 4e-3) were compared on the held-out digits: 6 epochs cost about a point of
