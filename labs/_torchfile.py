@@ -136,7 +136,7 @@ def _parse(data):
         raise _Refused("it was not saved on a little-endian machine (or has no system info)")
     state, storages = _load(stream, with_storages=True)
     keys = _load(stream)[0]
-    _check_layout(state, storages, keys)
+    _require_layout(state, storages, keys)
     arrays = _read_storages(data, stream.tell(), [storages[key] for key in keys])
     return collections.OrderedDict((name, _view(arrays[t.storage.key], t, name)) for name, t in state.items())
 
@@ -163,7 +163,7 @@ def _load(stream, with_storages=False):
     return result, unpickler.storages
 
 
-def _check_layout(state, storages, keys):
+def _require_layout(state, storages, keys):
     """Check the state dict maps names to tensors and the key list names every storage once."""
     if not isinstance(state, dict) or not state:
         raise _Refused(f"its main pickle is a {type(state).__name__}, not a non-empty state dict")

@@ -5,9 +5,9 @@ import numbers
 
 import numpy as np
 
-__all__ = ["as_array", "as_image", "check_int", "check_number", "check_number_between", "check_bool", "check_choice",
-           "check_finite", "check_labels", "check_list", "check_dict", "check_callable", "check_loss_value",
-           "check_axes", "check_sha256", "describe"]
+__all__ = ["as_array", "as_image", "require_int", "require_number", "require_number_between", "require_bool", "require_choice",
+           "require_finite", "require_labels", "require_list", "require_dict", "require_callable", "require_loss_value",
+           "require_axes", "require_sha256", "describe"]
 
 # How the dtype kinds of as_array's dtype_kind read in a message.
 _KIND_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "floats"}
@@ -92,7 +92,7 @@ def as_image(value, name, *, ndim=(2, 3), channel_ndim=3, channels=(3,), scale="
             raise ValueError(f"{name} holds whole numbers from {low} to {high}, but pixel values must be 0-255 "
                              "(uint8)" + (" or floats from 0 to 1." if scale == "unit" else "."))
         return image.astype(np.uint8, copy=False)
-    check_finite(image, name)
+    require_finite(image, name)
     low, high = float(image.min()), float(image.max())
     unit = -1e-6 <= low and high <= 1 + 1e-6  # 0-1, give or take rounding
     if scale == "uint8":
@@ -116,7 +116,7 @@ def as_image(value, name, *, ndim=(2, 3), channel_ndim=3, channels=(3,), scale="
                      f"found values from {low:g} to {high:g}.")
 
 
-def check_finite(array, name):
+def require_finite(array, name):
     """Raise if ``array`` holds NaN or infinity, saying how many."""
     array = np.asarray(array)
     if array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
@@ -125,7 +125,7 @@ def check_finite(array, name):
     return array
 
 
-def check_int(value, name, *, minimum=None, maximum=None):
+def require_int(value, name, *, minimum=None, maximum=None):
     """Check ``value`` is a whole number within [minimum, maximum] and return it as int."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number, got {describe(value)}.")
@@ -148,7 +148,7 @@ def _range_words(minimum, maximum, above, below):
     return " and ".join(part for part in (low, high) if part)
 
 
-def check_number(value, name, *, minimum=None, maximum=None, above=None, below=None, hint=""):
+def require_number(value, name, *, minimum=None, maximum=None, above=None, below=None, hint=""):
     """Check ``value`` is a finite real number (not a bool) in range and return it as float.
 
     minimum/maximum are inclusive bounds, above/below exclusive ones. hint: words added after
@@ -165,7 +165,7 @@ def check_number(value, name, *, minimum=None, maximum=None, above=None, below=N
     return value
 
 
-def check_number_between(value, name, low, high, *, expected, low_ok=True, high_ok=False):
+def require_number_between(value, name, low, high, *, expected, low_ok=True, high_ok=False):
     """Check ``value`` is a real number (not a bool, not NaN) from ``low`` to ``high`` and return it as float.
 
     low_ok / high_ok: whether the bounds themselves are allowed (default [low, high)). expected: the
@@ -178,14 +178,14 @@ def check_number_between(value, name, low, high, *, expected, low_ok=True, high_
     return float(value)
 
 
-def check_bool(value, name):
+def require_bool(value, name):
     """Check ``value`` is True or False and return it as bool."""
     if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {describe(value)}.")
     return bool(value)
 
 
-def check_labels(y, name, num_rows=None, num_classes=None, rows_name=None):
+def require_labels(y, name, num_rows=None, num_classes=None, rows_name=None):
     """Check ``y`` is a 1-D array of class numbers (num_rows of them, below num_classes, when given); return int64.
 
     rows_name: the argument that has the num_rows rows, named in the message when the lengths differ.
@@ -205,7 +205,7 @@ def check_labels(y, name, num_rows=None, num_classes=None, rows_name=None):
     return y.astype(np.int64, copy=False)
 
 
-def check_choice(value, name, choices):
+def require_choice(value, name, choices):
     """Check ``value`` is one of ``choices`` and return it."""
     try:
         known = value in choices
@@ -217,7 +217,7 @@ def check_choice(value, name, choices):
     return value
 
 
-def check_list(value, name, *, example, allow_empty=False):
+def require_list(value, name, *, example, allow_empty=False):
     """Check ``value`` is a list, tuple or 1-D array (not a string or a single value); return a list."""
     if isinstance(value, np.ndarray) and value.ndim == 1:
         value = value.tolist()
@@ -230,7 +230,7 @@ def check_list(value, name, *, example, allow_empty=False):
     return list(value)
 
 
-def check_dict(value, name, *, example):
+def require_dict(value, name, *, example):
     """Check ``value`` is a non-empty dict and return it."""
     if not isinstance(value, dict):
         raise TypeError(f"{name} must be a dict such as {example}, got {describe(value)}.")
@@ -239,7 +239,7 @@ def check_dict(value, name, *, example):
     return value
 
 
-def check_callable(value, name, *, what="a function", num_args=None):
+def require_callable(value, name, *, what="a function", num_args=None):
     """Check ``value`` can be called (with ``num_args`` positional arguments, when given) and return it."""
     if not callable(value):
         raise TypeError(f"{name} must be {what}, got {describe(value)}.")
@@ -256,7 +256,7 @@ def check_callable(value, name, *, what="a function", num_args=None):
     return value
 
 
-def check_loss_value(value, name):
+def require_loss_value(value, name):
     """Return the number a loss function ``name`` returned, or raise if it returned something else."""
     if isinstance(value, np.ndarray) and value.size == 1:
         value = value.reshape(()).item()
@@ -267,14 +267,14 @@ def check_loss_value(value, name):
     return float(value)
 
 
-def check_sha256(value, name="sha256"):
+def require_sha256(value, name="sha256"):
     """Check ``value`` is a SHA-256 hex digest (64 hex characters) and return it in lower case."""
     if not (isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value.lower())):
         raise ValueError(f"{name} must be a 64-character hex digest, got {describe(value)}.")
     return value.lower()
 
 
-def check_axes(ax, name="ax"):
+def require_axes(ax, name="ax"):
     """Check ``ax`` is None or a matplotlib Axes (what plt.subplots() returns) and return it."""
     if ax is not None:
         from matplotlib.axes import Axes
@@ -288,7 +288,7 @@ def check_axes(ax, name="ax"):
 MAX_ABS_INPUT = 10.0
 
 
-def check_image_model(model, scores=True):
+def require_image_model(model, scores=True):
     """Return ``model`` if it is a built Keras model with one (N, H, W, C) input (and (N, classes) output if scores)."""
     from ._keras import import_keras
 
@@ -306,9 +306,9 @@ def check_image_model(model, scores=True):
     return model
 
 
-def check_model_input(image, model, name="image"):
+def require_model_input(image, model, name="image"):
     """Return one model-ready image (H, W, C) as float32, checked against the model's input shape."""
-    image = check_finite(as_array(image, name, dtype_kind="uif"), name)
+    image = require_finite(as_array(image, name, dtype_kind="uif"), name)
     expected = tuple(model.inputs[0].shape[1:])
     if image.ndim == 4 and image.shape[0] == 1:
         raise ValueError(f"{name} must be one image {expected}, got a batch of one {image.shape}; pass {name}[0].")

@@ -6,7 +6,7 @@ on each entry on its own; softmax turns each row (the last axis) into probabilit
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_finite
+from ._validate import as_array, require_choice, require_finite
 
 __all__ = ["ACTIVATIONS", "step", "sigmoid", "tanh", "relu", "softplus", "softmax",
            "compute_activation", "compute_activation_grad"]
@@ -17,7 +17,7 @@ ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "softplus", "softmax")
 def _as_scores(z, name="z"):
     """Return ``z`` as a finite float array."""
     z = as_array(z, name, dtype_kind="uifb", allow_empty=True)
-    return check_finite(z.astype(float), name)
+    return require_finite(z.astype(float), name)
 
 
 def step(z):
@@ -74,13 +74,13 @@ _FUNCTIONS = {"step": step, "sigmoid": sigmoid, "tanh": tanh, "relu": relu, "sof
 
 def compute_activation(name, z):
     """Apply the activation called ``name`` to z (softmax acts on the last axis)."""
-    name = check_choice(name, "name", ACTIVATIONS)
+    name = require_choice(name, "name", ACTIVATIONS)
     return softmax(z) if name == "softmax" else _FUNCTIONS[name](z)
 
 
 def compute_activation_grad(name, z):
     """Return the derivative of an elementwise activation at z (step: 0, ReLU: 0 at z = 0)."""
-    name = check_choice(name, "name", ACTIVATIONS[:-1])
+    name = require_choice(name, "name", ACTIVATIONS[:-1])
     z = _as_scores(z)
     if name == "step":
         return np.zeros_like(z)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import as_array, check_choice, check_int, check_number_between, describe
+from ._validate import as_array, require_choice, require_int, require_number_between, describe
 
 __all__ = [
     "SmallTarget", "load_small_target", "train_on_target", "compute_accuracies", "predict_labels", "SPLITS", "RECIPES",
@@ -93,15 +93,15 @@ def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=0, downl
     from .data import load_dataset
 
     for value, name in [(num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test")]:
-        check_int(value, name, minimum=10)
+        require_int(value, name, minimum=10)
         if value % 10:
             raise ValueError(f"{name} must be a multiple of 10 (the same number of each of the 10 classes), "
                              f"got {value}.")
     if num_train + num_val > 60_000:
         raise ValueError(f"num_train + num_val must be at most 60,000 (Fashion-MNIST's training images), "
                          f"got {num_train:,} + {num_val:,}.")
-    check_int(num_test, "num_test", maximum=10_000)
-    seed = check_int(seed, "seed", minimum=0)
+    require_int(num_test, "num_test", maximum=10_000)
+    seed = require_int(seed, "seed", minimum=0)
     fashion = load_dataset("fashion_mnist", download=download)
     rng = np.random.default_rng(seed)
     train, val, test = [], [], []
@@ -122,7 +122,7 @@ def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=0, downl
 
 # --- augmentation ----------------------------------------------------------------------------------
 
-def _check_strength(value, name):
+def _require_strength(value, name):
     """Return ``value`` as a float within STRENGTH_LIMITS[name], or raise naming the argument and its unit."""
     low, high, meaning = STRENGTH_LIMITS[name]
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
@@ -135,7 +135,7 @@ def _check_strength(value, name):
     return float(value)
 
 
-def _check_flip(flip):
+def _require_flip(flip):
     """Return ``flip`` if it is one of FLIP_MODES, else raise listing them."""
     if flip not in FLIP_MODES:
         raise ValueError(f"flip must be one of {', '.join(map(repr, FLIP_MODES))}; got {flip!r}. "
@@ -155,12 +155,12 @@ def make_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contra
     """
     from .models import keras
 
-    flip = _check_flip(flip)
-    strengths = {name: _check_strength(value, name) for name, value in
+    flip = _require_flip(flip)
+    strengths = {name: _require_strength(value, name) for name, value in
                  [("rotation", rotation), ("translation", translation), ("zoom", zoom), ("contrast", contrast)]}
     if seed is not None:
-        seed = check_int(seed, "seed", minimum=0)
-    fill_mode = check_choice(fill_mode, "fill_mode", ("constant", "reflect", "nearest", "wrap"))
+        seed = require_int(seed, "seed", minimum=0)
+    fill_mode = require_choice(fill_mode, "fill_mode", ("constant", "reflect", "nearest", "wrap"))
     layers, pipeline = keras.layers, []
 
     def seeded(offset):
@@ -187,10 +187,10 @@ def make_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contra
 
 def describe_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0):
     """Return one line saying what a pipeline with these strengths does, in degrees and pixels of a 28x28 image."""
-    flip = _check_flip(flip)
+    flip = _require_flip(flip)
     parts = [] if flip is None else [f"flip {flip.replace('_and_', ' and ')}"]
-    rotation, translation = _check_strength(rotation, "rotation"), _check_strength(translation, "translation")
-    zoom, contrast = _check_strength(zoom, "zoom"), _check_strength(contrast, "contrast")
+    rotation, translation = _require_strength(rotation, "rotation"), _require_strength(translation, "translation")
+    zoom, contrast = _require_strength(zoom, "zoom"), _require_strength(contrast, "contrast")
     if rotation:
         parts.append(f"rotate up to ±{rotation * 360:.0f}°")
     if translation:
@@ -219,8 +219,8 @@ def augment_image(image, num_samples=16, seed=0, **strengths):
     zoom and contrast. The same seed gives the same copies.
     """
     image = _as_uint8_image(image)
-    num_samples = check_int(num_samples, "num_samples", minimum=1, maximum=256)
-    seed = check_int(seed, "seed", minimum=0)
+    num_samples = require_int(num_samples, "num_samples", minimum=1, maximum=256)
+    seed = require_int(seed, "seed", minimum=0)
     unknown = sorted(set(strengths) - {"flip", "rotation", "translation", "zoom", "contrast"})
     if unknown:
         raise TypeError(f"augment_image got unknown strength(s) {unknown}; "
@@ -238,7 +238,7 @@ def flip_images(images, mode="horizontal"):
     images: array of shape (H, W), (N, H, W) or (N, H, W, C) for colour (C = 3). Returns the same shape.
     """
     images = as_array(images, "images", ndim=(2, 3, 4), dtype_kind="uif")
-    mode = _check_flip(mode)
+    mode = _require_flip(mode)
     if mode is None:
         return images.copy()
     rows, cols = (-3, -2) if images.ndim == 4 else (-2, -1)
@@ -251,7 +251,7 @@ def flip_images(images, mode="horizontal"):
 
 # --- training on the small target ---------------------------------------------------------------------
 
-def _check_target(target):
+def _require_target(target):
     """Return ``target`` if it is a SmallTarget, else raise."""
     if not isinstance(target, SmallTarget):
         raise TypeError(f"target must be a SmallTarget from labs.augment.load_small_target(), got {describe(target)}.")
@@ -268,7 +268,7 @@ def predict_labels(model, images, batch_size=1000):
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     X = prepare_images(images)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
     return np.concatenate([np.asarray(model.predict_on_batch(X[start:start + batch_size])).argmax(axis=1)
                            for start in range(0, len(X), batch_size)])
 
@@ -307,9 +307,9 @@ def train_on_target(model, target, recipe="small_target", epochs=None, callbacks
     """
     from . import config, models
 
-    target = _check_target(target)
+    target = _require_target(target)
     if isinstance(recipe, str):
-        recipe = RECIPES[check_choice(recipe, "recipe", tuple(k for k, v in RECIPES.items() if isinstance(v, dict)
+        recipe = RECIPES[require_choice(recipe, "recipe", tuple(k for k, v in RECIPES.items() if isinstance(v, dict)
                                                                 and "epochs" in v))]
     if not isinstance(recipe, dict) or not {"epochs", "batch_size", "learning_rate"} <= set(recipe):
         raise ValueError(f"recipe must be a name in RECIPES or a dict with epochs, batch_size and learning_rate, "
@@ -337,14 +337,14 @@ def compute_accuracies(model, target, splits=SPLITS):
     """
     from .models import keras
 
-    target = _check_target(target)
+    target = _require_target(target)
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     if isinstance(splits, str) or not isinstance(splits, (tuple, list)) or not splits:
         raise TypeError(f"splits must be a tuple of names from {SPLITS}, got {describe(splits)}.")
     data = {"training": (target.X_train, target.y_train), "validation": (target.X_val, target.y_val),
             "test": (target.X_test, target.y_test)}
-    return {split: float(np.mean(predict_labels(model, data[check_choice(split, "splits", SPLITS)][0])
+    return {split: float(np.mean(predict_labels(model, data[require_choice(split, "splits", SPLITS)][0])
                                  == data[split][1])) for split in splits}
 
 
@@ -357,9 +357,9 @@ def make_cats_vs_dogs_cnn(input_shape=(150, 150, 3), dropout=0.0, augmentation=N
     from . import config, models
 
     keras = models.keras
-    input_shape = models._check_input_shape(input_shape, 3)
-    seed = check_int(config.SEED if seed is None else seed, "seed", minimum=0)
-    extras = models._check_remedies(dropout, 0.0, augmentation)
+    input_shape = models._require_input_shape(input_shape, 3)
+    seed = require_int(config.SEED if seed is None else seed, "seed", minimum=0)
+    extras = models._require_remedies(dropout, 0.0, augmentation)
     keras.utils.set_random_seed(seed)
     layers = keras.layers
     stack = [keras.Input(shape=input_shape)] + models._augmentation_layers(extras["augmentation"], seed)
@@ -375,9 +375,9 @@ def make_cats_vs_dogs_cnn(input_shape=(150, 150, 3), dropout=0.0, augmentation=N
 
 # --- dropout and early stopping by hand ---------------------------------------------------------------
 
-def _check_rate(rate):
+def _require_rate(rate):
     """Return a dropout rate in [0, 1) as a float, or raise."""
-    return check_number_between(rate, "rate", 0, 1, expected="a number from 0 up to (not including) 1, "
+    return require_number_between(rate, "rate", 0, 1, expected="a number from 0 up to (not including) 1, "
                                                              "the fraction of units dropped")
 
 
@@ -393,7 +393,7 @@ def apply_dropout(x, keep, rate, training):
     keep = as_array(keep, "keep", dtype_kind="b", allow_empty=True)
     if keep.shape != x.shape:
         raise ValueError(f"keep must have the shape of x, {x.shape}; got {keep.shape}.")
-    rate = _check_rate(rate)
+    rate = _require_rate(rate)
     if not isinstance(training, (bool, np.bool_)):
         raise TypeError(f"training must be True or False, got {describe(training)}.")
     x = x.astype(np.float64)
@@ -412,7 +412,7 @@ def compute_early_stop(val_losses, patience):
     losses = as_array(val_losses, "val_losses", ndim=1, dtype_kind="uif").astype(np.float64)
     if not np.all(np.isfinite(losses)):
         raise ValueError("val_losses contains NaN or infinity; training diverged before these epochs.")
-    patience = check_int(patience, "patience", minimum=1)
+    patience = require_int(patience, "patience", minimum=1)
     best, best_epoch, waited = np.inf, 0, 0
     for epoch, loss in enumerate(losses, start=1):
         if loss < best:
@@ -448,7 +448,7 @@ def summarize_overfitting(history):
     }
 
 
-def _check_curve_inputs(predict, images, labels):
+def _require_curve_inputs(predict, images, labels):
     """Return (images, labels) checked for the accuracy curves: uint8 (N, H, W), int (N,), a callable predict."""
     images = as_array(images, "images", ndim=3, dtype_kind="u")
     labels = as_array(labels, "labels", ndim=1, dtype_kind="iu")
@@ -467,7 +467,7 @@ def compute_shift_curve(predict, images, labels, shifts=(0, 1, 2, 3, 4)):
     """
     from .features import shift_images
 
-    images, labels = _check_curve_inputs(predict, images, labels)
+    images, labels = _require_curve_inputs(predict, images, labels)
     return [float(np.mean(np.asarray(predict(shift_images(images, dx=int(dx)))) == labels)) for dx in shifts]
 
 
@@ -479,10 +479,10 @@ def compute_rotation_curve(predict, images, labels, angles=(0, 15, 30, 45)):
     """
     from scipy import ndimage
 
-    images, labels = _check_curve_inputs(predict, images, labels)
+    images, labels = _require_curve_inputs(predict, images, labels)
     scores = []
     for angle in angles:
-        check_number_between(angle, "angles", -360, 360, high_ok=True,
+        require_number_between(angle, "angles", -360, 360, high_ok=True,
                              expected="numbers of degrees from -360 to 360")
         turned = ndimage.rotate(images, angle, axes=(1, 2), reshape=False, order=1)
         scores.append(float(np.mean(np.asarray(predict(turned)) == labels)))

@@ -14,8 +14,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from . import activations
 from ._deprecation import moved, renamed, warn_deprecated
 from .plots import plot_matrix  # the same function, re-exported (it lives in labs.plots)
-from ._validate import (as_array, as_image, check_axes, check_choice, check_dict, check_finite, check_int,
-                        check_number, check_number_between, describe)
+from ._validate import (as_array, as_image, require_axes, require_choice, require_dict, require_finite, require_int,
+                        require_number, require_number_between, describe)
 
 __all__ = [
     "PADDINGS", "WINDOWS", "POOL_MODES", "KERNELS",
@@ -37,8 +37,8 @@ POOL_MODES = ("max", "average")
 
 def make_random_walk(num_steps=500, seed=0):
     """Return a random walk of shape (num_steps + 1,): steps of +1 or -1 plus a little noise."""
-    num_steps = check_int(num_steps, "num_steps", minimum=1)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    num_steps = require_int(num_steps, "num_steps", minimum=1)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     steps = rng.choice([-1.0, 1.0], size=num_steps) + 0.05 * rng.normal(size=num_steps)
     return np.concatenate([[0.0], np.cumsum(steps)])
 
@@ -46,7 +46,7 @@ def make_random_walk(num_steps=500, seed=0):
 def _as_signal(x):
     """Return ``x`` as a finite 1-D float array."""
     x = as_array(x, "x", ndim=1, dtype_kind="uif")
-    return check_finite(x.astype(float), "x")
+    return require_finite(x.astype(float), "x")
 
 
 def smooth_1d(x, size=50, window="hann"):
@@ -57,8 +57,8 @@ def smooth_1d(x, size=50, window="hann"):
     from scipy import signal
 
     x = _as_signal(x)
-    size = check_int(size, "size", minimum=1, maximum=len(x))
-    window = check_choice(window, "window", WINDOWS)
+    size = require_int(size, "size", minimum=1, maximum=len(x))
+    window = require_choice(window, "window", WINDOWS)
     weights = np.ones(size) if window == "box" else signal.get_window(window, size, fftbins=False)
     if weights.sum() == 0:  # a 1- or 2-sample Hann window is all zeros
         weights = np.ones(size)
@@ -73,7 +73,7 @@ def gaussian_derivative_1d(x, sigma=4.0):
     from scipy.ndimage import gaussian_filter1d
 
     x = _as_signal(x)
-    sigma = check_number_between(sigma, "sigma", 0, len(x), low_ok=False,
+    sigma = require_number_between(sigma, "sigma", 0, len(x), low_ok=False,
                                  expected=f"a number between 0 and len(x) = {len(x)}")
     return gaussian_filter1d(x, sigma, order=1)
 
@@ -95,10 +95,10 @@ def compute_output_size(input_size, kernel_size, padding="valid", stride=1):
     "valid": floor((input_size - kernel_size) / stride) + 1 (the kernel stays inside);
     "same": ceil(input_size / stride) (zero padding keeps the size at stride 1).
     """
-    input_size = check_int(input_size, "input_size", minimum=1)
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
-    padding = check_choice(padding, "padding", PADDINGS)
-    stride = check_int(stride, "stride", minimum=1)
+    input_size = require_int(input_size, "input_size", minimum=1)
+    kernel_size = require_int(kernel_size, "kernel_size", minimum=1)
+    padding = require_choice(padding, "padding", PADDINGS)
+    stride = require_int(stride, "stride", minimum=1)
     if padding == "same":
         return math.ceil(input_size / stride)
     if kernel_size > input_size:
@@ -120,24 +120,24 @@ def pad_image(image, kernel_shape, padding="same", stride=1):
     image: array of shape (H, W) or (H, W, C). padding: "valid" returns the image unchanged.
     """
     image = as_array(image, "image", ndim=(2, 3), dtype_kind="uifb")
-    padding = check_choice(padding, "padding", PADDINGS)
+    padding = require_choice(padding, "padding", PADDINGS)
     if not isinstance(kernel_shape, (tuple, list)) or len(kernel_shape) != 2:
         error = ValueError if isinstance(kernel_shape, (tuple, list)) else TypeError
         raise error(f"kernel_shape must be a pair (kh, kw) such as (3, 3), got {describe(kernel_shape)}.")
-    kh, kw = (check_int(n, "kernel_shape", minimum=1) for n in kernel_shape)
-    stride = check_int(stride, "stride", minimum=1)
+    kh, kw = (require_int(n, "kernel_shape", minimum=1) for n in kernel_shape)
+    stride = require_int(stride, "stride", minimum=1)
     if padding == "valid":
         return image
     pads = [compute_same_padding(image.shape[0], kh, stride), compute_same_padding(image.shape[1], kw, stride)]
     return np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
 
 
-def _check_conv_inputs(image, kernel, padding, stride):
+def _require_conv_inputs(image, kernel, padding, stride):
     """Validate a conv2d call and return (image, kernel, padding, stride) as float arrays and ints."""
-    image = check_finite(as_array(image, "image", ndim=(2, 3), dtype_kind="uifb").astype(float), "image")
-    kernel = check_finite(as_array(kernel, "kernel", ndim=(2, 3, 4), dtype_kind="uifb").astype(float), "kernel")
-    padding = check_choice(padding, "padding", PADDINGS)
-    stride = check_int(stride, "stride", minimum=1)
+    image = require_finite(as_array(image, "image", ndim=(2, 3), dtype_kind="uifb").astype(float), "image")
+    kernel = require_finite(as_array(kernel, "kernel", ndim=(2, 3, 4), dtype_kind="uifb").astype(float), "kernel")
+    padding = require_choice(padding, "padding", PADDINGS)
+    stride = require_int(stride, "stride", minimum=1)
     if image.ndim == 2 and kernel.ndim != 2:
         raise ValueError(f"a 2-D (H, W) image needs a 2-D (kh, kw) kernel, got {describe(kernel)}. "
                          "For several filters pass image[..., None] and a (kh, kw, 1, filters) kernel.")
@@ -163,7 +163,7 @@ def conv2d_loops(image, kernel, padding="valid", stride=1):
     image: array of shape (H, W) or (H, W, C). kernel: (kh, kw), (kh, kw, C) or (kh, kw, C, F).
     Returns an array of shape (H', W') or (H', W', F) for a 4-D kernel.
     """
-    image, kernel, padding, stride = _check_conv_inputs(image, kernel, padding, stride)
+    image, kernel, padding, stride = _require_conv_inputs(image, kernel, padding, stride)
     padded = pad_image(image, kernel.shape[:2], padding, stride)
     kh, kw = kernel.shape[:2]
     out_h = compute_output_size(image.shape[0], kh, padding, stride)
@@ -185,7 +185,7 @@ def conv2d(image, kernel, padding="valid", stride=1):
     image: array of shape (H, W) or (H, W, C). kernel: (kh, kw), (kh, kw, C) or (kh, kw, C, F).
     Returns an array of shape (H', W') or (H', W', F) for a 4-D kernel.
     """
-    image, kernel, padding, stride = _check_conv_inputs(image, kernel, padding, stride)
+    image, kernel, padding, stride = _require_conv_inputs(image, kernel, padding, stride)
     padded = pad_image(image, kernel.shape[:2], padding, stride)
     windows = sliding_window_view(padded, kernel.shape[:2], axis=(0, 1))[::stride, ::stride]
     if image.ndim == 2:  # windows: (H', W', kh, kw)
@@ -198,7 +198,7 @@ def conv2d(image, kernel, padding="valid", stride=1):
 def relu(x):
     """Deprecated: use labs.activations.relu(z)."""
     warn_deprecated("labs.conv.relu(x)", "labs.activations.relu(z)")
-    return activations.relu(check_finite(as_array(x, "x", dtype_kind="uif"), "x"))
+    return activations.relu(require_finite(as_array(x, "x", dtype_kind="uif"), "x"))
 
 
 def pool2d(feature_map, size=2, stride=None, mode="max", padding="valid"):
@@ -207,12 +207,12 @@ def pool2d(feature_map, size=2, stride=None, mode="max", padding="valid"):
     feature_map: array of shape (H, W) or (H, W, C); each channel is pooled on its own.
     stride defaults to size. padding "same" keeps partial windows at the border (ceil(H / stride) rows).
     """
-    feature_map = check_finite(as_array(feature_map, "feature_map", ndim=(2, 3), dtype_kind="uifb")
+    feature_map = require_finite(as_array(feature_map, "feature_map", ndim=(2, 3), dtype_kind="uifb")
                                .astype(float), "feature_map")
-    size = check_int(size, "size", minimum=1)
-    stride = size if stride is None else check_int(stride, "stride", minimum=1)
-    mode = check_choice(mode, "mode", POOL_MODES)
-    padding = check_choice(padding, "padding", PADDINGS)
+    size = require_int(size, "size", minimum=1)
+    stride = size if stride is None else require_int(stride, "stride", minimum=1)
+    mode = require_choice(mode, "mode", POOL_MODES)
+    padding = require_choice(padding, "padding", PADDINGS)
     if padding == "valid" and size > min(feature_map.shape[:2]):
         raise ValueError(f"size {size} is larger than the feature map {feature_map.shape[:2]}; "
                          "use a smaller window or padding='same'.")
@@ -251,7 +251,7 @@ def apply_kernel(image, kernel):
     an edge. Returns floats on the 0-1 scale (edge detectors give negative values too).
     """
     image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
-    kernel = _check_photo_kernel(kernel)
+    kernel = _require_photo_kernel(kernel)
     kh, kw = kernel.shape
     scale = 255.0 if image.dtype == np.uint8 else 1.0
     pads = [(kh // 2, kh // 2), (kw // 2, kw // 2)]
@@ -260,19 +260,19 @@ def apply_kernel(image, kernel):
     return filtered[0] if image.ndim == 2 else np.stack(filtered, axis=-1)
 
 
-def _check_photo_kernel(kernel, name="kernel"):
+def _require_photo_kernel(kernel, name="kernel"):
     """Return ``kernel`` as a finite, odd-sized 2-D array (kh, kw), or raise naming ``name``."""
-    kernel = check_finite(as_array(kernel, name, ndim=2, dtype_kind="uif"), name)
+    kernel = require_finite(as_array(kernel, name, ndim=2, dtype_kind="uif"), name)
     kh, kw = kernel.shape
     if kh % 2 == 0 or kw % 2 == 0:
         raise ValueError(f"{name} must be odd-sized (3x3, 5x5, ...) so it has a centre pixel; got {kh}x{kw}.")
     return kernel
 
 
-def _check_kernel_dict(kernels, check=None):
+def _require_kernel_dict(kernels, check=None):
     """Return the dict name -> kernel (default KERNELS), each checked and named kernels[name] in messages."""
-    kernels = KERNELS if kernels is None else check_dict(kernels, "kernels", example="{'blur': np.ones((3, 3)) / 9}")
-    check = check or (lambda kernel, name: check_finite(as_array(kernel, name, ndim=2, dtype_kind="uif"), name))
+    kernels = KERNELS if kernels is None else require_dict(kernels, "kernels", example="{'blur': np.ones((3, 3)) / 9}")
+    check = check or (lambda kernel, name: require_finite(as_array(kernel, name, ndim=2, dtype_kind="uif"), name))
     return {name: check(kernel, f"kernels[{name!r}]") for name, kernel in kernels.items()}
 
 
@@ -300,7 +300,7 @@ def _for_display(response, kernel):
 
 def describe_kernel(kernel):
     """Say in words what a kernel's sum does to brightness (1 keeps it, 0 keeps only changes)."""
-    kernel = check_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uif"), "kernel")
+    kernel = require_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uif"), "kernel")
     total = float(np.sum(kernel))
     if abs(total - 1) < 1e-9:
         effect = "keeps the overall brightness (flat regions stay as they are)"
@@ -369,8 +369,8 @@ def compute_response(patch, kernel):
 
     patch, kernel: arrays of the same shape (kh, kw).
     """
-    kernel = check_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uifb"), "kernel")
-    patch = check_finite(as_array(patch, "patch", ndim=2, dtype_kind="uifb"), "patch")
+    kernel = require_finite(as_array(kernel, "kernel", ndim=2, dtype_kind="uifb"), "kernel")
+    patch = require_finite(as_array(patch, "patch", ndim=2, dtype_kind="uifb"), "patch")
     if patch.shape != kernel.shape:
         raise ValueError(f"patch has shape {patch.shape} but kernel has shape {kernel.shape}; they must match.")
     return np.sum(patch * kernel).item()
@@ -391,7 +391,7 @@ def plot_signals(x, signals, ax=None, title="A random walk and filtered versions
                         f"got {describe(signals)}.")
     signals = {name: as_array(values, f"signals[{name!r}]", shape=(len(x),), dtype_kind="uif")
                for name, values in signals.items()}
-    check_axes(ax)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 3))
     ax.plot(x, color="0.6", linewidth=1, label="signal")
@@ -421,11 +421,11 @@ def show_kernels(kernels=None, size=2.0):
     """
     import matplotlib.pyplot as plt
 
-    kernels = _check_kernel_dict(kernels)
+    kernels = _require_kernel_dict(kernels)
     for name, kernel in kernels.items():
         if kernel.size > 20 * 20:
             raise ValueError(f"kernels[{name!r}] is {kernel.shape}; show_kernels draws kernels of at most 20x20.")
-    size = check_number(size, "size", above=0, hint=" (inches per kernel)")
+    size = require_number(size, "size", above=0, hint=" (inches per kernel)")
     rows = _rows_of_kernels(kernels, max_cells=max(16, *(k.shape[1] for k in kernels.values())))
     width = max(sum(k.shape[1] for _, k in row) for row in rows)
     heights = [max(k.shape[0] for _, k in row) + 1.5 for row in rows]  # 1.5 cells for the title
@@ -468,9 +468,9 @@ def show_gallery(image, kernels=None, ncols=3, size=3.0):
     import matplotlib.pyplot as plt
 
     image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
-    kernels = _check_kernel_dict(kernels, _check_photo_kernel)
-    ncols = check_int(ncols, "ncols", minimum=1)
-    size = check_number(size, "size", above=0, hint=" (inches per picture)")
+    kernels = _require_kernel_dict(kernels, _require_photo_kernel)
+    ncols = require_int(ncols, "ncols", minimum=1)
+    size = require_number(size, "size", above=0, hint=" (inches per picture)")
     nrows = -(-len(kernels) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows), squeeze=False)
     for ax, (name, kernel) in zip(axes.flat, kernels.items()):
@@ -489,7 +489,7 @@ def show_gallery(image, kernels=None, ncols=3, size=3.0):
 
 def kernel_from_entries(entries):
     """Turn the editor's 9 numbers (row by row) into a 3x3 kernel; reject anything else clearly."""
-    values = check_finite(as_array(entries, "entries", ndim=(1, 2), dtype_kind="uif").astype(float), "entries")
+    values = require_finite(as_array(entries, "entries", ndim=(1, 2), dtype_kind="uif").astype(float), "entries")
     if values.size != 9:
         raise ValueError(f"entries must hold 9 numbers (a 3x3 kernel, row by row), got {values.size}.")
     return values.reshape(3, 3)
@@ -503,7 +503,7 @@ def show_kernel_response(image, kernel, title=None):
     import matplotlib.pyplot as plt
 
     image = as_image(image, "image", scale="uint8")
-    kernel = _check_photo_kernel(kernel)
+    kernel = _require_photo_kernel(kernel)
     fig, (left, middle, right) = plt.subplots(1, 3, figsize=(10, 3.6), width_ratios=[0.8, 1, 1])
     plot_matrix(np.asarray(kernel), ax=left, title=f"kernel (weights sum to {float(np.sum(kernel)):g})",
                 cmap="coolwarm", symmetric=True)

@@ -50,7 +50,7 @@ from typing import Callable
 import numpy as np
 
 from labs import config
-from labs._validate import as_array, check_choice, check_int, check_number_between, check_sha256, describe
+from labs._validate import as_array, require_choice, require_int, require_number_between, require_sha256, describe
 from labs.images import GREY_WEIGHTS
 from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
 from labs.shapes import SHAPE_CLASSES, make_shapes
@@ -287,8 +287,8 @@ def load_dataset(name, **options):
     """
     info = _info(name)
     limit = options.pop("limit", None)
-    limit = None if limit is None else check_int(limit, "limit", minimum=1)
-    _check_options(info, options)
+    limit = None if limit is None else require_int(limit, "limit", minimum=1)
+    _require_options(info, options)
     X_train, y_train, X_test, y_test, class_names = info.loader(**options)
     if limit is not None:
         X_train, y_train, X_test, y_test = X_train[:limit], y_train[:limit], X_test[:limit], y_test[:limit]
@@ -304,7 +304,7 @@ def _info(name):
     return REGISTRY[name]
 
 
-def _check_options(info, options):
+def _require_options(info, options):
     """Raise TypeError naming any option the dataset's loader does not accept."""
     accepted = [*inspect.signature(info.loader).parameters, "limit"]
     unknown = sorted(set(options) - set(accepted))
@@ -328,7 +328,7 @@ def stratified_subset(y, n, rng):
     images than its share is an error, not a smaller subset.
     """
     y = as_array(y, "y", ndim=1, dtype_kind="iu")
-    n = check_int(n, "n", minimum=1, maximum=len(y))
+    n = require_int(n, "n", minimum=1, maximum=len(y))
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0), got {describe(rng)}.")
     classes, counts = np.unique(y, return_counts=True)
@@ -390,7 +390,7 @@ def _load_digits():
 def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale=True, rotation=True,
                  lighting=True, clutter=False, occlusion=False, colour=True, classes=SHAPE_CLASSES):
     """Generate ``n`` shape images with make_shapes and split them stratified by ``test_size``."""
-    test_size = check_number_between(test_size, "test_size", 0, 1, low_ok=False,
+    test_size = require_number_between(test_size, "test_size", 0, 1, low_ok=False,
                                      expected="a fraction between 0 and 1")
     X, y = make_shapes(n, size=size, seed=seed, position=position, scale=scale, rotation=rotation,
                        lighting=lighting, clutter=clutter, occlusion=occlusion, colour=colour,
@@ -456,7 +456,7 @@ def _cifar_arrays(batches):
 @_loads("cats_vs_dogs")
 def _load_cats_vs_dogs(*, download=True, image_size=128, sha256=None):
     """Load the 3,000 photos of cats_and_dogs_filtered.zip resized to image_size x image_size."""
-    image_size = check_int(image_size, "image_size", minimum=16, maximum=512)
+    image_size = require_int(image_size, "image_size", minimum=16, maximum=512)
     path, = _resolve_files("cats_vs_dogs", download=download, sha256=sha256)
     with zipfile.ZipFile(path) as archive:
         names = sorted(n for n in archive.namelist() if n.lower().endswith((".jpg", ".jpeg")))
@@ -492,7 +492,7 @@ def load_photo(name, *, grey=False):
     if not isinstance(grey, bool):
         raise TypeError(f"grey must be True or False, got {describe(grey)}.")
     name = _PHOTO_ALIASES.get(name, name) if isinstance(name, str) else name
-    check_choice(name, "name", tuple(PHOTOS))
+    require_choice(name, "name", tuple(PHOTOS))
     from skimage import data as skdata
 
     image = np.asarray(getattr(skdata, PHOTOS[name][0])())
@@ -508,7 +508,7 @@ def _load_photos(*, grey=False, image_size=128):
     """Load every sample photo, its centre square resized to image_size x image_size; one class per photo."""
     from PIL import Image
 
-    image_size = check_int(image_size, "image_size", minimum=16, maximum=512)
+    image_size = require_int(image_size, "image_size", minimum=16, maximum=512)
     X = np.stack([np.asarray(Image.fromarray(_centre_square(load_photo(name, grey=grey)))
                              .resize((image_size, image_size), Image.Resampling.BILINEAR)) for name in PHOTOS])
     y = np.arange(len(PHOTOS), dtype=np.int64)
@@ -576,7 +576,7 @@ def _resolve_files(name, *, download=True, sha256=None):
 
 def _accepted_hashes(spec, sha256):
     """Return the hashes a file may have: the registry's, or the one the user vouches for."""
-    return tuple(spec.sha256) if sha256 is None else (check_sha256(sha256, "sha256"),)
+    return tuple(spec.sha256) if sha256 is None else (require_sha256(sha256, "sha256"),)
 
 
 def _resolve(info, spec, download, accepted):

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from ._validate import check_bool, check_int, describe
+from ._validate import require_bool, require_int, describe
 
 __all__ = ["DEMO_CLASSES", "IMAGE_SIZE", "BACKGROUND_PHOTOS", "RECIPES", "catalogue_photos", "photograph_elsewhere",
            "DemoFolders", "default_demo_dir", "make_demo_folders"]
@@ -47,7 +47,7 @@ RECIPES = {
 }
 
 
-def _check_garments(images):
+def _require_garments(images):
     """Return (N, 28, 28) uint8 garments, or raise a clear error."""
     if not isinstance(images, np.ndarray) or images.ndim != 3 or images.dtype != np.uint8:
         raise TypeError("images must be a uint8 array of greyscale garments (N, H, W), as Fashion-MNIST's, got "
@@ -66,8 +66,8 @@ def _resize(image, shape):
 
 def catalogue_photos(images, size=IMAGE_SIZE):
     """Return Fashion-MNIST garments as the shop's photos: upscaled to size x size, RGB uint8 (N, size, size, 3)."""
-    images = _check_garments(images)
-    size = check_int(size, "size", minimum=28, maximum=512)
+    images = _require_garments(images)
+    size = require_int(size, "size", minimum=28, maximum=512)
     out = np.empty((len(images), size, size, 3), np.uint8)
     for i, image in enumerate(images):
         grey = np.rint(_resize(image.astype(np.float64), (size, size))).clip(0, 255).astype(np.uint8)
@@ -94,9 +94,9 @@ def photograph_elsewhere(images, seed=0, size=IMAGE_SIZE):
     photograph (its brightness varied) and lit unevenly (a brightness ramp in a random
     direction and a random gamma). The same images and seed always give the same photos.
     """
-    images = _check_garments(images)
-    seed = check_int(seed, "seed", minimum=0)
-    size = check_int(size, "size", minimum=28, maximum=512)
+    images = _require_garments(images)
+    seed = require_int(seed, "seed", minimum=0)
+    size = require_int(size, "size", minimum=28, maximum=512)
     from matplotlib.colors import hsv_to_rgb
 
     rng = np.random.default_rng(seed)
@@ -172,7 +172,7 @@ def _sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _check_existing(root):
+def _require_existing(root):
     """Return True if ``root`` holds a complete demo written by labs; raise if it holds anything else."""
     manifest = root / _MANIFEST
     if not manifest.is_file():
@@ -213,16 +213,16 @@ def make_demo_folders(directory=None, num_train=600, num_external=300, verbose=T
     and renamed into place, so an interrupted run leaves nothing half-written. Files you
     add are left alone; a folder labs did not write is refused, never overwritten.
     """
-    num_train = check_int(num_train, "num_train", minimum=2 * len(DEMO_CLASSES), maximum=30_000)
-    num_external = check_int(num_external, "num_external", minimum=len(DEMO_CLASSES), maximum=5_000)
-    verbose = check_bool(verbose, "verbose")
+    num_train = require_int(num_train, "num_train", minimum=2 * len(DEMO_CLASSES), maximum=30_000)
+    num_external = require_int(num_external, "num_external", minimum=len(DEMO_CLASSES), maximum=5_000)
+    verbose = require_bool(verbose, "verbose")
     if directory is not None and not isinstance(directory, (str, Path)):
         raise TypeError(f"directory must be a path (str or pathlib.Path) or None, got {describe(directory)}.")
     root = (Path(directory).expanduser() if directory is not None else default_demo_dir()).resolve()
     if root.exists() and not root.is_dir():
         raise NotADirectoryError(f"directory {root} is a file, not a folder.")
     settings = {"num_train": num_train, "num_external": num_external, "version": 1}
-    if _check_existing(root):
+    if _require_existing(root):
         made = json.loads((root / _MANIFEST).read_text()).get("settings")
         if made != settings:
             raise ValueError(f"{root} holds a demo made with {made}, not {settings}; pass another directory.")

@@ -24,7 +24,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ._validate import check_bool, check_number, check_sha256, describe
+from ._validate import require_bool, require_number, require_sha256, describe
 
 __all__ = [
     "MIRROR_ENV",
@@ -49,14 +49,14 @@ class DownloadError(RuntimeError):
         self.path = path
 
 
-def _check_path(path, name="path"):
+def _require_path(path, name="path"):
     """Return ``path`` as a Path, or raise naming ``name`` (an int would be read as a file descriptor)."""
     if not isinstance(path, (str, os.PathLike)) or not str(path):
         raise TypeError(f"{name} must be a file path (a str or pathlib.Path), got {describe(path)}.")
     return Path(path)
 
 
-def _check_url(url, name="url"):
+def _require_url(url, name="url"):
     """Return ``url`` if it is an http(s):// or file:// address, else raise naming ``name``."""
     if not isinstance(url, str):
         raise TypeError(f"{name} must be a URL string such as 'https://...', got {describe(url)}.")
@@ -68,7 +68,7 @@ def _check_url(url, name="url"):
 def compute_sha256(path):
     """Return the hex SHA-256 of the file at ``path``."""
     digest = hashlib.sha256()
-    with open(_check_path(path), "rb") as file:
+    with open(_require_path(path), "rb") as file:
         for block in iter(lambda: file.read(CHUNK), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -76,8 +76,8 @@ def compute_sha256(path):
 
 def verify_sha256(path, sha256, fix):
     """Return ``path`` if its SHA-256 is ``sha256``, else raise a ValueError naming both and how to ``fix`` it."""
-    path = _check_path(path)
-    expected = check_sha256(sha256, "sha256")
+    path = _require_path(path)
+    expected = require_sha256(sha256, "sha256")
     got = compute_sha256(path) if path.is_file() else "missing"
     if got != expected:
         raise ValueError(f"Refusing to read {path}: its sha256 is {got}, expected {expected}; {fix}")
@@ -106,7 +106,7 @@ def _accepted(sha256):
             "sha256 is required: the course refuses to download a file it cannot verify. "
             "Pass the expected SHA-256 hex digest (see `sha256sum FILE`)."
         )
-    return tuple(check_sha256(value, "sha256") for value in hashes)
+    return tuple(require_sha256(value, "sha256") for value in hashes)
 
 
 def fetch_file(url, sha256, path, *, timeout=TIMEOUT, quiet=False):
@@ -116,11 +116,11 @@ def fetch_file(url, sha256, path, *, timeout=TIMEOUT, quiet=False):
     A cached file whose hash does not match is removed and fetched again.
     Raises DownloadError (naming the URL, and expected vs got hash) on any failure.
     """
-    url = _check_url(url)
+    url = _require_url(url)
     accepted = _accepted(sha256)
-    path = _check_path(path)
-    timeout = check_number(timeout, "timeout", above=0, hint=" (seconds)")
-    quiet = check_bool(quiet, "quiet")
+    path = _require_path(path)
+    timeout = require_number(timeout, "timeout", above=0, hint=" (seconds)")
+    quiet = require_bool(quiet, "quiet")
     if path.exists():
         if compute_sha256(path) in accepted:
             return path

@@ -30,7 +30,7 @@ PLOT_DEFAULTS = {
 
 def setup(seed=config.SEED):
     """Seed Python, NumPy and Keras; set plotting defaults; quiet TensorFlow's logs."""
-    seed = _check_seed(seed)
+    seed = _require_seed(seed)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     random.seed(seed)
@@ -40,11 +40,11 @@ def setup(seed=config.SEED):
     _set_plot_defaults()
 
 
-def _check_seed(seed):
+def _require_seed(seed):
     """Return ``seed`` as an int, or raise a clear error."""
-    from ._validate import check_int
+    from ._validate import require_int
 
-    return check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    return require_int(seed, "seed", minimum=0, maximum=2**32 - 1)
 
 
 def _set_plot_defaults():

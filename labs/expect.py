@@ -30,7 +30,7 @@ RECORD_ENV = "LABS_RECORD_EXPECT"
 
 def between(name, value, low, high):
     """Print whether ``value`` lies in the measured band [low, high]; return True if it does."""
-    name = _check_name(name)
+    name = _require_name(name)
     low, high = _number(low, "low"), _number(high, "high")
     if not (math.isfinite(low) and math.isfinite(high)) or low > high:
         raise ValueError(f"low and high must be finite with low <= high, got low={low!r}, high={high!r}")
@@ -49,7 +49,7 @@ def between(name, value, low, high):
 
 def ordered(name, values):
     """Print whether the values of a dict decrease in the order given; return True if they do."""
-    name = _check_name(name)
+    name = _require_name(name)
     if not isinstance(values, dict) or len(values) < 2:
         raise TypeError(f"values must be a dict of at least 2 labelled numbers, got {values!r:.80}")
     numbers_ = {str(label): _number(value, f"values[{label!r}]") for label, value in values.items()}
@@ -75,7 +75,7 @@ def _formatter(value, low, high):
     return lambda x: f"{x:.3f}"
 
 
-def _check_name(name):
+def _require_name(name):
     """Return ``name`` if it is a non-empty string, else raise a clear error."""
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"name must be a non-empty string saying what the value is, got {name!r}")

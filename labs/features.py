@@ -7,8 +7,8 @@ pyramids); this module holds the small pieces around them that the lessons need.
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ._validate import (as_array, as_image, check_axes, check_bool, check_choice, check_finite, check_int,
-                        check_labels, check_list, check_number, describe)
+from ._validate import (as_array, as_image, require_axes, require_bool, require_choice, require_finite, require_int,
+                        require_labels, require_list, require_number, describe)
 
 __all__ = ["HOG_BLOCK_NORMS", "flatten_images", "compute_distance_contrast", "reconstruct_with_pca", "compute_hog", "compute_hog_image",
            "HOGFeatures", "compute_colour_histogram", "build_pyramid", "shift_images", "perturb_images",
@@ -36,9 +36,9 @@ def compute_distance_contrast(dims, num_points=500, seed=0):
     dims: sequence of dimensions. Returns an array of shape (len(dims),); it shrinks towards 0
     as d grows: in high dimensions every point is about as far away as every other.
     """
-    dims = [check_int(d, "each entry of dims", minimum=1) for d in check_list(dims, "dims", example="[1, 10, 100]")]
-    num_points = check_int(num_points, "num_points", minimum=2)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    dims = [require_int(d, "each entry of dims", minimum=1) for d in require_list(dims, "dims", example="[1, 10, 100]")]
+    num_points = require_int(num_points, "num_points", minimum=2)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     contrast = []
     for d in dims:
         points, query = rng.random((num_points, d)), rng.random(d)
@@ -57,8 +57,8 @@ def reconstruct_with_pca(pca, X, num_components):
     """
     if not hasattr(pca, "components_"):
         raise TypeError(f"pca must be a fitted sklearn PCA (call pca.fit(X) first), got {type(pca).__name__}.")
-    num_components = check_int(num_components, "num_components", minimum=0, maximum=len(pca.components_))
-    X = check_finite(as_array(X, "X", ndim=2, dtype_kind="uif"), "X").astype(np.float64)
+    num_components = require_int(num_components, "num_components", minimum=0, maximum=len(pca.components_))
+    X = require_finite(as_array(X, "X", ndim=2, dtype_kind="uif"), "X").astype(np.float64)
     if X.shape[1] != pca.components_.shape[1]:
         raise ValueError(f"X has {X.shape[1]} features per row but the PCA was fitted on "
                          f"{pca.components_.shape[1]}.")
@@ -71,24 +71,24 @@ def reconstruct_with_pca(pca, X, num_components):
 def _as_greyscale_batch(images, name="images"):
     """Check a batch of greyscale images (N, H, W) of numbers."""
     images = as_array(images, name, ndim=3, dtype_kind="uif")
-    return check_finite(images, name)
+    return require_finite(images, name)
 
 
-def _check_pair(value, name, example="(4, 4)"):
+def _require_pair(value, name, example="(4, 4)"):
     """Return ``value`` as a pair of whole numbers >= 1 (rows, columns), or raise naming ``name``."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, (tuple, list)) or len(value) != 2:
         raise TypeError(f"{name} must be a pair of whole numbers (rows, columns) such as {example}, "
                         f"got {describe(value)}.")
-    return tuple(check_int(n, name, minimum=1) for n in value)
+    return tuple(require_int(n, name, minimum=1) for n in value)
 
 
-def _check_hog_settings(image_shape, orientations, pixels_per_cell, cells_per_block, name="images"):
+def _require_hog_settings(image_shape, orientations, pixels_per_cell, cells_per_block, name="images"):
     """Check the HOG settings and that an image of ``image_shape`` (H, W) holds a block; return them."""
-    orientations = check_int(orientations, "orientations", minimum=1)
-    (cell_h, cell_w), (block_h, block_w) = _check_pair(pixels_per_cell, "pixels_per_cell"), \
-        _check_pair(cells_per_block, "cells_per_block", "(2, 2)")
+    orientations = require_int(orientations, "orientations", minimum=1)
+    (cell_h, cell_w), (block_h, block_w) = _require_pair(pixels_per_cell, "pixels_per_cell"), \
+        _require_pair(cells_per_block, "cells_per_block", "(2, 2)")
     rows, cols = image_shape[0] // cell_h, image_shape[1] // cell_w
     if rows < block_h or cols < block_w:
         raise ValueError(f"{name} of {image_shape[0]}x{image_shape[1]} pixels hold {rows}x{cols} cells of "
@@ -108,11 +108,11 @@ def compute_hog(images, orientations=9, pixels_per_cell=(4, 4), cells_per_block=
     called image by image (several times slower), to float32 precision.
     """
     images = _as_greyscale_batch(images).astype(np.float64)
-    orientations, (cell_h, cell_w), (block_h, block_w) = _check_hog_settings(
+    orientations, (cell_h, cell_w), (block_h, block_w) = _require_hog_settings(
         images.shape[1:], orientations, pixels_per_cell, cells_per_block)
-    block_norm = check_choice(block_norm, "block_norm", HOG_BLOCK_NORMS)
+    block_norm = require_choice(block_norm, "block_norm", HOG_BLOCK_NORMS)
     rows, cols = images.shape[1] // cell_h, images.shape[2] // cell_w
-    if check_bool(transform_sqrt, "transform_sqrt"):
+    if require_bool(transform_sqrt, "transform_sqrt"):
         if images.min() < 0:
             raise ValueError(f"transform_sqrt needs pixel values >= 0, found {images.min():g}.")
         images = np.sqrt(images)
@@ -154,8 +154,8 @@ def compute_hog_image(image, orientations=9, pixels_per_cell=(4, 4), cells_per_b
     """Return (features, picture) for one greyscale image (H, W): HOG numbers and scikit-image's drawing of them."""
     from skimage.feature import hog
 
-    image = check_finite(as_array(image, "image", ndim=2, dtype_kind="uif"), "image")
-    orientations, pixels_per_cell, cells_per_block = _check_hog_settings(
+    image = require_finite(as_array(image, "image", ndim=2, dtype_kind="uif"), "image")
+    orientations, pixels_per_cell, cells_per_block = _require_hog_settings(
         image.shape, orientations, pixels_per_cell, cells_per_block, name="image")
     return hog(image, orientations=orientations, pixels_per_cell=pixels_per_cell,
                cells_per_block=cells_per_block, block_norm="L2-Hys", visualize=True)
@@ -179,12 +179,12 @@ class HOGFeatures(TransformerMixin, BaseEstimator):
 
     def _checked_images(self, X):
         """Check the settings and X; return X as a batch of images (N, H, W)."""
-        image_shape = _check_pair(self.image_shape, "image_shape", "(28, 28)")
-        _check_hog_settings(image_shape, self.orientations, self.pixels_per_cell, self.cells_per_block,
+        image_shape = _require_pair(self.image_shape, "image_shape", "(28, 28)")
+        _require_hog_settings(image_shape, self.orientations, self.pixels_per_cell, self.cells_per_block,
                             name="images (image_shape)")
-        check_choice(self.block_norm, "block_norm", HOG_BLOCK_NORMS)
-        check_bool(self.transform_sqrt, "transform_sqrt")
-        X = check_finite(as_array(X, "X", ndim=(2, 3), dtype_kind="uif"), "X")
+        require_choice(self.block_norm, "block_norm", HOG_BLOCK_NORMS)
+        require_bool(self.transform_sqrt, "transform_sqrt")
+        X = require_finite(as_array(X, "X", ndim=(2, 3), dtype_kind="uif"), "X")
         size = image_shape[0] * image_shape[1]
         if X[0].size != size:
             raise ValueError(f"X has {X[0].size} values per image but image_shape {image_shape} needs {size}.")
@@ -211,7 +211,7 @@ def compute_colour_histogram(image, bins=16):
     image = as_image(image, "image", scale="uint8")
     if image.ndim != 3:
         raise ValueError(f"image must be a uint8 colour image (H, W, 3), got shape {image.shape}.")
-    bins = check_int(bins, "bins", minimum=1, maximum=256)
+    bins = require_int(bins, "bins", minimum=1, maximum=256)
     edges = np.linspace(0, 256, bins + 1)
     counts = np.stack([np.histogram(image[..., c], bins=edges)[0] for c in range(3)])
     return counts / counts.sum(axis=1, keepdims=True)
@@ -225,8 +225,8 @@ def build_pyramid(image, num_levels=4, downscale=2):
     from skimage.transform import pyramid_gaussian
 
     image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
-    num_levels = check_int(num_levels, "num_levels", minimum=1)
-    downscale = check_number(downscale, "downscale", above=1)
+    num_levels = require_int(num_levels, "num_levels", minimum=1)
+    downscale = require_number(downscale, "downscale", above=1)
     smallest = min(image.shape[:2]) / downscale ** (num_levels - 1)
     if smallest < 1:
         raise ValueError(f"a {image.shape[0]}x{image.shape[1]} image cannot be shrunk {num_levels - 1} times "
@@ -249,7 +249,7 @@ def shift_images(images, dx=0, dy=0):
                          "shift_images moves greyscale images, one (H, W) or a batch (N, H, W). Shift each channel "
                          "(shift_images(image[..., c], dx, dy)) or convert with labs.images.to_greyscale first.")
     height, width = images.shape[-2:]
-    dx, dy = check_int(dx, "dx", minimum=-width, maximum=width), check_int(dy, "dy", minimum=-height, maximum=height)
+    dx, dy = require_int(dx, "dx", minimum=-width, maximum=width), require_int(dy, "dy", minimum=-height, maximum=height)
     shifted = np.zeros_like(images)
     src_rows, dst_rows = _overlap(dy, height)
     src_cols, dst_cols = _overlap(dx, width)
@@ -274,10 +274,10 @@ def perturb_images(images, max_shift=3, max_rotation=20.0, noise=0.15, seed=0):
     from scipy import ndimage
 
     images = as_image(images, "images", ndim=3, channel_ndim=None, scale="uint8")
-    max_shift = check_int(max_shift, "max_shift", minimum=0, maximum=min(images.shape[1:]))
-    max_rotation = check_number(max_rotation, "max_rotation", minimum=0, maximum=180, hint=" (degrees)")
-    noise = check_number(noise, "noise", minimum=0, maximum=1)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    max_shift = require_int(max_shift, "max_shift", minimum=0, maximum=min(images.shape[1:]))
+    max_rotation = require_number(max_rotation, "max_rotation", minimum=0, maximum=180, hint=" (degrees)")
+    noise = require_number(noise, "noise", minimum=0, maximum=1)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     out = np.empty(images.shape, dtype=np.float64)
     for i, image in enumerate(images.astype(np.float64)):
         turned = ndimage.rotate(image, rng.uniform(-max_rotation, max_rotation), reshape=False, order=1)
@@ -332,8 +332,8 @@ def score_classifier(model, X, y):
         except NotFittedError:
             raise ValueError(f"model ({type(model).__name__}) is not fitted yet; call model.fit(X_train, y_train) "
                              "first.") from None
-    X = check_finite(as_array(X, "X", ndim=(2, 3, 4), dtype_kind="uifb"), "X")
-    y = check_labels(y, "y", len(X), rows_name="X")
+    X = require_finite(as_array(X, "X", ndim=(2, 3, 4), dtype_kind="uifb"), "X")
+    y = require_labels(y, "y", len(X), rows_name="X")
     num_features = getattr(model, "n_features_in_", None)
     if X.ndim == 2 and isinstance(num_features, (int, np.integer)) and X.shape[1] != num_features:
         raise ValueError(f"X has {X.shape[1]} features per row but the model was fitted on {num_features}; "
@@ -359,13 +359,13 @@ def plot_distance_contrast(dims, contrast, ax=None):
     """Plot the distance contrast against the dimension (log-log). dims, contrast: sequences of equal length."""
     import matplotlib.pyplot as plt
 
-    dims = check_finite(as_array(dims, "dims", ndim=1, dtype_kind="uif"), "dims")
-    contrast = check_finite(as_array(contrast, "contrast", ndim=1, dtype_kind="uif"), "contrast")
+    dims = require_finite(as_array(dims, "dims", ndim=1, dtype_kind="uif"), "dims")
+    contrast = require_finite(as_array(contrast, "contrast", ndim=1, dtype_kind="uif"), "contrast")
     if len(dims) != len(contrast):
         raise ValueError(f"dims has {len(dims)} entries but contrast has {len(contrast)}; they must match.")
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
-    check_axes(ax)
+    require_axes(ax)
     ax.loglog(dims, contrast, marker="o")
     ax.set_xlabel("dimension d")
     ax.set_ylabel("(farthest − nearest) / nearest")
@@ -379,9 +379,9 @@ def plot_explained_variance(pca, ax=None, marks=(0.8, 0.9, 0.95)):
 
     if not hasattr(pca, "explained_variance_ratio_"):
         raise TypeError(f"pca must be a fitted sklearn PCA, got {type(pca).__name__}.")
-    marks = [check_number(m, "each entry of marks", above=0, maximum=1)
-             for m in check_list(marks, "marks", example="(0.8, 0.9, 0.95)", allow_empty=True)]
-    check_axes(ax)
+    marks = [require_number(m, "each entry of marks", above=0, maximum=1)
+             for m in require_list(marks, "marks", example="(0.8, 0.9, 0.95)", allow_empty=True)]
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     cumulative = np.cumsum(pca.explained_variance_ratio_)
@@ -403,7 +403,7 @@ def plot_colour_histogram(image, bins=32, ax=None, title="Colour histogram"):
     import matplotlib.pyplot as plt
 
     fractions = compute_colour_histogram(image, bins)
-    check_axes(ax)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3))
     centres = (np.arange(bins) + 0.5) * 256 / bins
@@ -421,14 +421,14 @@ def plot_pyramid(levels, ax=None, title="Gaussian image pyramid"):
     """Draw the levels of an image pyramid side by side on one canvas, at their true relative sizes."""
     import matplotlib.pyplot as plt
 
-    levels = check_list(levels, "levels", example="the list build_pyramid(image) returns")
+    levels = require_list(levels, "levels", example="the list build_pyramid(image) returns")
     levels = [as_image(level, f"levels[{i}]") for i, level in enumerate(levels)]
     levels = [level / 255.0 if level.dtype == np.uint8 else level for level in levels]
     for i, level in enumerate(levels[1:], start=1):
         if level.shape[2:] != levels[0].shape[2:] or level.shape[0] > levels[0].shape[0]:
             raise ValueError(f"levels[{i}] has shape {level.shape} but levels[0] has {levels[0].shape}; every level "
                              "must have the channels of the first and be no taller (pass build_pyramid's list).")
-    check_axes(ax)
+    require_axes(ax)
     height, gap = levels[0].shape[0], 4
     width = sum(level.shape[1] for level in levels) + gap * (len(levels) - 1)
     canvas = np.ones((height, width) + levels[0].shape[2:])

@@ -48,7 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from . import config
-from ._validate import (check_bool, check_image_model, check_int, check_list, check_number_between, describe)
+from ._validate import (require_bool, require_image_model, require_int, require_list, require_number_between, describe)
 
 __all__ = [
     "FolderReport",
@@ -175,14 +175,14 @@ def scan_image_folder(directory, min_size=MIN_SIZE):
     min_size: images smaller than this many pixels in height or width are skipped.
     Nothing is modified; ``print(report)`` shows one line per kind of problem and the images kept per class.
     """
-    root = _check_directory(directory)
-    min_size = check_int(min_size, "min_size", minimum=1)
+    root = _require_directory(directory)
+    min_size = require_int(min_size, "min_size", minimum=1)
     listing = _list_folder(root)
     cached = _cached_report(_mirror_path(root, min_size, listing))
     return cached if cached is not None else _scan(root, min_size, listing)[0]
 
 
-def _check_directory(directory, name="directory"):
+def _require_directory(directory, name="directory"):
     """Return ``directory`` as an absolute Path after checking it is an existing folder."""
     if not isinstance(directory, (str, os.PathLike)):
         raise TypeError(f"{name} must be a folder path (a string or pathlib.Path), got {describe(directory)}.")
@@ -438,22 +438,22 @@ def load_image_folder(directory, image_size=(96, 96), validation_split=0.2, seed
     when shuffle=False). image_size: (height, width) every image is resized to. verbose: print
     the scan report. min_size: smaller images are skipped. Your folder is never modified.
     """
-    root = _check_directory(directory)
-    image_size = _check_image_size(image_size)
+    root = _require_directory(directory)
+    image_size = _require_image_size(image_size)
     if validation_split is not None:
-        validation_split = check_number_between(validation_split, "validation_split", 0, 1, low_ok=False,
+        validation_split = require_number_between(validation_split, "validation_split", 0, 1, low_ok=False,
                                                 expected="a fraction between 0 and 1 such as 0.2, or None")
-    seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    shuffle, verbose = check_bool(shuffle, "shuffle"), check_bool(verbose, "verbose")
-    min_size = check_int(min_size, "min_size", minimum=1)
+    seed = require_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
+    shuffle, verbose = require_bool(shuffle, "shuffle"), require_bool(verbose, "verbose")
+    min_size = require_int(min_size, "min_size", minimum=1)
     if validation_split is not None and not shuffle:
         raise ValueError(f"shuffle=False with validation_split={validation_split:g} would put the last files, in "
                          "class order, into validation (mostly the last class). Keep shuffle=True, or pass "
                          "validation_split=None for a folder you only evaluate on.")
     if class_names is not None:
-        class_names = _check_class_names(class_names)
-    _check_class_folders(root)
+        class_names = _require_class_names(class_names)
+    _require_class_folders(root)
     report = _mirror_folder(root, min_size)
     if verbose:
         print(report.summary())
@@ -461,7 +461,7 @@ def load_image_folder(directory, image_size=(96, 96), validation_split=0.2, seed
     for name in names:  # a class the folder lacks stays an (empty) class, so labels keep their meaning
         (Path(report.mirror) / name).mkdir(exist_ok=True)
     if validation_split is not None:
-        _check_split_sizes(report.num_images, validation_split)
+        _require_split_sizes(report.num_images, validation_split)
 
     from ._keras import import_keras
 
@@ -487,7 +487,7 @@ def load_image_folder(directory, image_size=(96, 96), validation_split=0.2, seed
     return tuple(datasets) if len(datasets) == 2 else datasets[0]
 
 
-def _check_image_size(image_size):
+def _require_image_size(image_size):
     """Return image_size as a (height, width) tuple of ints from 1 to 4096."""
     example = "a pair (height, width) such as (96, 96)"
     if isinstance(image_size, np.ndarray):
@@ -496,13 +496,13 @@ def _check_image_size(image_size):
         raise TypeError(f"image_size must be {example}, got {describe(image_size)}.")
     if len(image_size) != 2:
         raise ValueError(f"image_size must be {example}, got {describe(image_size)}.")
-    return tuple(check_int(size, f"image_size[{i}] ({'height' if i == 0 else 'width'})", minimum=1, maximum=4096)
+    return tuple(require_int(size, f"image_size[{i}] ({'height' if i == 0 else 'width'})", minimum=1, maximum=4096)
                  for i, size in enumerate(image_size))
 
 
-def _check_class_names(class_names):
+def _require_class_names(class_names):
     """Return class_names as a list of distinct, non-empty strings."""
-    names = check_list(class_names, "class_names", example="train.class_names")
+    names = require_list(class_names, "class_names", example="train.class_names")
     wrong = [name for name in names if not isinstance(name, str) or not name or "/" in name]
     if wrong:
         raise TypeError(f"class_names must hold folder names (strings), got {describe(wrong[0])}.")
@@ -511,7 +511,7 @@ def _check_class_names(class_names):
     return names
 
 
-def _check_class_folders(root):
+def _require_class_folders(root):
     """Raise before any image is opened if ``root`` has fewer than two class sub-folders."""
     folders = sorted(e.name for e in os.scandir(root) if e.is_dir() and not e.name.startswith("."))
     layout = (f"Put each class's images in a sub-folder named after the class: "
@@ -543,7 +543,7 @@ def _classes_to_load(report, class_names):
     return usable
 
 
-def _check_split_sizes(num_images, validation_split):
+def _require_split_sizes(num_images, validation_split):
     """Raise when the split would leave the training or the validation set empty (as Keras rounds it)."""
     num_validation = int(validation_split * num_images)
     if num_validation == 0 or num_validation == num_images:
@@ -566,9 +566,9 @@ def load_image_file(path, image_size=None):
     (greyscale, transparency, CMYK, ... become RGB), then resized to image_size (height, width)
     with Keras' bilinear resize, when given.
     """
-    path = _check_file(path, "path", "an image file")
+    path = _require_file(path, "path", "an image file")
     if image_size is not None:
-        image_size = _check_image_size(image_size)
+        image_size = _require_image_size(image_size)
     problem, detail, reasons = _inspect(path, min_size=1)
     if problem:
         words = PROBLEMS[problem].replace(" (skipped)", "").format(min_size=1)
@@ -587,7 +587,7 @@ def load_image_file(path, image_size=None):
     return pixels.numpy()
 
 
-def _check_file(path, name, what):
+def _require_file(path, name, what):
     """Return ``path`` as a Path after checking it names an existing file."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"{name} must be a file path (a string or pathlib.Path), got {describe(path)}.")
@@ -662,8 +662,8 @@ def predict_image_files(model, paths, class_names, image_size=None, top=3):
     them. class_names: the training dataset's class_names. image_size: (height, width), by
     default the model's input size. top: how many classes to list per image.
     """
-    model = check_image_model(model)
-    class_names = _check_class_names(class_names)
+    model = require_image_model(model)
+    class_names = _require_class_names(class_names)
     num_outputs = model.outputs[0].shape[-1]
     if num_outputs != len(class_names):
         raise ValueError(f"class_names has {len(class_names)} names but the model outputs {num_outputs} scores; "
@@ -673,14 +673,14 @@ def predict_image_files(model, paths, class_names, image_size=None, top=3):
         if None in model_size:
             raise ValueError("image_size is needed: the model accepts any size; pass e.g. image_size=(96, 96).")
         image_size = model_size
-    image_size = _check_image_size(image_size)
+    image_size = _require_image_size(image_size)
     if None not in model_size and image_size != model_size:
         raise ValueError(f"image_size {image_size} differs from the model's input size {model_size}.")
-    top = check_int(top, "top", minimum=1, maximum=len(class_names))
+    top = require_int(top, "top", minimum=1, maximum=len(class_names))
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    paths = check_list(paths, "paths", example="['photo.jpg']")
-    images = np.stack([load_image_file(_check_file(p, f"paths[{i}]", "an image file"), image_size)
+    paths = require_list(paths, "paths", example="['photo.jpg']")
+    images = np.stack([load_image_file(_require_file(p, f"paths[{i}]", "an image file"), image_size)
                        for i, p in enumerate(paths)])
     scores = np.asarray(model.predict(images, verbose=0), dtype=np.float64)
     note = ""
@@ -702,7 +702,7 @@ def load_keras_model(path):
     Loads with safe_mode=True: a file whose layers would run arbitrary Python code (Lambda
     layers) is refused.
     """
-    path = _check_file(path, "path", "a .keras file")
+    path = _require_file(path, "path", "a .keras file")
     with open(path, "rb") as file:
         start = file.read(8)
     expected = "a Keras model saved with model.save('name.keras') (a zip archive with config.json and metadata.json)"

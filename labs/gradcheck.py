@@ -6,28 +6,28 @@ x is nudged entry by entry, in place, and restored.
 
 import numpy as np
 
-from ._validate import as_array, check_callable, check_finite, check_int, check_loss_value, check_number
+from ._validate import as_array, require_callable, require_finite, require_int, require_loss_value, require_number
 
 __all__ = ["compute_numerical_gradient", "compute_relative_error", "compute_relative_norm_error", "gradient_check"]
 
 
-def _check_step(h):
+def _require_step(h):
     """Return the finite-difference step h, a small positive number."""
-    return check_number(h, "h", above=0, below=1, hint=" (a small positive step such as 1e-5)")
+    return require_number(h, "h", above=0, below=1, hint=" (a small positive step such as 1e-5)")
 
 
-def _check_f(f):
+def _require_f(f):
     """Return f if it is a function of one argument (the array x)."""
-    return check_callable(f, "f", what="a function of x returning a number (e.g. lambda x: loss(x))", num_args=1)
+    return require_callable(f, "f", what="a function of x returning a number (e.g. lambda x: loss(x))", num_args=1)
 
 
 def _centred_difference(f, x, index, h):
     """Return (f(x + h) - f(x - h)) / 2h with x[index] nudged, restoring x[index] afterwards."""
     old = x[index]
     x[index] = old + h
-    plus = check_loss_value(f(x), "f")
+    plus = require_loss_value(f(x), "f")
     x[index] = old - h
-    minus = check_loss_value(f(x), "f")
+    minus = require_loss_value(f(x), "f")
     x[index] = old
     return (plus - minus) / (2 * h)
 
@@ -38,9 +38,9 @@ def compute_numerical_gradient(f, x, h=1e-5):
     f: function of the array x returning a number; x: float array of any shape (changed and restored in place).
     Returns a float array of the shape of x.
     """
-    _check_f(f)
+    _require_f(f)
     x = as_array(x, "x", dtype_kind="f")
-    h = _check_step(h)
+    h = _require_step(h)
     grad = np.zeros_like(x, dtype=np.float64)
     for index in np.ndindex(x.shape):
         grad[index] = _centred_difference(f, x, index, h)
@@ -49,8 +49,8 @@ def compute_numerical_gradient(f, x, h=1e-5):
 
 def _as_pair(a, b):
     """Return a and b as finite float64 arrays of the same shape."""
-    a = check_finite(as_array(a, "a", dtype_kind="uif"), "a").astype(np.float64)
-    b = check_finite(as_array(b, "b", dtype_kind="uif"), "b").astype(np.float64)
+    a = require_finite(as_array(a, "a", dtype_kind="uif"), "a").astype(np.float64)
+    b = require_finite(as_array(b, "b", dtype_kind="uif"), "b").astype(np.float64)
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}.")
     return a, b
@@ -80,14 +80,14 @@ def gradient_check(f, x, analytic, num_checks=10, h=1e-5, seed=0):
 
     f: function of x returning a number; x: float array; analytic: array of the same shape as x.
     """
-    _check_f(f)
+    _require_f(f)
     x = as_array(x, "x", dtype_kind="f")
-    analytic = check_finite(as_array(analytic, "analytic", dtype_kind="uif"), "analytic")
-    h = _check_step(h)
+    analytic = require_finite(as_array(analytic, "analytic", dtype_kind="uif"), "analytic")
+    h = _require_step(h)
     if analytic.shape != x.shape:
         raise ValueError(f"analytic must have the shape of x {x.shape}, got {analytic.shape}.")
-    num_checks = check_int(num_checks, "num_checks", minimum=1)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    num_checks = require_int(num_checks, "num_checks", minimum=1)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     picks = rng.integers(0, x.size, size=num_checks)
     indices = [np.unravel_index(i, x.shape) for i in picks]
     numeric = np.array([_centred_difference(f, x, index, h) for index in indices])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validate import as_array, as_image, check_choice, check_int, check_number
+from ._validate import as_array, as_image, require_choice, require_int, require_number
 
 __all__ = ["to_greyscale", "intensity_histogram", "shuffle_pixels", "invert", "apply_nuisance",
            "NUISANCES", "GREY_WEIGHTS"]
@@ -51,7 +51,7 @@ def shuffle_pixels(image, seed=0):
     image: array of shape (H, W) or (H, W, C). Returns an array of the same shape and dtype.
     """
     image = _as_image(image)
-    seed = check_int(seed, "seed", minimum=0)
+    seed = require_int(seed, "seed", minimum=0)
     height, width = image.shape[:2]
     order = np.random.default_rng(seed).permutation(height * width)
     flat = image.reshape(height * width, *image.shape[2:])
@@ -72,9 +72,9 @@ def apply_nuisance(image, kind, strength=1.0, seed=0):
     from skimage import transform, util
 
     image = as_image(image, "image")  # uint8, or floats 0-1 (0-255 floats are refused)
-    kind = check_choice(kind, "kind", NUISANCES)
-    strength = check_number(strength, "strength", minimum=0, maximum=1)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    kind = require_choice(kind, "kind", NUISANCES)
+    strength = require_number(strength, "strength", minimum=0, maximum=1)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     picture = util.img_as_float(image)
     height, width = picture.shape[:2]
     if kind == "viewpoint":

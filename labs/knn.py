@@ -12,8 +12,8 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 import numpy as np
 
 from ._deprecation import moved, renamed
-from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
-                        check_list, describe)
+from ._validate import (as_array, require_axes, require_choice, require_dict, require_finite, require_int, require_labels,
+                        require_list, describe)
 
 __all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
            "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops",
@@ -30,8 +30,8 @@ SCREEN_MARGIN = 16  # extra float32 candidates re-ranked exactly for L2
 
 def _pair(a, b):
     """Check two images/vectors of the same shape and return them as float64 arrays."""
-    a = check_finite(as_array(a, "a", dtype_kind="uif"), "a")
-    b = check_finite(as_array(b, "b", dtype_kind="uif"), "b")
+    a = require_finite(as_array(a, "a", dtype_kind="uif"), "a")
+    b = require_finite(as_array(b, "b", dtype_kind="uif"), "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got a {a.shape} and b {b.shape}.")
     return a.astype(np.float64), b.astype(np.float64)
@@ -65,7 +65,7 @@ def _as_rows(X, name, num_features=None):
     if num_features is not None and X.shape[1] != num_features:
         raise ValueError(f"{name} has {X.shape[1]} features per row but X_train has {num_features}; "
                          f"flatten both the same way (e.g. X.reshape(len(X), -1)).")
-    return check_finite(X, name).astype(np.float64, copy=False)
+    return require_finite(X, name).astype(np.float64, copy=False)
 
 
 def _as_pair_of_sets(X_test, X_train, test_name="X_test"):
@@ -138,7 +138,7 @@ def compute_distances(X_test, X_train, metric="l2"):
     (1 - cos of the angle between the two rows; ignores overall brightness).
     Returns an array of shape (num_test, num_train).
     """
-    metric = check_choice(metric, "metric", METRICS)
+    metric = require_choice(metric, "metric", METRICS)
     X_test, X_train = _as_pair_of_sets(X_test, X_train)
     if metric == "l2":
         return np.sqrt(_squared_l2(X_test, X_train))
@@ -178,7 +178,7 @@ def _k_smallest(d, k, group=128):
 def _chunk_rows(num_train, chunk_size):
     """Return how many test rows to process at once so one block stays within the memory budget."""
     if chunk_size is not None:
-        return check_int(chunk_size, "chunk_size", minimum=1)
+        return require_int(chunk_size, "chunk_size", minimum=1)
     return max(1, int(MEMORY_BUDGET_MB * 2**20 // (4 * num_train)))
 
 
@@ -257,9 +257,9 @@ def find_nearest_neighbours(X_test, X_train, k=1, metric="l2", chunk_size=None):
     Returns (distances, indices), both of shape (num_test, k), nearest first; equal
     distances are ordered by training index.
     """
-    metric = check_choice(metric, "metric", METRICS)
+    metric = require_choice(metric, "metric", METRICS)
     X_test, X_train = _as_pair_of_sets(X_test, X_train)
-    k = check_int(k, "k", minimum=1)
+    k = require_int(k, "k", minimum=1)
     if k > len(X_train):
         raise ValueError(f"k must be at most the number of training rows ({len(X_train)}), got k={k}.")
     return _search(X_test, _prepare_training(X_train, metric), k, metric, _chunk_rows(len(X_train), chunk_size))
@@ -284,7 +284,7 @@ def vote(neighbour_labels, num_classes=None):
     labels = as_array(neighbour_labels, "neighbour_labels", ndim=2, dtype_kind="iu")
     if labels.min() < 0:
         raise ValueError(f"neighbour_labels must be class numbers 0, 1, 2, ...; found {labels.min()}.")
-    num_classes = int(labels.max()) + 1 if num_classes is None else check_int(
+    num_classes = int(labels.max()) + 1 if num_classes is None else require_int(
         num_classes, "num_classes", minimum=int(labels.max()) + 1)
     counts = np.zeros((labels.shape[0], num_classes), dtype=np.int64)
     np.add.at(counts, (np.arange(labels.shape[0])[:, None], labels), 1)
@@ -297,9 +297,9 @@ def predict_labels(dists, y_train, k=1):
     dists: array of shape (num_test, num_train); y_train: int array of shape (num_train,).
     Returns an int64 array of shape (num_test,). Ties: see the module docstring.
     """
-    dists = check_finite(as_array(dists, "dists", ndim=2, dtype_kind="uif"), "dists")
-    y_train = check_labels(y_train, "y_train", dists.shape[1])
-    k = check_int(k, "k", minimum=1)
+    dists = require_finite(as_array(dists, "dists", ndim=2, dtype_kind="uif"), "dists")
+    y_train = require_labels(y_train, "y_train", dists.shape[1])
+    k = require_int(k, "k", minimum=1)
     if k > dists.shape[1]:
         raise ValueError(f"k must be at most the number of training rows ({dists.shape[1]}), got k={k}.")
     _, nearest = _k_smallest(dists.astype(np.float64, copy=False), k)
@@ -313,14 +313,14 @@ class KNNClassifier:
     """
 
     def __init__(self, k=1, metric="l2", chunk_size=None):
-        self.k = check_int(k, "k", minimum=1)
-        self.metric = check_choice(metric, "metric", METRICS)
+        self.k = require_int(k, "k", minimum=1)
+        self.metric = require_choice(metric, "metric", METRICS)
         self.chunk_size = chunk_size
 
     def fit(self, X, y):
         """Remember the training set. X: array of shape (num_train, D); y: int labels (num_train,)."""
         X = _as_rows(X, "X")
-        y = check_labels(y, "y", len(X))
+        y = require_labels(y, "y", len(X))
         if self.k > len(X):
             raise ValueError(f"k must be at most the number of training rows ({len(X)}), got k={self.k}.")
         self.X_train_, self.y_train_ = X, y
@@ -345,25 +345,25 @@ class KNNClassifier:
         if not hasattr(self, "X_train_"):
             raise RuntimeError("call fit(X_train, y_train) before score.")
         X = _as_rows(X, "X", self.X_train_.shape[1])
-        y = check_labels(y, "y", len(X), rows_name="X")
+        y = require_labels(y, "y", len(X), rows_name="X")
         return float(np.mean(self.predict(X) == y))
 
 
 # --- choosing k and the distance ---------------------------------------------------------------
 
-def _check_ks(ks, num_train):
+def _require_ks(ks, num_train):
     """Check a list of k values (whole numbers from 1 to num_train) and return it as a tuple."""
-    ks = tuple(check_int(k, "each k in ks", minimum=1) for k in check_list(ks, "ks", example="[1, 3, 5]"))
+    ks = tuple(require_int(k, "each k in ks", minimum=1) for k in require_list(ks, "ks", example="[1, 3, 5]"))
     if max(ks) > num_train:
         raise ValueError(f"every k in ks must be at most the number of training rows ({num_train}), "
                          f"got {max(ks)}.")
     return ks
 
 
-def _check_metrics(metrics):
+def _require_metrics(metrics):
     """Check a list of metric names and return it as a tuple."""
-    metrics = check_list(metrics, "metrics", example="['l1', 'l2']")
-    return tuple(check_choice(metric, "metrics", METRICS) for metric in metrics)
+    metrics = require_list(metrics, "metrics", example="['l1', 'l2']")
+    return tuple(require_choice(metric, "metrics", METRICS) for metric in metrics)
 
 
 def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
@@ -373,10 +373,10 @@ def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
     Finds the max(ks) neighbours once per metric, then votes with each k.
     """
     X_val, X_train = _as_pair_of_sets(X_val, X_train, "X_val")
-    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
-    y_val = check_labels(y_val, "y_val", len(X_val), rows_name="X_val")
-    ks = _check_ks(ks, len(X_train))
-    metrics = _check_metrics(metrics)
+    y_train = require_labels(y_train, "y_train", len(X_train), rows_name="X_train")
+    y_val = require_labels(y_val, "y_val", len(X_val), rows_name="X_val")
+    ks = _require_ks(ks, len(X_train))
+    metrics = _require_metrics(metrics)
     num_classes = int(max(y_train.max(), y_val.max())) + 1
     scores = {}
     for metric in metrics:
@@ -394,15 +394,15 @@ def cross_validate_knn(X, y, ks, metrics=METRICS, num_folds=5, seed=0):
     from sklearn.model_selection import StratifiedKFold
 
     X = _as_rows(X, "X")
-    y = check_labels(y, "y", len(X), rows_name="X")
-    _check_ks(ks, len(X))
-    metrics = _check_metrics(metrics)
-    num_folds = check_int(num_folds, "num_folds", minimum=2, maximum=len(X))
+    y = require_labels(y, "y", len(X), rows_name="X")
+    _require_ks(ks, len(X))
+    metrics = _require_metrics(metrics)
+    num_folds = require_int(num_folds, "num_folds", minimum=2, maximum=len(X))
     smallest = int(np.bincount(y)[np.unique(y)].min())
     if num_folds > smallest:
         raise ValueError(f"num_folds={num_folds} is more than the {smallest} example(s) of the smallest class in y; "
                          "stratified folds need every class in every fold: use fewer folds or more data.")
-    folds = StratifiedKFold(num_folds, shuffle=True, random_state=check_int(seed, "seed", minimum=0))
+    folds = StratifiedKFold(num_folds, shuffle=True, random_state=require_int(seed, "seed", minimum=0))
     per_fold = [score_knn_grid(X[train], y[train], X[val], y[val], ks, metrics) for train, val in folds.split(X, y)]
     return {metric: np.stack([fold[metric] for fold in per_fold]) for metric in metrics}
 
@@ -419,12 +419,12 @@ def plot_k_scores(ks, scores, ax=None, title="Choosing k and the distance"):
     """
     import matplotlib.pyplot as plt
 
-    ks = check_list(ks, "ks", example="[1, 3, 5]")
-    scores = check_dict(scores, "scores", example="{'l2': [0.91, 0.92, 0.90]}")
-    scores = {metric: check_finite(np.atleast_2d(as_array(values, f"scores[{metric!r}]", ndim=(1, 2),
+    ks = require_list(ks, "ks", example="[1, 3, 5]")
+    scores = require_dict(scores, "scores", example="{'l2': [0.91, 0.92, 0.90]}")
+    scores = {metric: require_finite(np.atleast_2d(as_array(values, f"scores[{metric!r}]", ndim=(1, 2),
                                                           dtype_kind="uif")).astype(float), f"scores[{metric!r}]")
               for metric, values in scores.items()}
-    check_axes(ax)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     for metric, values in scores.items():
@@ -451,12 +451,12 @@ def explain_prediction(x, X_train, y_train, k=5, metric="l2"):
     x: one image (H, W) or vector (D,); X_train: (num_train, H, W) or (num_train, D); y_train: (num_train,).
     Returns a dict with indices (k,), distances (k,), labels (k,), votes (num_classes,), prediction.
     """
-    X_train = check_finite(as_array(X_train, "X_train", ndim=(2, 3), dtype_kind="uif"), "X_train")
-    x = check_finite(as_array(x, "x", ndim=(1, 2), dtype_kind="uif"), "x")
+    X_train = require_finite(as_array(X_train, "X_train", ndim=(2, 3), dtype_kind="uif"), "X_train")
+    x = require_finite(as_array(x, "x", ndim=(1, 2), dtype_kind="uif"), "x")
     if x.size != X_train[0].size:
         raise ValueError(f"x has {x.size} values but each training image has {X_train[0].size}; "
                          f"x has shape {x.shape}, X_train {X_train.shape}.")
-    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
+    y_train = require_labels(y_train, "y_train", len(X_train), rows_name="X_train")
     distances, indices = find_nearest_neighbours(x.reshape(1, -1), X_train.reshape(len(X_train), -1), k, metric)
     labels = y_train[indices[0]]
     votes = np.bincount(labels, minlength=int(y_train.max()) + 1)
@@ -481,12 +481,12 @@ def show_explanation(x, X_train, explanation, class_names=None, true_label=None)
         raise TypeError(f"explanation must be the dict explain_prediction returns (keys {', '.join(keys)}), "
                         f"got {describe(explanation)}.")
     num_classes = len(explanation["votes"])
-    names = [str(c) for c in range(num_classes)] if class_names is None else check_list(
+    names = [str(c) for c in range(num_classes)] if class_names is None else require_list(
         class_names, "class_names", example="['0', '1', ...]")
     if len(names) < num_classes:
         raise ValueError(f"class_names has {len(names)} names but the vote counts {num_classes} classes.")
     if true_label is not None:
-        true_label = check_int(true_label, "true_label", minimum=0, maximum=len(names) - 1)
+        true_label = require_int(true_label, "true_label", minimum=0, maximum=len(names) - 1)
     k = len(explanation["indices"])
     fig = plt.figure(figsize=(1.3 * (k + 1) + 3.2, 2.2))
     grid = fig.add_gridspec(1, k + 2, width_ratios=[1] * (k + 1) + [2.5])

@@ -11,8 +11,8 @@ import numpy as np
 
 from . import activations
 from ._deprecation import renamed, warn_deprecated
-from ._validate import (as_array, check_axes, check_choice, check_dict, check_finite, check_int, check_labels,
-                        check_list, check_number, describe)
+from ._validate import (as_array, require_axes, require_choice, require_dict, require_finite, require_int, require_labels,
+                        require_list, require_number, describe)
 from .gradcheck import compute_numerical_gradient, compute_relative_error, gradient_check  # noqa: F401
 
 __all__ = ["PENALTIES", "one_hot", "compute_scores", "softmax_cross_entropy", "squared_error", "make_params",
@@ -25,25 +25,25 @@ PENALTIES = ("l2", "l1")
 
 def _as_matrix(X, name, num_columns=None, what="columns"):
     """Check a finite 2-D array (optionally with a given number of columns) and return it as float64."""
-    X = check_finite(as_array(X, name, ndim=2, dtype_kind="uif"), name)
+    X = require_finite(as_array(X, name, ndim=2, dtype_kind="uif"), name)
     if num_columns is not None and X.shape[1] != num_columns:
         raise ValueError(f"{name} has {X.shape[1]} {what} but {num_columns} were expected (shape {X.shape}).")
     return X.astype(np.float64, copy=False)
 
 
-def _check_params(params, num_features=None):
+def _require_params(params, num_features=None):
     """Check a {"W": (C, D), "b": (C,)} dict and return (W, b) as float arrays."""
     if not isinstance(params, dict) or "W" not in params or "b" not in params:
         raise TypeError(f"params must be a dict with keys 'W' (shape (C, D)) and 'b' (shape (C,)), "
                         f"got {type(params).__name__}.")
-    return _check_weights(params["W"], params["b"], num_features)
+    return _require_weights(params["W"], params["b"], num_features)
 
 
-def _check_weights(W, b, num_features=None, names=("params['W']", "params['b']")):
+def _require_weights(W, b, num_features=None, names=("params['W']", "params['b']")):
     """Check weights W (C, D) and biases b (C,), named ``names`` in messages; return them as float arrays."""
     w_name, b_name = names
     W = _as_matrix(W, w_name)
-    b = check_finite(as_array(b, b_name, ndim=1, dtype_kind="uif"), b_name)
+    b = require_finite(as_array(b, b_name, ndim=1, dtype_kind="uif"), b_name)
     if len(b) != len(W):
         raise ValueError(f"{b_name} has {len(b)} entries but {w_name} has {len(W)} rows (one per class).")
     if num_features is not None and W.shape[1] != num_features:
@@ -59,8 +59,8 @@ def one_hot(y, num_classes):
 
     y: int array of shape (N,) with values 0..num_classes-1. Returns float array (N, num_classes).
     """
-    num_classes = check_int(num_classes, "num_classes", minimum=1)
-    y = check_labels(y, "y", num_classes=num_classes)
+    num_classes = require_int(num_classes, "num_classes", minimum=1)
+    y = require_labels(y, "y", num_classes=num_classes)
     encoded = np.zeros((len(y), num_classes))
     encoded[np.arange(len(y)), y] = 1.0
     return encoded
@@ -71,7 +71,7 @@ def compute_scores(X, W, b):
 
     X: array of shape (N, D); W: array of shape (C, D); b: array of shape (C,). Returns (N, C).
     """
-    W, b = _check_weights(W, b, names=("W", "b"))
+    W, b = _require_weights(W, b, names=("W", "b"))
     X = _as_matrix(X, "X", W.shape[1], "features per row (W has that many columns)")
     return X @ W.T + b
 
@@ -79,13 +79,13 @@ def compute_scores(X, W, b):
 def sigmoid(scores):
     """Deprecated: use labs.activations.sigmoid(z)."""
     warn_deprecated("labs.linear.sigmoid(scores)", "labs.activations.sigmoid(z)")
-    return activations.sigmoid(check_finite(as_array(scores, "scores", dtype_kind="uif", allow_empty=True), "scores"))
+    return activations.sigmoid(require_finite(as_array(scores, "scores", dtype_kind="uif", allow_empty=True), "scores"))
 
 
 def softmax(scores):
     """Deprecated: use labs.activations.softmax(z)."""
     warn_deprecated("labs.linear.softmax(scores)", "labs.activations.softmax(z)")
-    return activations.softmax(check_finite(as_array(scores, "scores", ndim=(1, 2), dtype_kind="uif"), "scores"))
+    return activations.softmax(require_finite(as_array(scores, "scores", ndim=(1, 2), dtype_kind="uif"), "scores"))
 
 
 def softmax_cross_entropy(scores, y):
@@ -96,7 +96,7 @@ def softmax_cross_entropy(scores, y):
     Stable for huge scores: uses log-sum-exp after subtracting each row's maximum.
     """
     s = _as_matrix(scores, "scores")
-    y = check_labels(y, "y", len(s), s.shape[1])
+    y = require_labels(y, "y", len(s), s.shape[1])
     shifted = s - s.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     rows = np.arange(len(s))
@@ -112,7 +112,7 @@ def squared_error(probs, y):
     probs: array of shape (N, C); y: int array of shape (N,).
     """
     p = _as_matrix(probs, "probs")
-    y = check_labels(y, "y", len(p), p.shape[1])
+    y = require_labels(y, "y", len(p), p.shape[1])
     return float(((p - one_hot(y, p.shape[1])) ** 2).sum(axis=1).mean())
 
 
@@ -120,10 +120,10 @@ def squared_error(probs, y):
 
 def make_params(num_features, num_classes, scale=1e-3, seed=0):
     """Return small random starting weights {"W": (num_classes, num_features), "b": zeros (num_classes,)}."""
-    num_features = check_int(num_features, "num_features", minimum=1)
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    scale = check_number(scale, "scale", minimum=0, hint=" (the standard deviation of the weights)")
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    num_features = require_int(num_features, "num_features", minimum=1)
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    scale = require_number(scale, "scale", minimum=0, hint=" (the standard deviation of the weights)")
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     return {"W": scale * rng.standard_normal((num_classes, num_features)), "b": np.zeros(num_classes)}
 
 
@@ -133,10 +133,10 @@ def compute_loss_and_gradients(params, X, y, reg=0.0, penalty="l2"):
     params: {"W": (C, D), "b": (C,)}; X: array of shape (N, D); y: int array of shape (N,).
     loss = mean cross-entropy + reg * R(W), R = sum(W²) for "l2" or sum(|W|) for "l1" (b is not penalised).
     """
-    penalty = check_choice(penalty, "penalty", PENALTIES)
-    reg = check_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
+    penalty = require_choice(penalty, "penalty", PENALTIES)
+    reg = require_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
     X = _as_matrix(X, "X")
-    W, b = _check_params(params, X.shape[1])
+    W, b = _require_params(params, X.shape[1])
     loss, dscores = softmax_cross_entropy(X @ W.T + b, y)
     if penalty == "l2":
         loss += reg * float(np.sum(W * W))
@@ -157,13 +157,13 @@ def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, p
     random order (seeded), in ceil(N / batch_size) steps.
     """
     X = _as_matrix(X, "X")
-    y = check_labels(y, "y", len(X), check_int(num_classes, "num_classes", minimum=2))
-    batch_size = min(check_int(batch_size, "batch_size", minimum=1), len(X))  # more than N: full batch
-    num_epochs = check_int(num_epochs, "num_epochs", minimum=1)
-    lr = check_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
-    reg = check_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
-    penalty = check_choice(penalty, "penalty", PENALTIES)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    y = require_labels(y, "y", len(X), require_int(num_classes, "num_classes", minimum=2))
+    batch_size = min(require_int(batch_size, "batch_size", minimum=1), len(X))  # more than N: full batch
+    num_epochs = require_int(num_epochs, "num_epochs", minimum=1)
+    lr = require_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+    reg = require_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
+    penalty = require_choice(penalty, "penalty", PENALTIES)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     params = make_params(X.shape[1], num_classes, seed=seed)
     losses = []
     for _ in range(num_epochs):
@@ -180,7 +180,7 @@ def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, p
 def predict_linear(params, X):
     """Return the class with the highest score for each row of X (shape (N, D)): int array (N,)."""
     X = _as_matrix(X, "X")
-    W, b = _check_params(params, X.shape[1])
+    W, b = _require_params(params, X.shape[1])
     return np.argmax(X @ W.T + b, axis=1)
 
 
@@ -196,11 +196,11 @@ def show_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W a
     W = _as_matrix(W, "W")
     if not isinstance(image_shape, (tuple, list)) or len(image_shape) != 2:
         raise TypeError(f"image_shape must be a pair (height, width) such as (28, 28), got {describe(image_shape)}.")
-    image_shape = tuple(check_int(n, "image_shape", minimum=1) for n in image_shape)
+    image_shape = tuple(require_int(n, "image_shape", minimum=1) for n in image_shape)
     if image_shape[0] * image_shape[1] != W.shape[1]:
         raise ValueError(f"image_shape {image_shape} has {image_shape[0] * image_shape[1]} pixels "
                          f"but W has {W.shape[1]} columns.")
-    names = [str(c) for c in range(len(W))] if class_names is None else check_list(
+    names = [str(c) for c in range(len(W))] if class_names is None else require_list(
         class_names, "class_names", example="['0', '1', ...]")
     if len(names) != len(W):
         raise ValueError(f"class_names has {len(names)} names but W has {len(W)} rows (one per class).")
@@ -222,11 +222,11 @@ def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss
     """
     import matplotlib.pyplot as plt
 
-    smooth = check_int(smooth, "smooth", minimum=1)
-    num_epochs = check_number(num_epochs, "num_epochs", above=0)
+    smooth = require_int(smooth, "smooth", minimum=1)
+    num_epochs = require_number(num_epochs, "num_epochs", above=0)
     curves = {label: as_array(losses, f"curves[{label!r}]", ndim=1, dtype_kind="uif").astype(np.float64)
-              for label, losses in check_dict(curves, "curves", example="{'SGD': losses}").items()}
-    check_axes(ax)
+              for label, losses in require_dict(curves, "curves", example="{'SGD': losses}").items()}
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(5.5, 3.2))
     for label, losses in curves.items():

@@ -9,8 +9,8 @@ import time
 import numpy as np
 
 from . import config
-from ._validate import (as_array, as_image, check_axes, check_choice, check_finite, check_int, check_labels,
-                        check_number, check_number_between, describe)
+from ._validate import (as_array, as_image, require_axes, require_choice, require_finite, require_int, require_labels,
+                        require_number, require_number_between, describe)
 from ._keras import import_keras
 
 keras = import_keras()
@@ -37,16 +37,16 @@ RECIPES = {
 
 # --- the models ---------------------------------------------------------------------------------
 
-def _check_input_shape(input_shape, ndim):
+def _require_input_shape(input_shape, ndim):
     """Return input_shape as a tuple of ``ndim`` positive ints (ndim: an int or a tuple of ints), or raise."""
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) not in allowed:
         wanted = " or ".join(str(n) for n in allowed)
         raise ValueError(f"input_shape must be a tuple of {wanted} sizes, got {describe(input_shape)}.")
-    return tuple(check_int(n, "input_shape", minimum=1) for n in input_shape)
+    return tuple(require_int(n, "input_shape", minimum=1) for n in input_shape)
 
 
-def _check_min_size(input_shape, smallest, model_name):
+def _require_min_size(input_shape, smallest, model_name):
     """Raise unless images of ``input_shape`` are big enough for the convolutions and pools of a model."""
     if min(input_shape[:2]) < smallest:
         raise ValueError(f"input_shape {input_shape} is too small for the {model_name}: its convolutions and pools "
@@ -58,10 +58,10 @@ def make_dense_mnist(input_shape=(28, 28), hidden_units=512, num_classes=10, see
 
     input_shape: the shape of one image, e.g. (28, 28) or (28, 28, 1). Weights are seeded.
     """
-    input_shape = _check_input_shape(input_shape, (1, 2, 3))
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1)
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    input_shape = _require_input_shape(input_shape, (1, 2, 3))
+    hidden_units = require_int(hidden_units, "hidden_units", minimum=1)
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    keras.utils.set_random_seed(require_int(seed, "seed", minimum=0))
     layers = keras.layers
     return keras.Sequential([
         keras.Input(shape=input_shape),
@@ -85,12 +85,12 @@ def make_small_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED, dr
     dense_units: the hidden dense layer's width (64 in the classic CNN; the talks' cats-vs-dogs head has 512).
     The same seed gives the same initial weights with or without the remedies.
     """
-    input_shape = _check_input_shape(input_shape, 3)
-    _check_min_size(input_shape, 18, "small CNN")  # 18 -> conv 16 -> pool 8 -> conv 6 -> pool 3 -> conv 1
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    dense_units = check_int(dense_units, "dense_units", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
-    extras = _check_remedies(dropout, l2, augmentation)
+    input_shape = _require_input_shape(input_shape, 3)
+    _require_min_size(input_shape, 18, "small CNN")  # 18 -> conv 16 -> pool 8 -> conv 6 -> pool 3 -> conv 1
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    dense_units = require_int(dense_units, "dense_units", minimum=1)
+    seed = require_int(seed, "seed", minimum=0)
+    extras = _require_remedies(dropout, l2, augmentation)
     keras.utils.set_random_seed(seed)
     layers = keras.layers
     decay = {"kernel_regularizer": keras.regularizers.L2(extras["l2"])} if extras["l2"] else {}
@@ -111,10 +111,10 @@ def make_small_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED, dr
     return keras.Sequential(model_layers, name="small_cnn")
 
 
-def _check_remedies(dropout, l2, augmentation):
+def _require_remedies(dropout, l2, augmentation):
     """Return the checked dropout rate, L2 factor and augmentation strengths of a model builder."""
-    dropout = check_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
-    l2 = check_number_between(l2, "l2", 0, 1, expected="a weight-decay factor from 0 up to 1 (e.g. 1e-3)")
+    dropout = require_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
+    l2 = require_number_between(l2, "l2", 0, 1, expected="a weight-decay factor from 0 up to 1 (e.g. 1e-3)")
     if augmentation is not None and not isinstance(augmentation, dict):
         raise TypeError("augmentation must be None or a dict of labs.augment.make_augmentation strengths, "
                         f"e.g. {{'flip': 'horizontal', 'translation': 0.1}}; got {describe(augmentation)}.")
@@ -141,11 +141,11 @@ def make_batchnorm_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED
     Pooling before batch norm leaves 4x fewer numbers to normalise: cheaper epochs on a CPU.
     dropout: the Dropout layer's rate; augmentation: as in make_small_cnn (None: no augmentation).
     """
-    input_shape = _check_input_shape(input_shape, 3)
-    _check_min_size(input_shape, 10, "batch-norm CNN")  # 10 -> conv 8 -> pool 4 -> conv 2 -> pool 1
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    seed = check_int(seed, "seed", minimum=0)
-    extras = _check_remedies(dropout, 0.0, augmentation)
+    input_shape = _require_input_shape(input_shape, 3)
+    _require_min_size(input_shape, 10, "batch-norm CNN")  # 10 -> conv 8 -> pool 4 -> conv 2 -> pool 1
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    seed = require_int(seed, "seed", minimum=0)
+    extras = _require_remedies(dropout, 0.0, augmentation)
     keras.utils.set_random_seed(seed)
     layers = keras.layers
     model_layers = [keras.Input(shape=input_shape)] + _augmentation_layers(extras["augmentation"], seed)
@@ -164,9 +164,9 @@ def make_batchnorm_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED
 
 def make_warmup_cosine(learning_rate, total_steps, warmup_fraction=0.1):
     """Return a learning-rate schedule: a linear warm-up to learning_rate, then a cosine decay to 0."""
-    learning_rate = check_number(learning_rate, "learning_rate", above=0)
-    total_steps = check_int(total_steps, "total_steps", minimum=2)
-    warmup_fraction = check_number(warmup_fraction, "warmup_fraction", minimum=0, below=1)
+    learning_rate = require_number(learning_rate, "learning_rate", above=0)
+    total_steps = require_int(total_steps, "total_steps", minimum=2)
+    warmup_fraction = require_number(warmup_fraction, "warmup_fraction", minimum=0, below=1)
     warmup_steps = int(total_steps * warmup_fraction)
     return keras.optimizers.schedules.CosineDecay(
         0.0 if warmup_steps else float(learning_rate), total_steps - warmup_steps,
@@ -184,7 +184,7 @@ class SmoothedSparseCrossentropy(keras.losses.Loss):
 
     def __init__(self, label_smoothing=0.1, name="smoothed_sparse_crossentropy", **kwargs):
         super().__init__(name=name, **kwargs)
-        self.label_smoothing = check_number_between(label_smoothing, "label_smoothing", 0, 1,
+        self.label_smoothing = require_number_between(label_smoothing, "label_smoothing", 0, 1,
                                                     expected="a number in [0, 1)")
 
     def call(self, y_true, y_pred):
@@ -208,7 +208,7 @@ def compile_classifier(model, learning_rate=1e-3, label_smoothing=0.0):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     is_schedule = isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule)
     if not is_schedule:
-        learning_rate = check_number(learning_rate, "learning_rate", above=0, hint=" (or a Keras schedule)")
+        learning_rate = require_number(learning_rate, "learning_rate", above=0, hint=" (or a Keras schedule)")
     loss = SmoothedSparseCrossentropy(label_smoothing) if label_smoothing else "sparse_categorical_crossentropy"
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss=loss, metrics=["accuracy"])
     return model
@@ -247,8 +247,8 @@ class ProgressBar(keras.callbacks.Callback):
 
     def __init__(self, epochs, mode="auto"):
         super().__init__()
-        self.epochs = check_int(epochs, "epochs", minimum=1)
-        mode = check_choice(mode, "mode", ("auto", "display", "print", "silent"))
+        self.epochs = require_int(epochs, "epochs", minimum=1)
+        mode = require_choice(mode, "mode", ("auto", "display", "print", "silent"))
         self.mode = ("display" if _in_notebook() else "silent") if mode == "auto" else mode
         self.bar = None
 
@@ -289,15 +289,15 @@ def train_model(model, X, y, epochs=5, batch_size=32, validation_data=None, vali
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     if not getattr(model, "compiled", False):
         raise ValueError("model is not compiled yet; call labs.models.compile_classifier(model) first.")
-    X, y = _check_training_data(model, X, y, "X", "y")
+    X, y = _require_training_data(model, X, y, "X", "y")
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise TypeError(f"validation_data must be a pair (X_val, y_val), got {describe(validation_data)}.")
-        validation_data = _check_training_data(model, *validation_data, "validation_data[0]", "validation_data[1]")
-    validation_split = check_number(validation_split, "validation_split", minimum=0, below=1,
+        validation_data = _require_training_data(model, *validation_data, "validation_data[0]", "validation_data[1]")
+    validation_split = require_number(validation_split, "validation_split", minimum=0, below=1,
                                     hint=" (the fraction of X held out, e.g. 0.2)")
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    epochs = require_int(epochs, "epochs", minimum=1)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
     if progress not in ("auto", "print", "silent", "display"):
         raise ValueError(f"progress must be 'auto', 'print' or 'silent', got {progress!r}.")
     callbacks = list(callbacks or [])
@@ -305,7 +305,7 @@ def train_model(model, X, y, epochs=5, batch_size=32, validation_data=None, vali
         raise TypeError(f"callbacks must be a list of keras.callbacks.Callback, got {describe(callbacks)}.")
     import tensorflow as tf
 
-    keras.utils.set_random_seed(check_int(seed, "seed", minimum=0))
+    keras.utils.set_random_seed(require_int(seed, "seed", minimum=0))
     tf.config.experimental.enable_op_determinism()  # same seed, same numbers (even if keras came before setup)
     start = time.perf_counter()
     history = model.fit(X, y, epochs=epochs, batch_size=batch_size, validation_data=validation_data,
@@ -315,16 +315,16 @@ def train_model(model, X, y, epochs=5, batch_size=32, validation_data=None, vali
     return history
 
 
-def _check_training_data(model, X, y, x_name, y_name):
+def _require_training_data(model, X, y, x_name, y_name):
     """Check images X that fit the model's input and their labels y (one per image, below the outputs)."""
-    X = check_finite(as_array(X, x_name, dtype_kind="uif"), x_name)
+    X = require_finite(as_array(X, x_name, dtype_kind="uif"), x_name)
     expected = tuple(model.inputs[0].shape[1:])
     if X.shape[1:] != expected:
         raise ValueError(f"{x_name} must have shape (N, {', '.join(map(str, expected))}) to fit the model's input, "
                          f"got {X.shape}.")
     outputs = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
     num_classes = None if outputs is None else max(int(outputs), 2)  # one sigmoid output: labels 0 and 1
-    y = check_labels(y, y_name, len(X), num_classes, rows_name=x_name)
+    y = require_labels(y, y_name, len(X), num_classes, rows_name=x_name)
     return X, y
 
 
@@ -336,18 +336,18 @@ def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEE
     X: array of shape (N, ...); y: int labels (N,).
     """
     if isinstance(recipe, str):
-        recipe = RECIPES[_check_recipe_name(recipe)]
+        recipe = RECIPES[_require_recipe_name(recipe)]
     required, optional = {"epochs", "batch_size", "learning_rate"}, {"label_smoothing"}
     if not isinstance(recipe, dict) or not required <= set(recipe) <= required | optional:
         raise ValueError(f"recipe must be a name in {sorted(RECIPES)} or a dict with epochs, batch_size and "
                          f"learning_rate (label_smoothing optional), got {describe(recipe)}.")
-    epochs = check_int(recipe["epochs"], "recipe['epochs']", minimum=1)
-    batch_size = check_int(recipe["batch_size"], "recipe['batch_size']", minimum=1)
-    check_number(recipe["learning_rate"], "recipe['learning_rate']", above=0)
-    check_number(recipe.get("label_smoothing", 0.0), "recipe['label_smoothing']", minimum=0, below=1)
+    epochs = require_int(recipe["epochs"], "recipe['epochs']", minimum=1)
+    batch_size = require_int(recipe["batch_size"], "recipe['batch_size']", minimum=1)
+    require_number(recipe["learning_rate"], "recipe['learning_rate']", above=0)
+    require_number(recipe.get("label_smoothing", 0.0), "recipe['label_smoothing']", minimum=0, below=1)
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
-    X, y = _check_training_data(model, X, y, "X", "y")  # before compiling, so a bad call changes nothing
+    X, y = _require_training_data(model, X, y, "X", "y")  # before compiling, so a bad call changes nothing
     total_steps = max(epochs * -(-len(X) // batch_size), 2)
     compile_classifier(model, make_warmup_cosine(recipe["learning_rate"], total_steps),
                        label_smoothing=recipe.get("label_smoothing", 0.0))
@@ -355,7 +355,7 @@ def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEE
                        seed=seed, progress=progress, callbacks=callbacks)
 
 
-def _check_recipe_name(name):
+def _require_recipe_name(name):
     """Return ``name`` if it is a recipe in RECIPES, else raise a clear error."""
     if name not in RECIPES:
         raise ValueError(f"recipe must be one of {', '.join(map(repr, RECIPES))}; got {name!r}.")
@@ -366,17 +366,17 @@ def _check_recipe_name(name):
 
 def compute_dense_params(num_inputs, units):
     """Return the weights of a Dense layer: (num_inputs + 1) * units (one bias per unit)."""
-    num_inputs = check_int(num_inputs, "num_inputs", minimum=1)
-    units = check_int(units, "units", minimum=1)
+    num_inputs = require_int(num_inputs, "num_inputs", minimum=1)
+    units = require_int(units, "units", minimum=1)
     return (num_inputs + 1) * units
 
 
 def compute_conv_params(kernel_h, kernel_w, in_channels, filters):
     """Return the weights of a Conv2D layer: (kernel_h * kernel_w * in_channels + 1) * filters."""
-    kernel_h = check_int(kernel_h, "kernel_h", minimum=1)
-    kernel_w = check_int(kernel_w, "kernel_w", minimum=1)
-    in_channels = check_int(in_channels, "in_channels", minimum=1)
-    filters = check_int(filters, "filters", minimum=1)
+    kernel_h = require_int(kernel_h, "kernel_h", minimum=1)
+    kernel_w = require_int(kernel_w, "kernel_w", minimum=1)
+    in_channels = require_int(in_channels, "in_channels", minimum=1)
+    filters = require_int(filters, "filters", minimum=1)
     return (kernel_h * kernel_w * in_channels + 1) * filters
 
 
@@ -397,34 +397,34 @@ def compute_layer_table(layers, input_shape=(28, 28, 1), kernel_size=3):
 
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3 or input_shape[0] != input_shape[1]:
         raise ValueError(f"input_shape must be (size, size, channels) for square images, got {describe(input_shape)}.")
-    size = check_int(input_shape[0], "input_shape[0]", minimum=1)
-    channels = check_int(input_shape[2], "input_shape[2]", minimum=1)
-    kernel_size = check_int(kernel_size, "kernel_size", minimum=1)
+    size = require_int(input_shape[0], "input_shape[0]", minimum=1)
+    channels = require_int(input_shape[2], "input_shape[2]", minimum=1)
+    kernel_size = require_int(kernel_size, "kernel_size", minimum=1)
     if not isinstance(layers, (list, tuple)) or not layers:
         raise TypeError(f"layers must be a non-empty list of (kind, number) pairs, got {describe(layers)}.")
     rows, flat = [], False
     for i, layer in enumerate(layers):
         if not isinstance(layer, (tuple, list)) or len(layer) != 2:
             raise TypeError(f"layers[{i}] must be a pair (kind, number) such as ('conv', 32), got {describe(layer)}.")
-        kind = check_choice(layer[0], f"layers[{i}][0]", LAYER_KINDS)
+        kind = require_choice(layer[0], f"layers[{i}][0]", LAYER_KINDS)
         if kind in ("conv", "pool") and flat:
             raise ValueError(f"layers[{i}] is {kind!r} after the rows were flattened; put it before 'flatten'.")
         if kind == "dense" and not flat:
             raise ValueError(f"layers[{i}] is 'dense' before a 'flatten'; flatten the feature maps first.")
         if kind == "conv":
-            filters = check_int(layer[1], f"layers[{i}][1]", minimum=1)
+            filters = require_int(layer[1], f"layers[{i}][1]", minimum=1)
             params = compute_conv_params(kernel_size, kernel_size, channels, filters)
             size, channels = compute_output_size(size, kernel_size), filters
             shape = (size, size, channels)
         elif kind == "pool":
-            pool = check_int(layer[1], f"layers[{i}][1]", minimum=1)
+            pool = require_int(layer[1], f"layers[{i}][1]", minimum=1)
             params, size = 0, compute_output_size(size, pool, "valid", pool)
             shape = (size, size, channels)
         elif kind == "flatten":
             params, channels, flat = 0, size * size * channels, True
             shape = (channels,)
         else:
-            units = check_int(layer[1], f"layers[{i}][1]", minimum=1)
+            units = require_int(layer[1], f"layers[{i}][1]", minimum=1)
             params, channels = compute_dense_params(channels, units), units
             shape = (channels,)
         rows.append({"layer": kind, "output shape": str(shape), "parameters": params})
@@ -472,7 +472,7 @@ def history_table(history, decimals=3):
     import pandas as pd
 
     values = {k: v for k, v in _history_dict(history).items() if k != "learning_rate"}
-    table = pd.DataFrame(values).round(check_int(decimals, "decimals", minimum=0, maximum=10))
+    table = pd.DataFrame(values).round(require_int(decimals, "decimals", minimum=0, maximum=10))
     table.index = pd.RangeIndex(1, len(table) + 1, name="epoch")
     return table
 
@@ -482,7 +482,7 @@ def plot_history(history, metric="loss", ax=None, title=None):
     import matplotlib.pyplot as plt
 
     values = _history_dict(history)
-    check_axes(ax)
+    require_axes(ax)
     if metric not in values:
         raise ValueError(f"metric must be one of {sorted(k for k in values if not k.startswith('val_'))}, "
                          f"got {metric!r}.")

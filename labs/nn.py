@@ -8,9 +8,9 @@ numerical gradient in ``labs.gradcheck`` (their old names here still work for on
 
 import numpy as np
 
-from ._validate import (as_array, check_axes, check_callable, check_choice, check_dict, check_finite, check_int,
-                        check_labels, check_list, check_loss_value, check_number,
-                        check_number_between, describe)
+from ._validate import (as_array, require_axes, require_callable, require_choice, require_dict, require_finite, require_int,
+                        require_labels, require_list, require_loss_value, require_number,
+                        require_number_between, describe)
 from . import gradcheck
 from ._deprecation import moved, renamed, renamed_arguments, warn_deprecated
 from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
@@ -39,43 +39,43 @@ def make_two_layer_params(num_inputs, num_hidden, num_classes, seed=0, weight_sc
     Weights are normal with standard deviation weight_scale (default sqrt(2 / fan_in), He
     initialisation); biases start at zero.
     """
-    num_inputs = check_int(num_inputs, "num_inputs", minimum=1)
-    num_hidden = check_int(num_hidden, "num_hidden", minimum=1)
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+    num_inputs = require_int(num_inputs, "num_inputs", minimum=1)
+    num_hidden = require_int(num_hidden, "num_hidden", minimum=1)
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     if weight_scale is not None:
-        weight_scale = check_number(weight_scale, "weight_scale", above=0, hint=" (or None for He initialisation)")
+        weight_scale = require_number(weight_scale, "weight_scale", above=0, hint=" (or None for He initialisation)")
     scale1 = weight_scale or np.sqrt(2 / num_inputs)
     scale2 = weight_scale or np.sqrt(2 / num_hidden)
     return {"W1": scale1 * rng.normal(size=(num_inputs, num_hidden)), "b1": np.zeros(num_hidden),
             "W2": scale2 * rng.normal(size=(num_hidden, num_classes)), "b2": np.zeros(num_classes)}
 
 
-def _check_params(params):
+def _require_params(params):
     """Check a parameter dict has W1 (D, H), b1 (H,), W2 (H, C), b2 (C,); return (D, H, C)."""
     if not isinstance(params, dict) or any(k not in params for k in PARAM_NAMES):
         raise TypeError(f"params must be a dict with keys {PARAM_NAMES}, got {describe(params)}.")
-    W1 = check_finite(as_array(params["W1"], "params['W1']", ndim=2, dtype_kind="f"), "params['W1']")
+    W1 = require_finite(as_array(params["W1"], "params['W1']", ndim=2, dtype_kind="f"), "params['W1']")
     D, H = W1.shape
-    check_finite(as_array(params["b1"], "params['b1']", shape=(H,), dtype_kind="f"), "params['b1']")
-    W2 = check_finite(as_array(params["W2"], "params['W2']", ndim=2, dtype_kind="f"), "params['W2']")
+    require_finite(as_array(params["b1"], "params['b1']", shape=(H,), dtype_kind="f"), "params['b1']")
+    W2 = require_finite(as_array(params["W2"], "params['W2']", ndim=2, dtype_kind="f"), "params['W2']")
     if W2.shape[0] != H:
         raise ValueError(f"params['W2'] must have {H} rows (one per hidden unit of W1), got shape {W2.shape}.")
-    check_finite(as_array(params["b2"], "params['b2']", shape=(W2.shape[1],), dtype_kind="f"), "params['b2']")
+    require_finite(as_array(params["b2"], "params['b2']", shape=(W2.shape[1],), dtype_kind="f"), "params['b2']")
     return D, H, W2.shape[1]
 
 
-def _check_X(X, num_inputs, name="X"):
+def _require_X(X, num_inputs, name="X"):
     """Return X as a finite float array of shape (N, num_inputs)."""
     X = as_array(X, name, ndim=2, dtype_kind="uifb")
     if X.shape[1] != num_inputs:
         raise ValueError(f"{name} must have shape (N, {num_inputs}) to match params['W1'], got {X.shape}.")
-    return check_finite(X.astype(float), name)
+    return require_finite(X.astype(float), name)
 
 
-def _check_reg(reg):
+def _require_reg(reg):
     """Return the L2 regularisation strength, a finite number >= 0."""
-    return check_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
+    return require_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
 
 
 def two_layer_forward(params, X, activation="relu"):
@@ -83,9 +83,9 @@ def two_layer_forward(params, X, activation="relu"):
 
     X: array of shape (N, D). params: W1 (D, H), b1 (H,), W2 (H, C), b2 (C,).
     """
-    D, _, _ = _check_params(params)
-    X = _check_X(X, D)
-    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    D, _, _ = _require_params(params)
+    X = _require_X(X, D)
+    activation = require_choice(activation, "activation", HIDDEN_ACTIVATIONS)
     z1 = X @ params["W1"] + params["b1"]      # (N, H) weighted sums of the hidden units
     hidden = compute_activation(activation, z1)  # (N, H) their outputs
     scores = hidden @ params["W2"] + params["b2"]  # (N, C) one score per class
@@ -99,8 +99,8 @@ def compute_two_layer_loss(params, X, y, activation="relu", reg=0.0):
     """
     scores, cache = two_layer_forward(params, X, activation)
     N, C = scores.shape
-    y = check_labels(y, "y", N, C, rows_name="X")
-    reg = _check_reg(reg)
+    y = require_labels(y, "y", N, C, rows_name="X")
+    reg = _require_reg(reg)
     probs = softmax(scores)
     data_loss = -np.mean(np.log(probs[np.arange(N), y] + 1e-300))
     loss = data_loss + 0.5 * reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
@@ -128,7 +128,7 @@ def compute_numerical_gradient(f, x, h=1e-5):
     """Deprecated: use labs.gradcheck.compute_numerical_gradient, whose f takes x (here f takes no arguments)."""
     warn_deprecated("labs.nn.compute_numerical_gradient(f, x) with f()",
                     "labs.gradcheck.compute_numerical_gradient(f, x) with f(x)", ", where f takes the array x")
-    check_callable(f, "f", what="a function of no arguments (e.g. lambda: loss(...)) returning a number",
+    require_callable(f, "f", what="a function of no arguments (e.g. lambda: loss(...)) returning a number",
                    num_args=0)
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"x must be a float NumPy array (it is changed in place), got {describe(x)}.")
@@ -147,17 +147,17 @@ def compute_gradient_errors(params, X, y, loss_fn=None, h=1e-5, **loss_kwargs):
 
     loss_fn(params, X, y, **loss_kwargs) -> (loss, grads); default compute_two_layer_loss.
     """
-    loss_fn = compute_two_layer_loss if loss_fn is None else check_callable(
+    loss_fn = compute_two_layer_loss if loss_fn is None else require_callable(
         loss_fn, "loss_fn", what="a function (params, X, y) -> (loss, grads)", num_args=3)
-    params = {name: check_finite(as_array(value, f"params[{name!r}]", dtype_kind="uif").astype(float),
+    params = {name: require_finite(as_array(value, f"params[{name!r}]", dtype_kind="uif").astype(float),
                                  f"params[{name!r}]")
-              for name, value in check_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}").items()}
+              for name, value in require_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}").items()}
     result = loss_fn(params, X, y, **loss_kwargs)
     if not isinstance(result, tuple) or len(result) != 2 or not isinstance(result[1], dict) \
             or set(result[1]) != set(params):
         raise TypeError(f"loss_fn must return (loss, grads) with one gradient per parameter ({', '.join(params)}), "
                         f"got {describe(result)}.")
-    check_loss_value(result[0], "loss_fn")
+    require_loss_value(result[0], "loss_fn")
     grads = result[1]
     errors = {}
     for name in params:
@@ -174,8 +174,8 @@ def make_minibatches(num_samples, batch_size, rng):
 
     Every sample appears exactly once; the last batch may be smaller than batch_size.
     """
-    num_samples = check_int(num_samples, "num_samples", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    num_samples = require_int(num_samples, "num_samples", minimum=1)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {describe(rng)}.")
     order = rng.permutation(num_samples)
@@ -186,15 +186,15 @@ def sgd_update(params, grads, learning_rate=None, **old):
     """Return new parameters: each one moved a step of size learning_rate against its gradient."""
     (learning_rate,) = renamed_arguments("labs.nn.sgd_update", old, {"lr": "learning_rate"},
                                          learning_rate=learning_rate)
-    learning_rate = check_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
-    params = check_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}")
-    grads = check_dict(grads, "grads", example="{'W1': ..., 'b1': ..., ...}")
+    learning_rate = require_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
+    params = require_dict(params, "params", example="{'W1': ..., 'b1': ..., ...}")
+    grads = require_dict(grads, "grads", example="{'W1': ..., 'b1': ..., ...}")
     if set(grads) != set(params):
         raise ValueError(f"grads must have one gradient per parameter: keys {sorted(params)}, got {sorted(grads)}.")
     new = {}
     for name in params:
-        value = check_finite(as_array(params[name], f"params[{name!r}]", dtype_kind="uif"), f"params[{name!r}]")
-        grad = check_finite(as_array(grads[name], f"grads[{name!r}]", dtype_kind="uif"), f"grads[{name!r}]")
+        value = require_finite(as_array(params[name], f"params[{name!r}]", dtype_kind="uif"), f"params[{name!r}]")
+        grad = require_finite(as_array(grads[name], f"grads[{name!r}]", dtype_kind="uif"), f"grads[{name!r}]")
         if grad.shape != value.shape:
             raise ValueError(f"grads[{name!r}] has shape {grad.shape} but params[{name!r}] has {value.shape}; "
                              "each gradient must have the shape of its parameter.")
@@ -218,20 +218,20 @@ def train_two_layer(params, X, y, learning_rate=0.1, batch_size=32, epochs=10, a
     """
     learning_rate, epochs = renamed_arguments("labs.nn.train_two_layer", old, RENAMED_ARGUMENTS,
                                               learning_rate=learning_rate, epochs=epochs)
-    D, _, C = _check_params(params)
-    X = _check_X(X, D)
-    y = check_labels(y, "y", len(X), C, rows_name="X")
-    epochs = check_int(epochs, "epochs", minimum=1)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
-    learning_rate = check_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
-    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    reg = _check_reg(reg)
+    D, _, C = _require_params(params)
+    X = _require_X(X, D)
+    y = require_labels(y, "y", len(X), C, rows_name="X")
+    epochs = require_int(epochs, "epochs", minimum=1)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
+    learning_rate = require_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
+    activation = require_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    reg = _require_reg(reg)
     if (X_val is None) != (y_val is None):
         raise ValueError("pass both X_val and y_val, or neither.")
     if X_val is not None:
-        X_val = _check_X(X_val, D, "X_val")
-        y_val = check_labels(y_val, "y_val", len(X_val), C, rows_name="X_val")
-    rng = np.random.default_rng(check_int(seed, "seed", minimum=0))
+        X_val = _require_X(X_val, D, "X_val")
+        y_val = require_labels(y_val, "y_val", len(X_val), C, rows_name="X_val")
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     keys = ["loss", "accuracy"] + (["val_loss", "val_accuracy"] if X_val is not None else [])
     history = {key: [] for key in keys}
     params = {name: np.array(value, dtype=float) for name, value in params.items()}
@@ -265,10 +265,10 @@ def make_toy_dataset(name, num_samples=300, noise=0.1, seed=0):
     """
     from sklearn.datasets import make_circles, make_moons
 
-    name = check_choice(name, "name", TOY_DATASETS)
-    num_samples = check_int(num_samples, "num_samples", minimum=4)
-    noise = check_number_between(noise, "noise", 0, 1, high_ok=True, expected="a number between 0 and 1")
-    seed = check_int(seed, "seed", minimum=0)
+    name = require_choice(name, "name", TOY_DATASETS)
+    num_samples = require_int(num_samples, "num_samples", minimum=4)
+    noise = require_number_between(noise, "noise", 0, 1, high_ok=True, expected="a number between 0 and 1")
+    seed = require_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
     if name == "circles":
         X, y = make_circles(num_samples, noise=noise, factor=0.5, random_state=seed)
@@ -293,9 +293,9 @@ def compute_decision_grid(predict_proba, X, num_points=100, margin=0.5):
     """
     if not callable(predict_proba):
         raise TypeError(f"predict_proba must be a function, got {describe(predict_proba)}.")
-    X = check_finite(as_array(X, "X", shape=(None, 2), dtype_kind="uif").astype(float), "X")
-    num_points = check_int(num_points, "num_points", minimum=2, maximum=1000)
-    margin = check_number(margin, "margin", minimum=0)
+    X = require_finite(as_array(X, "X", shape=(None, 2), dtype_kind="uif").astype(float), "X")
+    num_points = require_int(num_points, "num_points", minimum=2, maximum=1000)
+    margin = require_number(margin, "margin", minimum=0)
     low, high = X.min(axis=0) - margin, X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(low[0], high[0], num_points), np.linspace(low[1], high[1], num_points))
     probs = np.asarray(predict_proba(np.column_stack([xx.ravel(), yy.ravel()])))
@@ -317,10 +317,10 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", learnin
 
     learning_rate, epochs = renamed_arguments("labs.nn.run_playground", old, RENAMED_ARGUMENTS,
                                               learning_rate=learning_rate, epochs=epochs)
-    dataset = check_choice(dataset, "dataset", TOY_DATASETS)
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=1, maximum=256)
-    activation = check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    learning_rate = check_number(learning_rate, "learning_rate", above=0, maximum=10,
+    dataset = require_choice(dataset, "dataset", TOY_DATASETS)
+    hidden_units = require_int(hidden_units, "hidden_units", minimum=1, maximum=256)
+    activation = require_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    learning_rate = require_number(learning_rate, "learning_rate", above=0, maximum=10,
                                  hint=" (a learning rate such as 0.3)")
     X, y = make_toy_dataset(dataset, num_samples, noise, seed)
     X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.5, random_state=seed, stratify=y)
@@ -343,14 +343,14 @@ def show_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
     """
     import matplotlib.pyplot as plt
 
-    names = [check_choice(name, "names", ACTIVATIONS)
-             for name in check_list(names, "names", example="['relu', 'tanh']")]
+    names = [require_choice(name, "names", ACTIVATIONS)
+             for name in require_list(names, "names", example="['relu', 'tanh']")]
     if not isinstance(z_range, (tuple, list)) or len(z_range) != 2:
         raise TypeError(f"z_range must be a pair (low, high) such as (-4, 4), got {describe(z_range)}.")
-    low, high = (check_number(z, "z_range") for z in z_range)
+    low, high = (require_number(z, "z_range") for z in z_range)
     if not low < high:
         raise ValueError(f"z_range must go from low to high, e.g. (-4, 4); got {tuple(z_range)}.")
-    size = check_number(size, "size", above=0, hint=" (inches per panel)")
+    size = require_number(size, "size", above=0, hint=" (inches per panel)")
     z = np.linspace(low, high, 401)
     fig, axes = plt.subplots(1, len(names), figsize=(size * len(names), size), squeeze=False)
     for ax, name in zip(axes.flat, names):
@@ -371,7 +371,7 @@ def show_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
     return fig
 
 
-def _check_result(result, name="result"):
+def _require_result(result, name="result"):
     """Check ``result`` is a dict from run_playground and return it."""
     keys = ("dataset", "activation", "hidden_units", "X_train", "y_train", "X_val", "y_val", "history", "grid")
     if not isinstance(result, dict) or any(key not in result for key in keys):
@@ -387,8 +387,8 @@ def plot_decision_boundary(result, ax=None, title=None):
     """Draw a playground result: P(class 1) as background, training points (o) and validation points (x)."""
     import matplotlib.pyplot as plt
 
-    _check_result(result)
-    check_axes(ax)
+    _require_result(result)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 4))
     xx, yy, probs = result["grid"]
@@ -403,12 +403,12 @@ def plot_decision_boundary(result, ax=None, title=None):
     return ax
 
 
-def _check_history(history, name="history"):
+def _require_history(history, name="history"):
     """Check a history dict: a 'loss' list (and optionally 'val_loss' of the same length) of numbers."""
-    check_dict(history, name, example="{'loss': [...], 'val_loss': [...]}")
+    require_dict(history, name, example="{'loss': [...], 'val_loss': [...]}")
     if "loss" not in history:
         raise ValueError(f"{name} must have a 'loss' list (one number per epoch), got keys {sorted(history)}.")
-    loss = check_finite(as_array(history["loss"], f"{name}['loss']", ndim=1, dtype_kind="uif"), f"{name}['loss']")
+    loss = require_finite(as_array(history["loss"], f"{name}['loss']", ndim=1, dtype_kind="uif"), f"{name}['loss']")
     if "val_loss" in history:
         val = as_array(history["val_loss"], f"{name}['val_loss']", ndim=1, dtype_kind="uif")
         if len(val) != len(loss):
@@ -421,8 +421,8 @@ def plot_loss_curves(history, ax=None, title="Loss per epoch"):
     """Plot training (and validation) loss per epoch from a history dict."""
     import matplotlib.pyplot as plt
 
-    _check_history(history)
-    check_axes(ax)
+    _require_history(history)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3))
     epochs = np.arange(1, len(history["loss"]) + 1)
@@ -440,7 +440,7 @@ def show_playground(result):
     """Show a playground result as two panels: decision boundary and loss curves; returns the figure."""
     import matplotlib.pyplot as plt
 
-    _check_history(_check_result(result)["history"], "result['history']")
+    _require_history(_require_result(result)["history"], "result['history']")
     if "val_loss" not in result["history"]:
         raise ValueError("result['history'] must have 'val_loss' (run_playground records the validation loss).")
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))

@@ -3,7 +3,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from ._validate import as_array, as_image, check_axes, check_finite, check_int, check_number, describe
+from ._validate import as_array, as_image, require_axes, require_finite, require_int, require_number, describe
 
 __all__ = ["show_images", "plot_image", "plot_pixel_values", "plot_histogram", "plot_matrix", "show_matrices",
            "figure_to_png"]
@@ -23,7 +23,7 @@ def plot_image(image, title=None, ax=None):
     0-1. Greyscale floats in 0-1 are shown on that scale, other greyscale floats (filter
     responses, HOG pictures) stretched from their smallest to their largest value.
     """
-    return _draw(image, "image", title, check_axes(ax))
+    return _draw(image, "image", title, require_axes(ax))
 
 
 def _draw(image, name, title, ax):
@@ -34,7 +34,7 @@ def _draw(image, name, title, ax):
     if image.ndim == 3 or image.dtype.kind in "iu":
         image = as_image(image, name)  # uint8, or colour floats 0-1
     else:
-        check_finite(image, name)
+        require_finite(image, name)
     ax = _new_axes(ax)
     if image.ndim == 2:
         # Fixed ranges, so a dark image looks dark instead of being stretched to full contrast.
@@ -72,8 +72,8 @@ def show_images(images, titles=None, ncols=8, size=1.4, suptitle=None):
     titles: None or N strings/numbers shown above the images.
     """
     pictures = _as_picture_list(images)
-    ncols = check_int(ncols, "ncols", minimum=1)
-    size = check_number(size, "size", above=0, hint=" (inches per image)")
+    ncols = require_int(ncols, "ncols", minimum=1)
+    size = require_number(size, "size", above=0, hint=" (inches per image)")
     if titles is not None:
         if isinstance(titles, (str, bytes)) or not hasattr(titles, "__len__"):
             raise TypeError(f"titles must be None or a list of {len(pictures)} titles, got {describe(titles)}.")
@@ -97,10 +97,10 @@ def show_images(images, titles=None, ncols=8, size=1.4, suptitle=None):
 def plot_pixel_values(image, ax=None, fontsize=7):
     """Draw a small greyscale image with each pixel's value written on it."""
     image = as_array(image, "image", ndim=2, dtype_kind="uif")
-    image = as_image(image, "image") if image.dtype.kind in "iu" else check_finite(image, "image")
+    image = as_image(image, "image") if image.dtype.kind in "iu" else require_finite(image, "image")
     if image.size > 40 * 40:
         raise ValueError(f"image is {image.shape}; pass a crop of at most 40x40 pixels so the numbers are readable.")
-    ax = plot_image(image, ax=_new_axes(check_axes(ax), figsize=(6, 6)))
+    ax = plot_image(image, ax=_new_axes(require_axes(ax), figsize=(6, 6)))
     threshold = (float(image.max()) + float(image.min())) / 2
     for (row, col), value in np.ndenumerate(image):
         colour = "black" if value > threshold else "white"
@@ -112,7 +112,7 @@ def plot_pixel_values(image, ax=None, fontsize=7):
 def plot_histogram(image, ax=None, title="Intensity histogram"):
     """Plot how often each value 0-255 occurs, one line per channel for colour images."""
     image = as_image(image, "image", scale="uint8")
-    ax = _new_axes(check_axes(ax))
+    ax = _new_axes(require_axes(ax))
     values = np.arange(256)
     if image.ndim == 2:
         ax.fill_between(values, np.bincount(image.ravel(), minlength=256), color="0.4", step="mid")
@@ -133,11 +133,11 @@ def plot_matrix(matrix, ax=None, title=None, cmap="Greys", fontsize=9, symmetric
 
     symmetric: centre the colour scale on 0 (use with a diverging cmap such as "coolwarm").
     """
-    matrix = check_finite(as_array(matrix, "matrix", ndim=2, dtype_kind="uifb"), "matrix")
+    matrix = require_finite(as_array(matrix, "matrix", ndim=2, dtype_kind="uifb"), "matrix")
     if matrix.size > 20 * 20:
         raise ValueError(f"matrix is {matrix.shape}; pass at most 20x20 values so the numbers stay readable.")
-    _check_cmap(cmap)
-    check_axes(ax)
+    _require_cmap(cmap)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * matrix.shape[1] + 0.6, 0.45 * matrix.shape[0] + 0.6))
     values = matrix.astype(float)
@@ -163,7 +163,7 @@ def _text_colour(image, value):
     return "black" if 0.299 * red + 0.587 * green + 0.114 * blue > 0.5 else "white"
 
 
-def _check_cmap(cmap):
+def _require_cmap(cmap):
     """Raise unless ``cmap`` is a matplotlib colormap or the name of one."""
     import matplotlib
     from matplotlib.colors import Colormap
@@ -183,9 +183,9 @@ def show_matrices(matrices, fontsize=9, cell_size=0.45, suptitle=None, **options
     """
     if not isinstance(matrices, dict) or not matrices:
         raise TypeError(f"matrices must be a non-empty dict {{title: 2-D array}}, got {describe(matrices)}.")
-    arrays = {str(title): check_finite(as_array(matrix, f"matrices[{title!r}]", ndim=2, dtype_kind="uifb"),
+    arrays = {str(title): require_finite(as_array(matrix, f"matrices[{title!r}]", ndim=2, dtype_kind="uifb"),
                                        f"matrices[{title!r}]") for title, matrix in matrices.items()}
-    cell_size = check_number(cell_size, "cell_size", minimum=0.1, maximum=2)
+    cell_size = require_number(cell_size, "cell_size", minimum=0.1, maximum=2)
     widths = [matrix.shape[1] for matrix in arrays.values()]
     height = max(matrix.shape[0] for matrix in arrays.values())
     fig, axes = plt.subplots(1, len(arrays), width_ratios=widths, squeeze=False,
@@ -206,7 +206,7 @@ def figure_to_png(fig, dpi=72):
 
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure (e.g. plt.figure() or ax.figure), got {describe(fig)}.")
-    dpi = check_number(dpi, "dpi", above=0, hint=" (dots per inch)")
+    dpi = require_number(dpi, "dpi", above=0, hint=" (dots per inch)")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     plt.close(fig)

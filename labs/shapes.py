@@ -10,7 +10,7 @@ the others (only the range of positions depends on the shape's size).
 import numpy as np
 from matplotlib.colors import hsv_to_rgb
 
-from labs._validate import check_int, describe
+from labs._validate import require_int, describe
 
 __all__ = ["SHAPE_CLASSES", "make_shapes"]
 
@@ -39,18 +39,18 @@ def make_shapes(n, *, size=32, seed=0, position=True, scale=True, rotation=True,
     fixed size (scale), upright (rotation), even lighting (lighting), plain
     background (clutter), nothing in front (occlusion), one fixed colour (colour).
     """
-    n = check_int(n, "n", minimum=1)
-    size = check_int(size, "size", minimum=8, maximum=512)
-    seed = check_int(seed, "seed", minimum=0)
-    flags = _check_flags(position=position, scale=scale, rotation=rotation, lighting=lighting,
+    n = require_int(n, "n", minimum=1)
+    size = require_int(size, "size", minimum=8, maximum=512)
+    seed = require_int(seed, "seed", minimum=0)
+    flags = _require_flags(position=position, scale=scale, rotation=rotation, lighting=lighting,
                          clutter=clutter, occlusion=occlusion, colour=colour)
-    classes = _check_classes(classes)
+    classes = _require_classes(classes)
     params = _draw_params(np.random.default_rng(seed), n, size, len(classes), flags)
     images = _render(params, size, classes)
     return images, params["label"].astype(np.int64)
 
 
-def _check_flags(**flags):
+def _require_flags(**flags):
     """Check every nuisance switch is a bool and return the dict."""
     for name, value in flags.items():
         if not isinstance(value, (bool, np.bool_)):
@@ -58,7 +58,7 @@ def _check_flags(**flags):
     return {name: bool(value) for name, value in flags.items()}
 
 
-def _check_classes(classes):
+def _require_classes(classes):
     """Check ``classes`` is a non-empty sequence of distinct known shape names and return a tuple."""
     if isinstance(classes, str) or not hasattr(classes, "__iter__"):
         raise TypeError(f"classes must be a tuple of shape names such as {SHAPE_CLASSES}, got {describe(classes)}.")

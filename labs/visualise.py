@@ -16,8 +16,8 @@ import difflib
 
 import numpy as np
 
-from ._validate import (as_array, as_image, check_finite, check_image_model, check_int, check_model_input,
-                        check_number, describe)
+from ._validate import (as_array, as_image, require_finite, require_image_model, require_int, require_model_input,
+                        require_number, describe)
 
 __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "compute_class_scores",
            "compute_input_gradients", "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion",
@@ -41,10 +41,10 @@ def _keras():
     return keras
 
 
-def _check_class(class_index, model):
+def _require_class(class_index, model):
     """Return ``class_index`` as an int within the model's outputs."""
     num_classes = int(model.outputs[0].shape[-1])
-    return check_int(class_index, "class_index", minimum=0, maximum=num_classes - 1)
+    return require_int(class_index, "class_index", minimum=0, maximum=num_classes - 1)
 
 
 def _did_you_mean(name, names):
@@ -79,7 +79,7 @@ def _feature_map_layer(model, layer_name, name="layer_name", purpose="a feature 
 
 def conv_layer_names(model):
     """Return the names of the layers of ``model`` whose output is a feature map (N, h, w, channels)."""
-    check_image_model(model, scores=False)
+    require_image_model(model, scores=False)
     return [layer.name for layer in model.layers
             if type(layer).__name__ != "InputLayer" and len(tuple(layer.output.shape)) == 4]
 
@@ -95,7 +95,7 @@ def compute_filter_images(kernel):
     mean over input channels. Each filter is scaled on its own: 0.5 is a zero weight, and
     the largest absolute weight reaches 0 or 1.
     """
-    kernel = check_finite(as_array(kernel, "kernel", ndim=4, dtype_kind="uif"), "kernel").astype(np.float64)
+    kernel = require_finite(as_array(kernel, "kernel", ndim=4, dtype_kind="uif"), "kernel").astype(np.float64)
     pictures = np.moveaxis(kernel, 3, 0)  # (filters, kh, kw, in)
     if kernel.shape[2] != 3:
         pictures = pictures.mean(axis=3)
@@ -109,8 +109,8 @@ def compute_activations(model, image, layer_names):
 
     layer_names: names of layers of ``model`` (conv_layer_names(model) lists the feature maps).
     """
-    model = check_image_model(model, scores=False)
-    image = check_model_input(image, model)
+    model = require_image_model(model, scores=False)
+    image = require_model_input(image, model)
     if isinstance(layer_names, str):
         layer_names = [layer_names]
     if not isinstance(layer_names, (list, tuple)) or not layer_names:
@@ -134,9 +134,9 @@ def compute_sparsity(activations):
 # --------------------------------------------------------------------------- saliency
 
 
-def _check_batch(images, model):
+def _require_batch(images, model):
     """Return a batch of model-ready images (N, H, W, C) as float32, checked against the model's input shape."""
-    images = check_finite(as_array(images, "images", ndim=4, dtype_kind="uif"), "images")
+    images = require_finite(as_array(images, "images", ndim=4, dtype_kind="uif"), "images")
     if tuple(images.shape[1:]) != tuple(model.inputs[0].shape[1:]):
         raise ValueError(f"images must have shape (N, {', '.join(map(str, model.inputs[0].shape[1:]))}), "
                          f"got {images.shape}.")
@@ -145,16 +145,16 @@ def _check_batch(images, model):
 
 def compute_class_scores(model, images):
     """Return the model's outputs (N, classes) for a batch of model-ready images, as float64."""
-    model = check_image_model(model)
-    images = _check_batch(images, model)
+    model = require_image_model(model)
+    images = _require_batch(images, model)
     return np.asarray(model(images, training=False), dtype=np.float64)
 
 
 def compute_input_gradients(model, images, class_index):
     """Return d(score of class_index)/d(input) for a batch of model-ready images, as float64 (N, H, W, C)."""
-    model = check_image_model(model)
-    images = _check_batch(images, model)
-    return _input_gradients(model, images, _check_class(class_index, model))
+    model = require_image_model(model)
+    images = _require_batch(images, model)
+    return _input_gradients(model, images, _require_class(class_index, model))
 
 
 def _input_gradients(model, images, class_index):
@@ -173,9 +173,9 @@ def compute_saliency(model, image, class_index):
 
     class_index: the output whose score is explained (e.g. the predicted class).
     """
-    model = check_image_model(model)
-    image = check_model_input(image, model)
-    class_index = _check_class(class_index, model)
+    model = require_image_model(model)
+    image = require_model_input(image, model)
+    class_index = _require_class(class_index, model)
     return np.abs(_input_gradients(model, image[None], class_index)[0]).max(axis=-1)
 
 
@@ -185,13 +185,13 @@ def compute_smoothgrad(model, image, class_index, num_samples=20, noise=0.15, se
     noise: the Gaussian noise's standard deviation as a fraction of the image's value range
     (max - min); num_samples copies, drawn with ``seed``, in batches of ``batch_size``.
     """
-    model = check_image_model(model)
-    image = check_model_input(image, model)
-    class_index = _check_class(class_index, model)
-    num_samples = check_int(num_samples, "num_samples", minimum=1, maximum=1000)
-    noise = check_number(noise, "noise", minimum=0, maximum=1, hint=" (a fraction of the value range)")
-    seed = check_int(seed, "seed", minimum=0)
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    model = require_image_model(model)
+    image = require_model_input(image, model)
+    class_index = _require_class(class_index, model)
+    num_samples = require_int(num_samples, "num_samples", minimum=1, maximum=1000)
+    noise = require_number(noise, "noise", minimum=0, maximum=1, hint=" (a fraction of the value range)")
+    seed = require_int(seed, "seed", minimum=0)
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
     rng = np.random.default_rng(seed)
     sigma = noise * float(image.max() - image.min())
     total = np.zeros(image.shape[:2])
@@ -211,9 +211,9 @@ def compute_gradcam(model, image, class_index, layer_name):
     """
     import tensorflow as tf
 
-    model = check_image_model(model)
-    image = check_model_input(image, model)
-    class_index = _check_class(class_index, model)
+    model = require_image_model(model)
+    image = require_model_input(image, model)
+    class_index = _require_class(class_index, model)
     layer = _feature_map_layer(model, layer_name, purpose="a convolutional feature map Grad-CAM can weigh")
     grad_model = _keras().Model(model.inputs[0], [layer.output, model.outputs[0]])
     with tf.GradientTape() as tape:
@@ -233,14 +233,14 @@ def compute_occlusion(model, image, class_index, patch_size=8, stride=4, fill=No
     with ``stride``; entry (i, j) covers image[i*stride : i*stride+patch_size, j*stride : ...].
     rows = (H - patch_size) // stride + 1, likewise cols. Positive: the patch helped the class.
     """
-    model = check_image_model(model)
-    image = check_model_input(image, model)
-    class_index = _check_class(class_index, model)
+    model = require_image_model(model)
+    image = require_model_input(image, model)
+    class_index = _require_class(class_index, model)
     height, width = image.shape[:2]
-    patch_size = check_int(patch_size, "patch_size", minimum=1, maximum=min(height, width))
-    stride = check_int(stride, "stride", minimum=1)
-    fill = float(image.mean()) if fill is None else check_number(fill, "fill")
-    batch_size = check_int(batch_size, "batch_size", minimum=1)
+    patch_size = require_int(patch_size, "patch_size", minimum=1, maximum=min(height, width))
+    stride = require_int(stride, "stride", minimum=1)
+    fill = float(image.mean()) if fill is None else require_number(fill, "fill")
+    batch_size = require_int(batch_size, "batch_size", minimum=1)
     rows, cols = (height - patch_size) // stride + 1, (width - patch_size) // stride + 1
     base = compute_class_scores(model, image[None])[0, class_index]
     positions = [(i, j) for i in range(rows) for j in range(cols)]
@@ -257,10 +257,10 @@ def resize_heatmap(heatmap, shape):
     """Resize a heatmap (h, w) to ``shape`` (H, W) with bilinear interpolation (to overlay it on the image)."""
     from skimage.transform import resize
 
-    heatmap = check_finite(as_array(heatmap, "heatmap", ndim=2, dtype_kind="uif"), "heatmap").astype(np.float64)
+    heatmap = require_finite(as_array(heatmap, "heatmap", ndim=2, dtype_kind="uif"), "heatmap").astype(np.float64)
     if not isinstance(shape, (tuple, list)) or len(shape) < 2:
         raise TypeError(f"shape must be (H, W), e.g. image.shape[:2], got {describe(shape)}.")
-    shape = (check_int(shape[0], "shape[0]", minimum=1), check_int(shape[1], "shape[1]", minimum=1))
+    shape = (require_int(shape[0], "shape[0]", minimum=1), require_int(shape[1], "shape[1]", minimum=1))
     return resize(heatmap, shape, order=1, mode="edge", anti_aliasing=False)
 
 
@@ -270,13 +270,13 @@ def compute_box_mass(heatmap, box):
     box: (top, left, bottom, right) in the heatmap's pixels, bottom and right excluded
     (heatmap[top:bottom, left:right]). A heatmap of zeros has no mass: ValueError.
     """
-    heatmap = check_finite(as_array(heatmap, "heatmap", ndim=2, dtype_kind="uif"), "heatmap").astype(np.float64)
+    heatmap = require_finite(as_array(heatmap, "heatmap", ndim=2, dtype_kind="uif"), "heatmap").astype(np.float64)
     if heatmap.min() < 0:
         raise ValueError(f"heatmap must be non-negative (a mass), got values down to {heatmap.min():g}; "
                          "use np.abs(saliency) or np.maximum(drops, 0).")
     if not isinstance(box, (tuple, list)) or len(box) != 4:
         raise TypeError(f"box must be (top, left, bottom, right), got {describe(box)}.")
-    top, left, bottom, right = (check_int(v, f"box[{k}]", minimum=0) for k, v in enumerate(box))
+    top, left, bottom, right = (require_int(v, f"box[{k}]", minimum=0) for k, v in enumerate(box))
     if not (top < bottom <= heatmap.shape[0] and left < right <= heatmap.shape[1]):
         raise ValueError(f"box {tuple(box)} must satisfy top < bottom <= {heatmap.shape[0]} and "
                          f"left < right <= {heatmap.shape[1]} (the heatmap is {heatmap.shape}).")
@@ -326,13 +326,13 @@ def predict_drawing(model, drawing, layer_names=(), top=2):
     Returns a dict: "digit" (28x28 uint8), "probabilities" (classes,), "top" [(class, probability), ...]
     best first, and "activations" {layer name: map} for ``layer_names``. The drawing widget shows this.
     """
-    model = check_image_model(model)
+    model = require_image_model(model)
     if tuple(model.inputs[0].shape[1:]) != (MNIST_SIZE, MNIST_SIZE, 1):
         raise ValueError(f"model must take 28x28 greyscale digits (N, 28, 28, 1), but its input is "
                          f"{tuple(model.inputs[0].shape)}.")
     digit = prepare_drawing(drawing)
     image = digit.astype(np.float32)[..., None] / 255.0
-    top = check_int(top, "top", minimum=1, maximum=int(model.outputs[0].shape[-1]))
+    top = require_int(top, "top", minimum=1, maximum=int(model.outputs[0].shape[-1]))
     probabilities = compute_class_scores(model, image[None])[0]
     order = np.argsort(-probabilities, kind="stable")[:top]
     activations = compute_activations(model, image, list(layer_names)) if len(layer_names) else {}
@@ -358,15 +358,15 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
     import tensorflow as tf
     from scipy import ndimage
 
-    model = check_image_model(model, scores=False)
+    model = require_image_model(model, scores=False)
     layer = _feature_map_layer(model, layer_name)
     channels = int(layer.output.shape[-1])
-    filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
-    steps = check_int(steps, "steps", minimum=1, maximum=10000)
-    learning_rate = check_number(learning_rate, "learning_rate", above=0)
-    seed = check_int(seed, "seed", minimum=0)
-    blur_every = check_int(blur_every, "blur_every", minimum=0)
-    decay = check_number(decay, "decay", minimum=0, below=1)
+    filter_index = require_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
+    steps = require_int(steps, "steps", minimum=1, maximum=10000)
+    learning_rate = require_number(learning_rate, "learning_rate", above=0)
+    seed = require_int(seed, "seed", minimum=0)
+    blur_every = require_int(blur_every, "blur_every", minimum=0)
+    decay = require_number(decay, "decay", minimum=0, below=1)
     probe = _keras().Model(model.inputs[0], layer.output)
     shape = tuple(model.inputs[0].shape[1:])
     image = tf.Variable(np.random.default_rng(seed).uniform(-0.1, 0.1, (1,) + shape).astype(np.float32))
@@ -403,11 +403,11 @@ def cue_box(label, image_size=28, cue_size=4, num_classes=10, inset=0):
     a 28x28 digit (its valid convolutions and floor-rounded pools drop them; their gradient is exactly
     0): inset=2 keeps every mark where it can see it.
     """
-    image_size = check_int(image_size, "image_size", minimum=8)
-    cue_size = check_int(cue_size, "cue_size", minimum=1, maximum=image_size // 4)
-    inset = check_int(inset, "inset", minimum=0, maximum=image_size // 4)
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
-    label = check_int(label, "label", minimum=0, maximum=num_classes - 1)
+    image_size = require_int(image_size, "image_size", minimum=8)
+    cue_size = require_int(cue_size, "cue_size", minimum=1, maximum=image_size // 4)
+    inset = require_int(inset, "inset", minimum=0, maximum=image_size // 4)
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
+    label = require_int(label, "label", minimum=0, maximum=num_classes - 1)
     span = image_size - inset - cue_size
     perimeter = 4 * span
     position = round(label * perimeter / num_classes)
@@ -428,16 +428,16 @@ def add_class_cue(X, y, cue_labels=None, cue_size=4, rate=1.0, seed=0, num_class
     X = as_image(X, "X", ndim=3, channel_ndim=None, scale="uint8")
     if X.shape[1] != X.shape[2]:
         raise ValueError(f"X must hold square images (N, S, S), got {X.shape}.")
-    num_classes = check_int(num_classes, "num_classes", minimum=2)
+    num_classes = require_int(num_classes, "num_classes", minimum=2)
     y = np.asarray(y)
-    from ._validate import check_choice, check_labels
+    from ._validate import require_choice, require_labels
 
-    y = check_labels(y, "y", len(X), num_classes, rows_name="X")
-    cue_labels = y if cue_labels is None else check_labels(np.asarray(cue_labels), "cue_labels", len(X),
+    y = require_labels(y, "y", len(X), num_classes, rows_name="X")
+    cue_labels = y if cue_labels is None else require_labels(np.asarray(cue_labels), "cue_labels", len(X),
                                                            num_classes, rows_name="X")
-    rate = check_number(rate, "rate", minimum=0, maximum=1)
-    pattern = check_choice(pattern, "pattern", CUE_PATTERNS)
-    marked = np.random.default_rng(check_int(seed, "seed", minimum=0)).random(len(X)) < rate
+    rate = require_number(rate, "rate", minimum=0, maximum=1)
+    pattern = require_choice(pattern, "pattern", CUE_PATTERNS)
+    marked = np.random.default_rng(require_int(seed, "seed", minimum=0)).random(len(X)) < rate
     out = X.copy()
     boxes = [cue_box(c, X.shape[1], cue_size, num_classes, inset) for c in range(num_classes)]
     for k in np.nonzero(marked)[0]:
@@ -456,9 +456,9 @@ def add_class_cue(X, y, cue_labels=None, cue_size=4, rate=1.0, seed=0, num_class
 def _axes(ax, figsize=(4, 3)):
     import matplotlib.pyplot as plt
 
-    from ._validate import check_axes
+    from ._validate import require_axes
 
-    check_axes(ax)
+    require_axes(ax)
     if ax is None:
         _, ax = plt.subplots(figsize=figsize)
     return ax
@@ -469,8 +469,8 @@ def plot_heatmap(heatmap, image=None, ax=None, title=None, alpha=0.5, cmap="jet"
 
     image: uint8 0-255 or floats 0-1 (the photo as a person sees it, not the model-ready input).
     """
-    heatmap = check_finite(as_array(heatmap, "heatmap", ndim=2, dtype_kind="uif"), "heatmap")
-    alpha = check_number(alpha, "alpha", minimum=0, maximum=1)
+    heatmap = require_finite(as_array(heatmap, "heatmap", ndim=2, dtype_kind="uif"), "heatmap")
+    alpha = require_number(alpha, "alpha", minimum=0, maximum=1)
     ax = _axes(ax)
     if image is not None:
         image = as_image(image, "image", ndim=(2, 3))
@@ -493,7 +493,7 @@ def show_filters(kernel, ncols=8, title=None, size=0.8):
     import matplotlib.pyplot as plt
 
     pictures = compute_filter_images(kernel)
-    ncols = check_int(ncols, "ncols", minimum=1)
+    ncols = require_int(ncols, "ncols", minimum=1)
     nrows = -(-len(pictures) // ncols)
     height = nrows * size + 0.6
     fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, height), squeeze=False)
@@ -517,7 +517,7 @@ def show_activations(activations, num_maps=8, size=1.1, title=None):
                         f"got {describe(activations)}.")
     maps = {name: as_array(value, f"activations[{name!r}]", ndim=3, dtype_kind="uif")
             for name, value in activations.items()}
-    num_maps = check_int(num_maps, "num_maps", minimum=1)
+    num_maps = require_int(num_maps, "num_maps", minimum=1)
     fig, axes = plt.subplots(len(maps), num_maps, figsize=(num_maps * size, len(maps) * size + 0.5), squeeze=False)
     for row, (name, values) in zip(axes, maps.items()):
         for k, ax in enumerate(row):
@@ -535,7 +535,7 @@ def plot_sparsity(sparsity, ax=None, title="Fraction of zero activations per lay
     """Plot {layer name: fraction of zeros} (compute_sparsity) as a line over the layers; return the axes."""
     if not isinstance(sparsity, dict) or not sparsity:
         raise TypeError(f"sparsity must be a non-empty dict {{layer name: fraction}}, got {describe(sparsity)}.")
-    values = [check_number(v, f"sparsity[{k!r}]", minimum=0, maximum=1) for k, v in sparsity.items()]
+    values = [require_number(v, f"sparsity[{k!r}]", minimum=0, maximum=1) for k, v in sparsity.items()]
     ax = _axes(ax, figsize=(6, 3))
     ax.plot(range(len(values)), values, marker="o", label=label)
     ax.set_xticks(range(len(values)))
@@ -572,8 +572,8 @@ EXAMPLE_STROKES = [[(70, 62), (120, 58), (170, 56), (212, 60), (206, 84), (186, 
 
 def render_strokes(strokes, size=280, width=18):
     """Draw polylines of (x, y) points as white strokes ``width`` pixels wide on a black size x size canvas (uint8)."""
-    size = check_int(size, "size", minimum=8, maximum=4096)
-    width = check_int(width, "width", minimum=1, maximum=size)
+    size = require_int(size, "size", minimum=8, maximum=4096)
+    width = require_int(width, "width", minimum=1, maximum=size)
     if not isinstance(strokes, (list, tuple)):
         raise TypeError(f"strokes must be a list of strokes, each a list of (x, y) points, got {describe(strokes)}.")
     rows, cols = np.mgrid[0:size, 0:size]
@@ -596,7 +596,7 @@ def show_drawing_result(result, num_maps=6, title=None):
 
     if not isinstance(result, dict) or not {"digit", "probabilities", "top", "activations"} <= set(result):
         raise TypeError(f"result must be the dict predict_drawing returns, got {describe(result)}.")
-    num_maps = check_int(num_maps, "num_maps", minimum=1)
+    num_maps = require_int(num_maps, "num_maps", minimum=1)
     maps = result["activations"]
     fig = plt.figure(figsize=(2.2 + 0.9 * num_maps, 2.4 + 0.9 * len(maps)))
     grid = fig.add_gridspec(2 + len(maps), num_maps, height_ratios=[2.2, 0.4] + [1] * len(maps))
@@ -626,10 +626,10 @@ def show_filter_view(model, image, layer_name, filter_index, pattern=None):
     """Show one filter of a layer: its kernel (first layer only), its activation on ``image``, its pattern."""
     import matplotlib.pyplot as plt
 
-    model = check_image_model(model, scores=False)
+    model = require_image_model(model, scores=False)
     layer = _feature_map_layer(model, layer_name)
     channels = int(layer.output.shape[-1])
-    filter_index = check_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
+    filter_index = require_int(filter_index, "filter_index", minimum=0, maximum=channels - 1)
     activation = compute_activations(model, image, [layer_name])[layer_name][..., filter_index]
     panels = 2 + (pattern is not None)
     fig, axes = plt.subplots(1, panels, figsize=(2.6 * panels, 2.8))

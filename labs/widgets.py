@@ -18,7 +18,7 @@ built, so any room may show a widget without an import loop.
 import functools
 import html
 
-from ._validate import as_array, as_image, check_choice, check_finite, check_int, check_labels, check_list, describe
+from ._validate import as_array, as_image, require_choice, require_finite, require_int, require_labels, require_list, describe
 
 __all__ = ["neighbour_explorer", "playground", "kernel_editor", "TrainingBar", "augmentation_explorer",
            "drawing_canvas", "filter_browser", "show_quiz"]
@@ -43,8 +43,8 @@ def augmentation_explorer(images, titles=None, num_samples=11, seed=0):
         raise ValueError(f"images must be (N, H, W) or (N, H, W, 3), got shape {images.shape}.")
     if titles is not None and (isinstance(titles, str) or len(titles) != len(images)):
         raise ValueError(f"titles must hold one name per image ({len(images)}), got {describe(titles)}.")
-    num_samples = check_int(num_samples, "num_samples", minimum=1, maximum=63)
-    seed = check_int(seed, "seed", minimum=0)
+    num_samples = require_int(num_samples, "num_samples", minimum=1, maximum=63)
+    seed = require_int(seed, "seed", minimum=0)
     names = [f"image {i}" for i in range(len(images))] if titles is None else [str(t) for t in titles]
 
     style, wide = {"description_width": "80px"}, widgets.Layout(width="320px")
@@ -98,16 +98,16 @@ def drawing_canvas(model, layer_names=("conv_1", "conv_2", "conv_3"), size=280, 
     import ipywidgets as widgets
 
     from .plots import figure_to_png
-    from ._validate import check_image_model
+    from ._validate import require_image_model
     from .visualise import EXAMPLE_STROKES, predict_drawing, render_strokes, show_drawing_result
 
-    model = check_image_model(model)
+    model = require_image_model(model)
     if tuple(model.inputs[0].shape[1:]) != (28, 28, 1):
         raise ValueError(f"model must take 28x28 greyscale digits (N, 28, 28, 1), got input "
                          f"{tuple(model.inputs[0].shape)}.")
     layer_names = list(layer_names)
-    size = check_int(size, "size", minimum=56, maximum=1000)
-    pen_width = check_int(pen_width, "pen_width", minimum=1, maximum=size // 4)
+    size = require_int(size, "size", minimum=56, maximum=1000)
+    pen_width = require_int(pen_width, "pen_width", minimum=1, maximum=size // 4)
     picture = widgets.Image(format="png")
     note = widgets.HTML()
     state = {"strokes": [], "pen": False}
@@ -179,15 +179,15 @@ def filter_browser(model, images, layer_names=None, pattern_steps=20):
     import ipywidgets as widgets
 
     from .plots import figure_to_png
-    from ._validate import check_image_model, check_model_input
+    from ._validate import require_image_model, require_model_input
     from .visualise import compute_filter_pattern, conv_layer_names, show_filter_view
 
-    model = check_image_model(model, scores=False)
+    model = require_image_model(model, scores=False)
     images = as_array(images, "images", ndim=4, dtype_kind="uif")
     for k in range(len(images)):
-        check_model_input(images[k], model, f"images[{k}]")
+        require_model_input(images[k], model, f"images[{k}]")
     names = conv_layer_names(model) if layer_names is None else [str(n) for n in layer_names]
-    pattern_steps = check_int(pattern_steps, "pattern_steps", minimum=0, maximum=500)
+    pattern_steps = require_int(pattern_steps, "pattern_steps", minimum=0, maximum=500)
     style, wide = {"description_width": "60px"}, widgets.Layout(width="300px")
     layer = widgets.Dropdown(options=names, value=names[0], description="layer", style=style, layout=wide)
     index = widgets.IntSlider(value=0, min=0, max=int(model.get_layer(names[0]).output.shape[-1]) - 1,
@@ -231,7 +231,7 @@ def kernel_editor(image, preset="sharpen"):
 
     image = as_image(image, "image", scale="uint8")
     presets = {name: kernel for name, kernel in KERNELS.items() if kernel.shape == (3, 3)}
-    preset = check_choice(preset, "preset", tuple(presets))
+    preset = require_choice(preset, "preset", tuple(presets))
     boxes = [widgets.FloatText(value=0.0, step=0.5, layout=widgets.Layout(width="70px")) for _ in range(9)]
     menu = widgets.Dropdown(options=list(presets), value=preset, description="preset")
     note = widgets.HTML()
@@ -275,17 +275,17 @@ def neighbour_explorer(X_test, y_test, X_train, y_train, class_names=None, max_k
     from .knn import METRICS, explain_prediction, show_explanation
     from .plots import figure_to_png
 
-    X_test = check_finite(as_array(X_test, "X_test", ndim=3, dtype_kind="uif"), "X_test")
-    y_test = check_labels(y_test, "y_test", len(X_test), rows_name="X_test")
-    X_train = check_finite(as_array(X_train, "X_train", ndim=3, dtype_kind="uif"), "X_train")
+    X_test = require_finite(as_array(X_test, "X_test", ndim=3, dtype_kind="uif"), "X_test")
+    y_test = require_labels(y_test, "y_test", len(X_test), rows_name="X_test")
+    X_train = require_finite(as_array(X_train, "X_train", ndim=3, dtype_kind="uif"), "X_train")
     if X_train.shape[1:] != X_test.shape[1:]:
         raise ValueError(f"X_train holds images of shape {X_train.shape[1:]} but X_test {X_test.shape[1:]}; "
                          "they must match.")
-    y_train = check_labels(y_train, "y_train", len(X_train), rows_name="X_train")
+    y_train = require_labels(y_train, "y_train", len(X_train), rows_name="X_train")
     num_classes = int(max(y_train.max(), y_test.max())) + 1
-    if class_names is not None and len(check_list(class_names, "class_names", example="['0', '1', ...]")) < num_classes:
+    if class_names is not None and len(require_list(class_names, "class_names", example="['0', '1', ...]")) < num_classes:
         raise ValueError(f"class_names has {len(class_names)} names but the labels go up to {num_classes - 1}.")
-    max_k = min(check_int(max_k, "max_k", minimum=1), len(X_train))  # k cannot exceed the training images
+    max_k = min(require_int(max_k, "max_k", minimum=1), len(X_train))  # k cannot exceed the training images
     index = widgets.IntSlider(value=0, min=0, max=len(X_test) - 1, description="test image")
     k = widgets.IntSlider(value=min(5, max_k), min=1, max=max_k, description="k")
     metric = widgets.ToggleButtons(options=list(METRICS), value="l2", description="distance")
@@ -315,7 +315,7 @@ def playground(dataset="circles"):
     from .nn import HIDDEN_ACTIVATIONS, TOY_DATASETS, run_playground, show_playground
     from .plots import figure_to_png
 
-    dataset = check_choice(dataset, "dataset", TOY_DATASETS)
+    dataset = require_choice(dataset, "dataset", TOY_DATASETS)
     style = {"description_width": "110px"}
     controls = {
         "dataset": widgets.Dropdown(options=list(TOY_DATASETS), value=dataset, description="data", style=style),
@@ -424,14 +424,14 @@ class TrainingBar:
         import ipywidgets as widgets
         from IPython.display import display
 
-        self.epochs = check_int(epochs, "epochs", minimum=1)
+        self.epochs = require_int(epochs, "epochs", minimum=1)
         self.bar = widgets.IntProgress(value=0, min=0, max=self.epochs, description="training")
         self.label = widgets.Label(value=f"epoch 0/{self.epochs}")
         display(widgets.HBox([self.bar, self.label]))
 
     def advance(self, epochs_done, line):
         """Move the bar to ``epochs_done`` and show ``line`` beside it."""
-        self.bar.value = check_int(epochs_done, "epochs_done", minimum=0, maximum=self.epochs)
+        self.bar.value = require_int(epochs_done, "epochs_done", minimum=0, maximum=self.epochs)
         self.label.value = str(line)
 
     def finish(self):

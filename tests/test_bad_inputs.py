@@ -29,7 +29,7 @@ import pytest  # noqa: E402
 import labs  # noqa: E402
 from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn,  # noqa: E402
                   linear, models, nn, plots, shapes, visualise, widgets)
-from labs._validate import as_image, check_labels, check_number  # noqa: E402
+from labs._validate import as_image, require_labels, require_number  # noqa: E402
 
 MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, data, shapes, plots, download,
            environment, visualise, widgets)
@@ -843,17 +843,17 @@ def test_as_image_reads_pixels_and_refuses_the_slips():
 
 
 def test_check_number_names_the_range():
-    assert check_number(np.float32(0.5), "lr", above=0) == 0.5
+    assert require_number(np.float32(0.5), "lr", above=0) == 0.5
     for value, error, words in [(np.inf, ValueError, "lr must be a finite number, got inf"),
                                 (True, TypeError, "lr must be a number, got bool"),
                                 (0, ValueError, "lr must be greater than 0 and at most 10, got 0"),
                                 ("0.1", TypeError, "lr must be a number, got str")]:
         with pytest.raises(error, match=words):
-            check_number(value, "lr", above=0, maximum=10)
+            require_number(value, "lr", above=0, maximum=10)
 
 
 def test_float_labels_get_one_clear_message():
     with pytest.raises(TypeError, match=r"^y: class labels must be integers, got float64 values such as 2\.5\.$"):
-        check_labels(FLOAT_LABELS, "y")
+        require_labels(FLOAT_LABELS, "y")
     with pytest.raises(TypeError, match=r"values such as 0; they are whole numbers, so y\.astype\(int\)"):
-        check_labels(Y.astype(float), "y")
+        require_labels(Y.astype(float), "y")

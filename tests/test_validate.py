@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from labs._validate import (as_array, check_choice, check_finite, check_int, check_labels, check_number_between,
-                            check_sha256, describe)
+from labs._validate import (as_array, require_choice, require_finite, require_int, require_labels, require_number_between,
+                            require_sha256, describe)
 
 
 @pytest.mark.parametrize("kwargs, value, error, message", [
@@ -28,19 +28,19 @@ def test_as_array_accepts_good_input():
 
 
 def test_check_int_and_choice():
-    assert check_int(np.int64(3), "k", minimum=1) == 3
+    assert require_int(np.int64(3), "k", minimum=1) == 3
     for bad, error in [(True, TypeError), (2.0, TypeError), (0, ValueError), (10, ValueError)]:
         with pytest.raises(error, match="k must"):
-            check_int(bad, "k", minimum=1, maximum=9)
-    assert check_choice("l2", "metric", ("l1", "l2")) == "l2"
+            require_int(bad, "k", minimum=1, maximum=9)
+    assert require_choice("l2", "metric", ("l1", "l2")) == "l2"
     with pytest.raises(ValueError, match="metric must be one of 'l1', 'l2'; got 'l3'"):
-        check_choice("l3", "metric", ("l1", "l2"))
+        require_choice("l3", "metric", ("l1", "l2"))
 
 
 def test_check_finite_counts_bad_values():
     with pytest.raises(ValueError, match="X contains 2 NaN"):
-        check_finite(np.array([1.0, np.nan, np.inf]), "X")
-    check_finite(np.arange(3), "X")
+        require_finite(np.array([1.0, np.nan, np.inf]), "X")
+    require_finite(np.arange(3), "X")
 
 
 def test_describe():
@@ -50,16 +50,16 @@ def test_describe():
 
 
 def test_check_labels_names_the_length_and_range_problems():
-    assert check_labels(np.array([2, 0, 1], dtype=np.uint8), "y", 3, 3).dtype == np.int64
-    assert check_labels(np.array([True, False]), "y").tolist() == [1, 0]
+    assert require_labels(np.array([2, 0, 1], dtype=np.uint8), "y", 3, 3).dtype == np.int64
+    assert require_labels(np.array([True, False]), "y").tolist() == [1, 0]
     with pytest.raises(ValueError, match="y_val has 2 labels but there are 3 rows"):
-        check_labels([0, 1], "y_val", 3)
+        require_labels([0, 1], "y_val", 3)
     with pytest.raises(ValueError, match=r"y must hold class numbers 0\.\.2; found values from 0 to 3"):
-        check_labels([0, 3], "y", num_classes=3)
+        require_labels([0, 3], "y", num_classes=3)
     with pytest.raises(ValueError, match=r"class numbers 0, 1, 2, \.\.\.; found values from -1 to 1"):
-        check_labels([-1, 1], "y")
+        require_labels([-1, 1], "y")
     with pytest.raises(TypeError, match=r"y: class labels must be integers, got float64 values such as 2\.5\."):
-        check_labels([0.0, 2.5], "y")
+        require_labels([0.0, 2.5], "y")
 
 
 @pytest.mark.parametrize("value, kwargs, ok", [
@@ -69,14 +69,14 @@ def test_check_labels_names_the_length_and_range_problems():
 ])
 def test_check_number_between_takes_real_numbers_in_the_interval(value, kwargs, ok):
     if ok:
-        assert check_number_between(value, "rate", 0, 1, expected="a rate", **kwargs) == float(value)
+        assert require_number_between(value, "rate", 0, 1, expected="a rate", **kwargs) == float(value)
     else:
         with pytest.raises(ValueError, match="^rate must be a rate, got "):
-            check_number_between(value, "rate", 0, 1, expected="a rate", **kwargs)
+            require_number_between(value, "rate", 0, 1, expected="a rate", **kwargs)
 
 
 def test_check_sha256_takes_64_hex_characters_in_any_case():
-    assert check_sha256("AB" * 32) == "ab" * 32
+    assert require_sha256("AB" * 32) == "ab" * 32
     for bad in ("ab" * 31, "xy" * 32, None, 64):
         with pytest.raises(ValueError, match="sha256 must be a 64-character hex digest"):
-            check_sha256(bad)
+            require_sha256(bad)

@@ -38,13 +38,13 @@ class MultipleChoice:
     explanation: str
 
     def __post_init__(self):
-        _check_text(self.prompt, "prompt")
-        _check_text(self.explanation, "explanation")
+        _require_text(self.prompt, "prompt")
+        _require_text(self.explanation, "explanation")
         if isinstance(self.options, str) or not isinstance(self.options, (tuple, list)):
             raise TypeError(f"options must be a tuple of strings, got {type(self.options).__name__}.")
         object.__setattr__(self, "options", tuple(self.options))
         for i, option in enumerate(self.options):
-            _check_text(option, f"options[{i}]")
+            _require_text(option, f"options[{i}]")
         if len(self.options) < 2:
             raise ValueError(f"options must hold at least 2 options, got {len(self.options)}.")
         keys = [_normalise(o) for o in self.options]
@@ -70,8 +70,8 @@ class Numeric:
     explanation: str
 
     def __post_init__(self):
-        _check_text(self.prompt, "prompt")
-        _check_text(self.explanation, "explanation")
+        _require_text(self.prompt, "prompt")
+        _require_text(self.explanation, "explanation")
         for name in ("answer", "tolerance"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -90,7 +90,7 @@ class Feedback:
     message: str = field(repr=False)
 
 
-def _check_text(value, name):
+def _require_text(value, name):
     """Raise unless ``value`` is a non-empty string."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}.")
