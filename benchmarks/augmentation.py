@@ -80,7 +80,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: n
 import numpy as np  # noqa: E402
 
 import labs  # noqa: E402
-from labs import augment, data, models  # noqa: E402
+from labs import augment, data, models, training  # noqa: E402
 from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
 
 REPORT = Report()
@@ -172,13 +172,13 @@ def shifted_digits():
     """Train the small CNN with and without random shifts on mnist_small; test on digits shifted 3 pixels."""
     ds = data.load_dataset("mnist_small")
     X = models.prepare_images(ds.X_train)
-    for label, recipe, judge in [("notebook 07's recipe, 20 epochs", models.RECIPES["small_cnn"], True),
+    for label, recipe, judge in [("notebook 07's recipe, 20 epochs", training.RECIPES["small_cnn"], True),
                                  ("the notebook's 6 epochs", augment.RECIPES["shifted_digits"], False)]:
         curves = {"plain": [], "augmented": []}
         for seed in SEEDS:
             for name, settings in [("plain", None), ("augmented", augment.RECIPES["shifted_digits_augmentation"])]:
                 model = models.make_small_cnn(seed=seed, augmentation=settings)
-                models.train_with_recipe(model, X, ds.y_train, recipe, seed=seed, progress="silent")
+                training.train_with_recipe(model, X, ds.y_train, recipe, seed=seed, progress="silent")
                 predict = lambda images: model.predict(models.prepare_images(images), verbose=0,  # noqa: E731
                                                        batch_size=500).argmax(axis=1)
                 curves[name].append(augment.compute_shift_curve(predict, ds.X_test, ds.y_test, (0, 3)))
@@ -204,7 +204,7 @@ def fashion_full():
     for seed in SEEDS:
         model = models.make_batchnorm_cnn(seed=seed, dropout=augment.RECIPES["fashion_full_dropout"],
                                           augmentation=augment.RECIPES["fashion_full_augmentation"])
-        history = models.train_with_recipe(model, X, fashion.y_train, recipe, seed=seed, progress="print")
+        history = training.train_with_recipe(model, X, fashion.y_train, recipe, seed=seed, progress="print")
         accuracies.append(model.evaluate(X_test, fashion.y_test, verbose=0, batch_size=1000)[1])
         seconds.append(history.train_seconds)
         print(f"    seed {seed}: test accuracy {accuracies[-1]:.4f} in {seconds[-1]:.0f} s", flush=True)

@@ -35,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: n
 import numpy as np  # noqa: E402
 
 import labs  # noqa: E402
-from labs import demo, features, folders, models, pretrained  # noqa: E402
+from labs import demo, features, folders, models, training, pretrained  # noqa: E402
 from _report import Report, load_average, machine_summary  # noqa: E402
 
 REPORT = Report()
@@ -85,7 +85,7 @@ def ladder(train_dir, external_dir, seed):
                                          (RUNGS[2], recipe["augmentation"], "augmented_scratch_training")):
         cnn = models.make_small_cnn(input_shape=recipe["scratch_size"] + (3,), num_classes=num_classes, seed=seed,
                                     augmentation=augmentation)
-        history = models.train_with_recipe(cnn, small(X_train), y_train, recipe[training], seed=seed,
+        history = training.train_with_recipe(cnn, small(X_train), y_train, recipe[training], seed=seed,
                                            progress="silent")
         results[rung] = (macro_f1(cnn, small(X_val), y_val), macro_f1(cnn, small(X_ext), y_ext),
                          history.train_seconds)
@@ -95,17 +95,17 @@ def ladder(train_dir, external_dir, seed):
     extractor = pretrained.make_feature_extractor(base, transfer["layers"])
     features_train = pretrained.compute_features(extractor, X_train)
     head = pretrained.make_head(features_train, num_classes=num_classes, **transfer["head"], seed=seed)
-    models.train_with_recipe(head, features_train, y_train, transfer["head_training"], seed=seed, progress="silent")
+    training.train_with_recipe(head, features_train, y_train, transfer["head_training"], seed=seed, progress="silent")
     model = pretrained.make_classifier(extractor, head, seed=seed)
     results[RUNGS[3]] = (macro_f1(model, X_val, y_val), macro_f1(model, X_ext, y_ext), time.perf_counter() - started)
 
     model = pretrained.make_classifier(extractor, head, augmentation=recipe["augmentation"], seed=seed)
-    history = models.train_with_recipe(model, X_train, y_train, transfer["augmented_training"], seed=seed,
+    history = training.train_with_recipe(model, X_train, y_train, transfer["augmented_training"], seed=seed,
                                        progress="silent")
     results[RUNGS[4]] = (macro_f1(model, X_val, y_val), macro_f1(model, X_ext, y_ext), history.train_seconds)
 
     pretrained.unfreeze_top(model, transfer["fine_tune_from"])
-    history = models.train_with_recipe(model, X_train, y_train, transfer["fine_tune"], seed=seed, progress="silent")
+    history = training.train_with_recipe(model, X_train, y_train, transfer["fine_tune"], seed=seed, progress="silent")
     results[RUNGS[5]] = (macro_f1(model, X_val, y_val), macro_f1(model, X_ext, y_ext), history.train_seconds)
     for rung, (val, ext, seconds) in results.items():
         print(f"    seed {seed}, {rung}: validation {val:.3f}, external {ext:.3f} ({seconds:.1f} s)", flush=True)

@@ -5,7 +5,7 @@
 
 Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
 target is missed. It runs the same steps as the notebooks, with the recipes of
-labs.models.RECIPES. The final choice of each recipe was made on validation data taken
+labs.training.RECIPES. The final choice of each recipe was made on validation data taken
 from the training images only: 4-fold cross-validation on mnist_small's 4,000 for the small
 CNN (benchmarks/small_cnn_recipes.py), a stratified 800 of them for the dense network, the
 last 10,000 of Fashion-MNIST's 60,000 for the batch-norm CNN. In fairness: the first
@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 import labs
-from labs import config, features, knn, models, nn
+from labs import config, features, knn, models, training, nn
 from _report import Report, flat, load_average, machine_summary, parse_profile
 
 REPORT = Report()
@@ -58,7 +58,7 @@ def dense_network(ds):
     """Train the dense 512-512 network as notebook 05 does (3,200 fit / 800 validation); test once."""
     X, X_test = models.prepare_images(ds.X_train), models.prepare_images(ds.X_test)
     model = models.make_dense_mnist(input_shape=(28, 28, 1))
-    history = models.train_with_recipe(model, X[:3200], ds.y_train[:3200], "dense_mnist",
+    history = training.train_with_recipe(model, X[:3200], ds.y_train[:3200], "dense_mnist",
                                        validation_data=(X[3200:], ds.y_train[3200:]))
     _, accuracy = model.evaluate(X_test, ds.y_test, verbose=0)
     gap = history.history["accuracy"][-1] - history.history["val_accuracy"][-1]
@@ -76,12 +76,12 @@ def small_cnn(ds):
     cnn = models.make_small_cnn()
     record("small CNN parameters (formula (kh*kw*c_in+1)*filters)", cnn.count_params(), "93322",
            cnn.count_params() == 93_322, fmt="{:,}")
-    history = models.train_with_recipe(cnn, X, ds.y_train, "small_cnn")
+    history = training.train_with_recipe(cnn, X, ds.y_train, "small_cnn")
     _, accuracy = cnn.evaluate(X_test, ds.y_test, verbose=0)
     record("mnist_small small CNN test accuracy", accuracy, ">= 0.975", accuracy >= 0.975)
     record(f"small CNN training time, s (load average {load_average()})", history.train_seconds, fmt="{:.1f}")
     dense = models.make_dense_mnist(input_shape=(28, 28, 1))
-    models.train_with_recipe(dense, X, ds.y_train, "dense_mnist")
+    training.train_with_recipe(dense, X, ds.y_train, "dense_mnist")
     _, dense_accuracy = dense.evaluate(X_test, ds.y_test, verbose=0)
     record("mnist_small dense network test accuracy, trained on all 4,000", dense_accuracy)
     shifted_comparison(ds, cnn)
@@ -104,10 +104,10 @@ def fashion_cnn():
     fashion = labs.data.load_dataset("fashion_mnist")
     X, X_test = models.prepare_images(fashion.X_train), models.prepare_images(fashion.X_test)
     model = models.make_batchnorm_cnn()
-    recipe = models.RECIPES["batchnorm_cnn"]
+    recipe = training.RECIPES["batchnorm_cnn"]
     print(f"  Fashion-MNIST {len(X):,} / {len(X_test):,}; {recipe}; load average {load_average()}", flush=True)
     cpu_start = time.process_time()
-    history = models.train_with_recipe(model, X, fashion.y_train, recipe, progress="print")
+    history = training.train_with_recipe(model, X, fashion.y_train, recipe, progress="print")
     cpu_seconds = time.process_time() - cpu_start
     _, accuracy = model.evaluate(X_test, fashion.y_test, verbose=0, batch_size=1000)
     record(f"Fashion-MNIST batch-norm CNN test accuracy ({model.count_params():,} parameters)", accuracy,

@@ -7,7 +7,7 @@ Dense 64 -> Dense 10); only the way it is trained varies here: epochs, batch siz
 learning rate of the warm-up + cosine schedule, and label smoothing. Each candidate is trained
 on 3 of 4 stratified folds of mnist_small's 4,000 training digits and scored on the fourth; the
 1,000 test digits are never loaded. The table gives each candidate's mean validation accuracy;
-the last row checks that labs.models.RECIPES["small_cnn"] is the candidate with the best mean.
+the last row checks that labs.training.RECIPES["small_cnn"] is the candidate with the best mean.
 benchmarks/networks.py then scores that recipe once on the test digits.
 """
 
@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 import labs
-from labs import config, models
+from labs import config, models, training
 from _report import Report, machine_summary
 
 REPORT = Report()
@@ -48,7 +48,7 @@ def cross_validate(recipe, X, y, folds):
     scores = []
     for train, valid in folds:
         model = models.make_small_cnn()
-        models.train_with_recipe(model, X[train], y[train], recipe, progress="silent")
+        training.train_with_recipe(model, X[train], y[train], recipe, progress="silent")
         scores.append(model.evaluate(X[valid], y[valid], verbose=0)[1])
     return scores
 
@@ -70,7 +70,7 @@ def main():
         REPORT.record(f"{describe_recipe(recipe)}: folds {' '.join(f'{s:.3f}' for s in scores)}, "
                       f"{time.perf_counter() - started:.0f} s", means[-1])
     best = CANDIDATES[int(np.argmax(means))]
-    chosen = models.RECIPES["small_cnn"]
+    chosen = training.RECIPES["small_cnn"]
     REPORT.record("RECIPES['small_cnn'] is the best mean above", describe_recipe(chosen), describe_recipe(best),
                   chosen == best)
     REPORT.print_table()

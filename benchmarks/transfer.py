@@ -83,7 +83,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import labs
-from labs import augment, config, models, pretrained
+from labs import augment, config, models, training, pretrained
 from _report import Report, load_average, machine_summary
 
 REPORT = Report()
@@ -92,7 +92,7 @@ record = REPORT.record
 SPEED_SIZE, SPEED_IMAGES, BATCH_SIZE, REPEATS = 96, 384, 32, 7
 RECIPES = pretrained.RECIPES
 SCRATCH_AUGMENTATION = augment.RECIPES["small_target_augmentation"]  # notebook 08's horizontal flip
-SCRATCH_AUGMENTED_RECIPE = dict(models.RECIPES["small_cnn"], epochs=40)  # epochs chosen on validation (--search)
+SCRATCH_AUGMENTED_RECIPE = dict(training.RECIPES["small_cnn"], epochs=40)  # epochs chosen on validation (--search)
 
 
 def best_time(function, repeats):
@@ -157,7 +157,7 @@ def inference_speed():
 def train_scratch(X, y, seed, augmentation=None, recipe="small_cnn"):
     """Train the course's small CNN on 28x28 grey images (optionally augmented); return (model, seconds)."""
     cnn = models.make_small_cnn(seed=seed, augmentation=augmentation)
-    history = models.train_with_recipe(cnn, models.prepare_images(X), y, recipe, seed=seed, progress="silent")
+    history = training.train_with_recipe(cnn, models.prepare_images(X), y, recipe, seed=seed, progress="silent")
     return cnn, history.train_seconds
 
 
@@ -171,7 +171,7 @@ def extractor_for(size=None):
 def train_head(features, y, seed):
     """Train the recipe's head on precomputed features; return (head, seconds)."""
     head = pretrained.make_head(features, **RECIPES["head"], seed=seed)
-    history = models.train_with_recipe(head, features, y, RECIPES["head_training"], seed=seed, progress="silent")
+    history = training.train_with_recipe(head, features, y, RECIPES["head_training"], seed=seed, progress="silent")
     return head, history.train_seconds
 
 
@@ -186,7 +186,7 @@ def fine_tune(head, features, X, y, seed, from_layer, recipe):
     """Chain a fresh base with a copy of the trained head, unfreeze from ``from_layer``, train; return (model, s)."""
     classifier = pretrained.make_classifier(extractor_for(), copy_head(head, features, seed), seed=seed)
     pretrained.unfreeze_top(classifier, from_layer)
-    history = models.train_with_recipe(classifier, X, y, recipe, seed=seed, progress="silent")
+    history = training.train_with_recipe(classifier, X, y, recipe, seed=seed, progress="silent")
     return classifier, history.train_seconds
 
 
@@ -194,7 +194,7 @@ def train_augmented_transfer(head, features, X, y, seed, recipe):
     """Train a copy of the head through the frozen base with augmented images; return (model, seconds)."""
     classifier = pretrained.make_classifier(extractor_for(), copy_head(head, features, seed),
                                             augmentation=RECIPES["augmentation"], seed=seed)
-    history = models.train_with_recipe(classifier, X, y, recipe, seed=seed, progress="silent")
+    history = training.train_with_recipe(classifier, X, y, recipe, seed=seed, progress="silent")
     return classifier, history.train_seconds
 
 
@@ -365,7 +365,7 @@ FINE_TUNE_CANDIDATES = tuple({"epochs": epochs, "batch_size": 32, "learning_rate
                              for lr in (1e-4, 3e-5) for epochs in (2, 5))
 AUGMENTED_CANDIDATES = tuple({"epochs": epochs, "batch_size": 32, "learning_rate": lr}
                              for epochs, lr in ((5, 1e-3), (10, 3e-4)))
-SCRATCH_AUGMENTED_CANDIDATES = tuple(dict(models.RECIPES["small_cnn"], epochs=epochs) for epochs in (20, 40))
+SCRATCH_AUGMENTED_CANDIDATES = tuple(dict(training.RECIPES["small_cnn"], epochs=epochs) for epochs in (20, 40))
 VALIDATION_TIE = 0.01  # on 200 validation images, differences below a point are noise
 
 
@@ -430,7 +430,7 @@ def search_heads(seeds):
         for features, y, seed in data:
             for train, valid in StratifiedKFold(5, shuffle=True, random_state=seed).split(features, y):
                 head = pretrained.make_head(features[train], **options, seed=seed)
-                models.train_with_recipe(head, features[train], y[train], RECIPES["head_training"], seed=seed,
+                training.train_with_recipe(head, features[train], y[train], RECIPES["head_training"], seed=seed,
                                          progress="silent")
                 scores.append(accuracy(head, features[valid], y[valid]))
         results[name] = float(np.mean(scores))

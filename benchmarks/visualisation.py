@@ -118,8 +118,8 @@ def spurious_cue_rows(report, digits):
     for seed in SEEDS:
         X_train = labs.models.prepare_images(V.add_class_cue(digits.X_train[800:], digits.y_train[800:], seed=0, **CUE))
         model = labs.models.make_small_cnn(seed=seed)
-        labs.models.train_with_recipe(model, X_train, digits.y_train[800:],
-                                      {**labs.models.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
+        labs.training.train_with_recipe(model, X_train, digits.y_train[800:],
+                                      {**labs.training.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
         guesses = model.predict(X_swapped, verbose=0).argmax(axis=1)
         results["validation"].append(np.mean(model.predict(X_val, verbose=0).argmax(axis=1) == digits.y_train[:800]))
         results["swapped"].append(np.mean(guesses == digits.y_test))
@@ -144,8 +144,8 @@ def spurious_cue_rows(report, digits):
             empty[key] += EXPLAINED_IMAGES - len(masses)
         # the control: the same training digits without any mark, the same saliency, the same boxes
         control = labs.models.make_small_cnn(seed=seed)
-        labs.models.train_with_recipe(control, labs.models.prepare_images(digits.X_train[800:]), digits.y_train[800:],
-                                      {**labs.models.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
+        labs.training.train_with_recipe(control, labs.models.prepare_images(digits.X_train[800:]), digits.y_train[800:],
+                                      {**labs.training.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
         control_guesses = control.predict(X_swapped, verbose=0).argmax(axis=1)
         results["control swapped"].append(np.mean(control_guesses == digits.y_test))
         results["control mass"].append(np.mean([V.compute_box_mass(
@@ -199,7 +199,7 @@ def drawing_rows(report, digits):
     original, drawn, gaps = [], [], []
     for seed in SEEDS:
         model = labs.models.make_small_cnn(seed=seed)
-        labs.models.train_with_recipe(model, X_train, digits.y_train, {**labs.models.RECIPES["small_cnn"], "epochs": 5},
+        labs.training.train_with_recipe(model, X_train, digits.y_train, {**labs.training.RECIPES["small_cnn"], "epochs": 5},
                                       seed=seed, progress="silent")
         original.append(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == digits.y_test))
         drawn.append(np.mean(model.predict(X_drawn, verbose=0).argmax(axis=1) == digits.y_test))

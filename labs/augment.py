@@ -305,7 +305,7 @@ def train_on_target(model, target, recipe="small_target", epochs=None, callbacks
     curves, which callbacks such as EarlyStopping see). callbacks: more Keras callbacks.
     Returns the Keras History (with train_seconds).
     """
-    from . import config, models
+    from . import config, models, training
 
     target = _require_target(target)
     if isinstance(recipe, str):
@@ -319,9 +319,9 @@ def train_on_target(model, target, recipe="small_target", epochs=None, callbacks
         raise TypeError(f"validate must be True or False, got {describe(validate)}.")
     if callbacks is not None and not isinstance(callbacks, (list, tuple)):
         raise TypeError(f"callbacks must be a list of keras.callbacks.Callback, got {describe(callbacks)}.")
-    models.compile_classifier(model, recipe["learning_rate"])
+    training.compile_classifier(model, recipe["learning_rate"])
     extra = [_validation_curve(models.prepare_images(target.X_val), target.y_val)] if validate else []
-    return models.train_model(model, models.prepare_images(target.X_train), target.y_train, epochs=epochs,
+    return training.train_model(model, models.prepare_images(target.X_train), target.y_train, epochs=epochs,
                               batch_size=recipe["batch_size"], seed=config.SEED if seed is None else seed,
                               progress=progress, callbacks=extra + list(callbacks or []))
 

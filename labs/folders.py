@@ -729,7 +729,7 @@ def load_keras_model(path):
         raise ValueError(f"{_shown(path)} is a Keras archive but Keras reads it only under a name ending in "
                          f".keras: rename it to {path.with_suffix('.keras').name!r}.")
 
-    from . import models  # noqa: F401  (registers labs' own loss, which saved models may use)
+    from . import training  # noqa: F401  (registers labs' own loss, which saved models may use)
     from .pretrained import custom_objects
     from ._keras import import_keras
 

@@ -513,7 +513,7 @@ def load_small_target(n_train=1000, n_test=2000, seed=config.SEED, size=96, grey
 # Notebook 10's transfer learning on the small target (load_small_target), shared with benchmarks/transfer.py.
 # Every choice was made on the 1,000 training images only (5-fold cross-validation, or an 800 / 200 split
 # of them), never on the test images; benchmarks/transfer.py says what was tried (--search repeats it).
-# The *_training / fine_tune entries are labs.models.train_with_recipe recipes (Adam, warm-up + cosine).
+# The *_training / fine_tune entries are labs.training.train_with_recipe recipes (Adam, warm-up + cosine).
 RECIPES = {
     "size": 96,  # images upscaled from 28x28 to 96x96 (128 was no better in cross-validation, and 2x slower)
     "layers": ("block5c_add", "block6d_add"),  # pooled and concatenated: 112 + 192 = 304 features

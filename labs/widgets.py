@@ -3,7 +3,7 @@
     labs.widgets.neighbour_explorer(X_test, y_test, X_train, y_train)   # notebook 02: labs.knn.explain_prediction
     labs.widgets.playground("xor")                                      # notebook 05: labs.nn.run_playground
     labs.widgets.kernel_editor(photo)                                   # notebook 06: labs.conv.show_kernel_response
-    labs.widgets.TrainingBar(epochs)                                    # notebooks 07-12: labs.models.ProgressBar
+    labs.widgets.TrainingBar(epochs)                                    # notebooks 07-12: labs.training.ProgressBar
     labs.widgets.augmentation_explorer(images, titles)                  # notebook 08: labs.augment.augment_image
     labs.widgets.drawing_canvas(model)                                  # notebook 11: labs.visualise.predict_drawing
     labs.widgets.filter_browser(model, images)                          # notebook 11: labs.visualise.show_filter_view
@@ -416,7 +416,7 @@ def _lines(content):
 class TrainingBar:
     """A training progress bar shown in the notebook: one step per epoch and the last epoch's metrics.
 
-    labs.models.ProgressBar (the Keras callback) drives it; the widget changes through its own
+    labs.training.ProgressBar (the Keras callback) drives it; the widget changes through its own
     messages, so a stored notebook keeps one stable line.
     """
 

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from labs import augment, data, models, quizzes, widgets  # noqa: E402
+from labs import augment, data, models, training, quizzes, widgets  # noqa: E402
 from labs.checks import augment as checks  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
@@ -344,12 +344,12 @@ def test_model_remedies_bad_input_gets_a_clear_error(kwargs, error, words):
 def test_train_model_runs_extra_callbacks_and_rejects_others():
     rng = np.random.default_rng(0)
     X, y = rng.random((32, 28, 28, 1)).astype("float32"), rng.integers(0, 10, 32)
-    model = models.compile_classifier(models.make_small_cnn(), learning_rate=1e-3)
+    model = training.compile_classifier(models.make_small_cnn(), learning_rate=1e-3)
     stopper = keras.callbacks.EarlyStopping(monitor="loss", patience=1, min_delta=10.0)  # nothing is that good
-    history = models.train_model(model, X, y, epochs=5, batch_size=16, callbacks=[stopper], progress="silent")
+    history = training.train_model(model, X, y, epochs=5, batch_size=16, callbacks=[stopper], progress="silent")
     assert len(history.history["loss"]) == 2
     with pytest.raises(TypeError, match="callbacks must be a list of keras.callbacks.Callback"):
-        models.train_model(model, X, y, epochs=1, callbacks=["early"], progress="silent")
+        training.train_model(model, X, y, epochs=1, callbacks=["early"], progress="silent")
 
 
 # --- the explorer ------------------------------------------------------------------------------------
@@ -626,9 +626,9 @@ def test_validation_curve_agrees_with_keras_own_validation():
     tiny = _tiny_target(64)
     recipe = {"epochs": 2, "batch_size": 32, "learning_rate": 1e-3}
     ours = augment.train_on_target(models.make_small_cnn(l2=1e-3), tiny, recipe, progress="silent").history
-    model = models.compile_classifier(models.make_small_cnn(l2=1e-3), learning_rate=1e-3)
+    model = training.compile_classifier(models.make_small_cnn(l2=1e-3), learning_rate=1e-3)
     X, X_val = models.prepare_images(tiny.X_train), models.prepare_images(tiny.X_val)
-    theirs = models.train_model(model, X, tiny.y_train, epochs=2, batch_size=32, validation_data=(X_val, tiny.y_val),
+    theirs = training.train_model(model, X, tiny.y_train, epochs=2, batch_size=32, validation_data=(X_val, tiny.y_val),
                                 progress="silent").history
     assert ours["val_accuracy"] == pytest.approx(theirs["val_accuracy"])
     assert ours["val_loss"] == pytest.approx(theirs["val_loss"], rel=1e-4)  # the weight penalty included

@@ -27,11 +27,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import labs  # noqa: E402
-from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn,  # noqa: E402
+from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn, training,  # noqa: E402
                   linear, models, nn, plots, shapes, visualise, widgets)
 from labs._validate import as_image, require_labels, require_number  # noqa: E402
 
-MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, data, shapes, plots, download,
+MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, training, data, shapes, plots, download,
            environment, visualise, widgets)
 LABS_DIR = Path(labs.__file__).resolve().parent
 keras = models.keras
@@ -97,7 +97,7 @@ def tiny_model(compile=True):
     """Return a small Keras model for (4, 4) inputs and 3 classes (compiled unless told)."""
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((4, 4)), keras.layers.Flatten(), keras.layers.Dense(3, "softmax")])
-    return models.compile_classifier(model) if compile else model
+    return training.compile_classifier(model) if compile else model
 
 
 IMAGES_4X4 = RNG.random((6, 4, 4)).astype("float32")
@@ -516,14 +516,14 @@ TABLE = {
     "models.make_batchnorm_cnn": row(
         dict(input_shape=(28, 28, 1)), ("input_shape", (9, 9, 1), "input_shape", "at least"), ("input_shape", (28, 28)),
         ("input_shape", None), ("num_classes", 0), ("seed", 1.5)),
-    "models.make_warmup_cosine": row(
+    "training.make_warmup_cosine": row(
         dict(learning_rate=1e-3, total_steps=100), ("learning_rate", np.inf), ("learning_rate", np.nan),
         ("learning_rate", 0), ("learning_rate", "1e-3"), ("total_steps", 1), ("total_steps", 100.0),
         ("warmup_fraction", np.nan), ("warmup_fraction", 1), ("warmup_fraction", "0.1"), ("warmup_fraction", True)),
-    "models.SmoothedSparseCrossentropy": row(
+    "training.SmoothedSparseCrossentropy": row(
         dict(label_smoothing=0.1), ("label_smoothing", 1.0), ("label_smoothing", np.nan),
         ("label_smoothing", "0.1"), ("label_smoothing", -0.1), ("label_smoothing", None)),
-    "models.compile_classifier": row(
+    "training.compile_classifier": row(
         lambda: dict(model=tiny_model(compile=False)), ("model", None), ("model", "small_cnn"),
         ("learning_rate", np.inf), ("learning_rate", 0), ("learning_rate", "1e-3"), ("learning_rate", None),
         ("label_smoothing", 1.5), ("label_smoothing", "a"), ("label_smoothing", np.nan)),
@@ -532,7 +532,7 @@ TABLE = {
         ("X", as_ints(DIGITS, (0, 0, 0), 300)), ("X", with_value(DIGITS, (0, 0, 0), 300)),
         ("X", with_value(DIGITS, (0, 0, 0), np.nan)), ("X", DIGITS[0]), ("X", None), ("X", STRINGS[None]),
         ("X", DIGITS[:0])),
-    "models.train_model": row(
+    "training.train_model": row(
         lambda: dict(model=tiny_model(), X=IMAGES_4X4, y=Y, epochs=1, progress="silent"), ("model", None),
         ("model", "cnn"), ("model", UNCOMPILED, "model", "not compiled"),
         ("X", with_value(IMAGES_4X4, (0, 0, 0), np.nan)), ("X", IMAGES_4X4[:, :3]),
@@ -542,7 +542,7 @@ TABLE = {
         ("validation_split", "0.2"), ("validation_data", (IMAGES_4X4,)), ("validation_data", "val"),
         ("validation_data", (IMAGES_4X4[:, :3], Y)), ("validation_data", (IMAGES_4X4, Y[:5])),
         ("validation_data", (IMAGES_4X4, Y + 3)), ("seed", -1), ("progress", "loud")),
-    "models.train_with_recipe": row(
+    "training.train_with_recipe": row(
         lambda: dict(model=tiny_model(compile=False), X=IMAGES_4X4, y=Y, progress="silent",
                      recipe={"epochs": 1, "batch_size": 2, "learning_rate": 1e-3}),
         ("model", None), ("recipe", "fast"), ("recipe", None), ("recipe", {"epochs": 1}),
@@ -551,7 +551,7 @@ TABLE = {
         ("recipe", {"epochs": 1, "batch_size": 2, "learning_rate": 1e-3, "label_smoothing": 2},
          "recipe['label_smoothing']"),
         ("X", None), ("X", with_value(IMAGES_4X4, (0, 0, 0), np.nan)), ("y", Y + 3), ("y", FLOAT_LABELS)),
-    "models.ProgressBar": row(dict(epochs=3), ("epochs", 0), ("epochs", "3"), ("epochs", None), ("mode", "loud")),
+    "training.ProgressBar": row(dict(epochs=3), ("epochs", 0), ("epochs", "3"), ("epochs", None), ("mode", "loud")),
     "models.compute_dense_params": row(dict(num_inputs=784, units=512), ("num_inputs", 0), ("num_inputs", 784.0),
                                        ("units", None), ("units", -1)),
     "models.compute_conv_params": row(
@@ -567,14 +567,14 @@ TABLE = {
         ("kernel_size", 0)),
     "models.summarize_model": row(lambda: dict(model=tiny_model()), ("model", None), ("model", "cnn")),
     "models.count_params_by_kind": row(lambda: dict(model=tiny_model()), ("model", None), ("model", [1, 2])),
-    "models.history_table": row(
+    "training.history_table": row(
         dict(history=HISTORY), ("history", None), ("history", {}), ("history", [1.0]),
         ("history", {"loss": [1.0], "accuracy": [0.5, 0.6]}), ("history", {"loss": "abc"}), ("decimals", -1),
         ("decimals", 2.5)),
-    "models.plot_history": row(
+    "training.plot_history": row(
         dict(history=HISTORY), ("history", None), ("history", {}), ("history", {"loss": [1.0], "val_loss": [1.0, 2.0]}),
         ("metric", "acc"), ("metric", None), *AX),
-    "models.show_history": row(dict(history=HISTORY), ("history", None), ("history", {"loss": [1.0]}),
+    "training.show_history": row(dict(history=HISTORY), ("history", None), ("history", {"loss": [1.0]}),
                                ("history", {"loss": "abc", "accuracy": "xyz"})),
     # data
     "data.load_dataset": row(

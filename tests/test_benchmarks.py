@@ -71,10 +71,10 @@ def test_machine_summary_names_the_versions_given():
 
 def test_the_small_cnn_recipe_is_one_of_the_cross_validated_candidates():
     import small_cnn_recipes
-    from labs import models
+    from labs import training
 
-    assert models.RECIPES["small_cnn"] in small_cnn_recipes.CANDIDATES
-    assert small_cnn_recipes.describe_recipe(models.RECIPES["small_cnn"]) == \
+    assert training.RECIPES["small_cnn"] in small_cnn_recipes.CANDIDATES
+    assert small_cnn_recipes.describe_recipe(training.RECIPES["small_cnn"]) == \
         "epochs 20, batch 64, lr 0.002, smoothing 0.2"
     assert small_cnn_recipes.describe_recipe({"epochs": 1, "batch_size": 8, "learning_rate": 1e-3}) == \
         "epochs 1, batch 8, lr 0.001"

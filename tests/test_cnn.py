@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from labs import conv, models, quizzes  # noqa: E402
+from labs import conv, models, training, quizzes  # noqa: E402
 from labs.checks import cnn as checks  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
@@ -90,12 +90,12 @@ def test_builders_are_seeded():
     (lambda: models.make_batchnorm_cnn(seed=-1), ValueError, "seed must be at least 0"),
     (lambda: models.compute_conv_params(3, 3, 0, 32), ValueError, "in_channels must be at least 1"),
     (lambda: models.compute_dense_params(784.0, 10), TypeError, "num_inputs must be a whole number"),
-    (lambda: models.compile_classifier("model"), TypeError, "model must be a keras.Model"),
-    (lambda: models.compile_classifier(models.make_small_cnn(), learning_rate=0), ValueError,
+    (lambda: training.compile_classifier("model"), TypeError, "model must be a keras.Model"),
+    (lambda: training.compile_classifier(models.make_small_cnn(), learning_rate=0), ValueError,
      "learning_rate must be greater than 0"),
-    (lambda: models.make_warmup_cosine(1e-3, 1), ValueError, "total_steps must be at least 2"),
-    (lambda: models.make_warmup_cosine(-1e-3, 100), ValueError, "learning_rate must be greater than 0"),
-    (lambda: models.make_warmup_cosine(1e-3, 100, warmup_fraction=1), ValueError, "warmup_fraction"),
+    (lambda: training.make_warmup_cosine(1e-3, 1), ValueError, "total_steps must be at least 2"),
+    (lambda: training.make_warmup_cosine(-1e-3, 100), ValueError, "learning_rate must be greater than 0"),
+    (lambda: training.make_warmup_cosine(1e-3, 100, warmup_fraction=1), ValueError, "warmup_fraction"),
     (lambda: models.summarize_model(None), TypeError, "model must be a keras.Model"),
     (lambda: models.count_params_by_kind([]), TypeError, "model must be a keras.Model"),
 ])
@@ -105,11 +105,11 @@ def test_model_bad_input_gets_a_clear_error(call, error, words):
 
 
 def test_warmup_cosine_rises_then_falls_to_zero():
-    schedule = models.make_warmup_cosine(2e-3, 100)
+    schedule = training.make_warmup_cosine(2e-3, 100)
     values = [float(schedule(step)) for step in (0, 10, 55, 100)]
     assert values[0] == 0 and values[1] == pytest.approx(2e-3) and 0 < values[2] < 2e-3
     assert values[3] == pytest.approx(0, abs=1e-9)
-    assert float(models.make_warmup_cosine(1e-3, 10, warmup_fraction=0)(0)) == pytest.approx(1e-3)
+    assert float(training.make_warmup_cosine(1e-3, 10, warmup_fraction=0)(0)) == pytest.approx(1e-3)
 
 
 # --- preparing data and training ------------------------------------------------------------------
@@ -119,10 +119,10 @@ def test_smoothed_sparse_crossentropy_matches_keras_on_one_hot_labels(smoothing)
     rng = np.random.default_rng(0)
     probabilities = rng.dirichlet(np.ones(10), size=32).astype("float32")
     labels = rng.integers(0, 10, size=32)
-    ours = models.SmoothedSparseCrossentropy(smoothing)(labels, probabilities)
+    ours = training.SmoothedSparseCrossentropy(smoothing)(labels, probabilities)
     reference = keras.losses.CategoricalCrossentropy(label_smoothing=smoothing)(np.eye(10)[labels], probabilities)
     assert float(ours) == pytest.approx(float(reference), rel=1e-6)
-    as_column = models.SmoothedSparseCrossentropy(smoothing)(labels[:, None], probabilities)  # Keras' (N, 1) labels
+    as_column = training.SmoothedSparseCrossentropy(smoothing)(labels[:, None], probabilities)  # Keras' (N, 1) labels
     assert float(as_column) == pytest.approx(float(ours), rel=1e-6)
     if smoothing == 0:
         plain = keras.losses.SparseCategoricalCrossentropy()(labels, probabilities)
@@ -132,15 +132,15 @@ def test_smoothed_sparse_crossentropy_matches_keras_on_one_hot_labels(smoothing)
 @pytest.mark.filterwarnings("ignore:Skipping variable loading for optimizer")
 @pytest.mark.filterwarnings("ignore:__array__ implementation doesn.t accept a copy keyword:DeprecationWarning")
 def test_smoothed_loss_survives_saving_a_compiled_model(tmp_path):
-    model = models.compile_classifier(_tiny_model(), learning_rate=1e-2, label_smoothing=0.2)
+    model = training.compile_classifier(_tiny_model(), learning_rate=1e-2, label_smoothing=0.2)
     path = tmp_path / "tiny.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
-    assert isinstance(loaded.loss, models.SmoothedSparseCrossentropy) and loaded.loss.label_smoothing == 0.2
+    assert isinstance(loaded.loss, training.SmoothedSparseCrossentropy) and loaded.loss.label_smoothing == 0.2
     with pytest.raises(ValueError, match=r"label_smoothing must be a number in \[0, 1\), got int 1"):
-        models.SmoothedSparseCrossentropy(1)
+        training.SmoothedSparseCrossentropy(1)
     with pytest.raises(ValueError, match="label_smoothing must be a number"):
-        models.compile_classifier(_tiny_model(), label_smoothing="a little")
+        training.compile_classifier(_tiny_model(), label_smoothing="a little")
 
 
 
@@ -165,7 +165,7 @@ def _tiny_problem():
 
 def _tiny_model(seed=0):
     keras.utils.set_random_seed(seed)
-    return models.compile_classifier(keras.Sequential([
+    return training.compile_classifier(keras.Sequential([
         keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, activation="relu"), keras.layers.Flatten(),
         keras.layers.Dense(2, activation="softmax")]), learning_rate=1e-2)
 
@@ -179,20 +179,20 @@ def trained():
     X, y = _tiny_problem()
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
-        history = models.train_model(_tiny_model(), X, y, epochs=2, batch_size=16, validation_split=0.25,
+        history = training.train_model(_tiny_model(), X, y, epochs=2, batch_size=16, validation_split=0.25,
                                      progress="print")
     return history, printed.getvalue().strip().splitlines()
 
 
 def test_training_is_quiet_deterministic_and_timed(trained, capsys):
     X, y = _tiny_problem()
-    again = models.train_model(_tiny_model(), X, y, epochs=2, batch_size=16, validation_split=0.25)
+    again = training.train_model(_tiny_model(), X, y, epochs=2, batch_size=16, validation_split=0.25)
     assert capsys.readouterr().out == ""  # progress="auto" prints nothing outside a notebook
     history, _ = trained
     assert again.history == history.history
     assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert history.train_seconds > 0
-    table = models.history_table(history)
+    table = training.history_table(history)
     assert list(table.index) == [1, 2] and table.index.name == "epoch"
     assert (table.round(3) == table).all().all()
 
@@ -200,15 +200,15 @@ def test_training_is_quiet_deterministic_and_timed(trained, capsys):
 def test_train_with_recipe_decays_the_learning_rate_to_zero():
     X, y = _tiny_problem()
     model = _tiny_model()
-    history = models.train_with_recipe(model, X, y, {"epochs": 2, "batch_size": 32, "learning_rate": 0.01},
+    history = training.train_with_recipe(model, X, y, {"epochs": 2, "batch_size": 32, "learning_rate": 0.01},
                                        progress="silent")
     assert len(history.history["loss"]) == 2
     assert float(model.optimizer.learning_rate) == pytest.approx(0, abs=1e-9)  # 4 of 4 steps done
     assert model.loss == "sparse_categorical_crossentropy"
-    models.train_with_recipe(model, X, y, {"epochs": 1, "batch_size": 32, "learning_rate": 0.01,
+    training.train_with_recipe(model, X, y, {"epochs": 1, "batch_size": 32, "learning_rate": 0.01,
                                            "label_smoothing": 0.1}, progress="silent")
     assert model.loss.label_smoothing == 0.1
-    assert set(models.RECIPES) == {"dense_mnist", "small_cnn", "batchnorm_cnn"}
+    assert set(training.RECIPES) == {"dense_mnist", "small_cnn", "batchnorm_cnn"}
 
 
 def test_progress_bar_widget_follows_the_epochs(monkeypatch):
@@ -216,7 +216,7 @@ def test_progress_bar_widget_follows_the_epochs(monkeypatch):
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
-    callback = models.ProgressBar(3, mode="display")
+    callback = training.ProgressBar(3, mode="display")
     callback.on_train_begin()
     for epoch in range(3):
         callback.on_epoch_end(epoch, {"loss": 0.5, "accuracy": 0.8, "learning_rate": 0.1})
@@ -233,18 +233,18 @@ def test_progress_can_be_printed_for_scripts(trained):
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda X, y: models.train_model(keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten()]), X, y),
+    (lambda X, y: training.train_model(keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten()]), X, y),
      ValueError, "not compiled yet"),
-    (lambda X, y: models.train_model(_tiny_model(), X, y[:10]), ValueError, "y has 10 labels but X has 64 rows"),
-    (lambda X, y: models.train_model(_tiny_model(), X[..., 0], y), ValueError, r"X must have shape \(N, 8, 8, 1\)"),
-    (lambda X, y: models.train_model(_tiny_model(), X, y, epochs=0), ValueError, "epochs must be at least 1"),
-    (lambda X, y: models.train_model(_tiny_model(), X, y, progress="loud"), ValueError, "progress must be"),
-    (lambda X, y: models.train_model("model", X, y), TypeError, "model must be a keras.Model"),
-    (lambda X, y: models.train_model(_tiny_model(), X, y.astype(float)), TypeError, "y: class labels must be integers"),
-    (lambda X, y: models.train_with_recipe(_tiny_model(), X, y, "fast"), ValueError, "recipe must be one of"),
-    (lambda X, y: models.train_with_recipe(_tiny_model(), X, y, {"epochs": 2}), ValueError,
+    (lambda X, y: training.train_model(_tiny_model(), X, y[:10]), ValueError, "y has 10 labels but X has 64 rows"),
+    (lambda X, y: training.train_model(_tiny_model(), X[..., 0], y), ValueError, r"X must have shape \(N, 8, 8, 1\)"),
+    (lambda X, y: training.train_model(_tiny_model(), X, y, epochs=0), ValueError, "epochs must be at least 1"),
+    (lambda X, y: training.train_model(_tiny_model(), X, y, progress="loud"), ValueError, "progress must be"),
+    (lambda X, y: training.train_model("model", X, y), TypeError, "model must be a keras.Model"),
+    (lambda X, y: training.train_model(_tiny_model(), X, y.astype(float)), TypeError, "y: class labels must be integers"),
+    (lambda X, y: training.train_with_recipe(_tiny_model(), X, y, "fast"), ValueError, "recipe must be one of"),
+    (lambda X, y: training.train_with_recipe(_tiny_model(), X, y, {"epochs": 2}), ValueError,
      "recipe must be a name in"),
-    (lambda X, y: models.train_with_recipe(_tiny_model(), None, y, "small_cnn"), TypeError, "X must be an array"),
+    (lambda X, y: training.train_with_recipe(_tiny_model(), None, y, "small_cnn"), TypeError, "X must be an array"),
 ])
 def test_training_bad_input_gets_a_clear_error(call, error, words):
     X, y = _tiny_problem()
@@ -254,15 +254,15 @@ def test_training_bad_input_gets_a_clear_error(call, error, words):
 
 def test_history_plots_have_titles_and_labels():
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.7], "accuracy": [0.5, 0.8], "val_accuracy": [0.4, 0.7]}
-    ax = models.plot_history(history, "loss")
+    ax = training.plot_history(history, "loss")
     assert ax.get_title() == "Loss per epoch" and ax.get_xlabel() == "epoch" and len(ax.lines) == 2
-    fig = models.show_history(history, title="dense network")
+    fig = training.show_history(history, title="dense network")
     assert fig._suptitle.get_text() == "dense network" and len(fig.axes) == 2
     plt.close("all")
     with pytest.raises(ValueError, match="metric must be one of"):
-        models.plot_history(history, "precision")
+        training.plot_history(history, "precision")
     with pytest.raises(TypeError, match="history must be a Keras History"):
-        models.history_table([1, 2])
+        training.history_table([1, 2])
 
 
 # --- checks ---------------------------------------------------------------------------------------

@@ -110,3 +110,12 @@ def test_old_keywords_lr_and_num_epochs_still_work_with_a_warning():
     assert old["history"] == new["history"]
     with pytest.raises(TypeError, match="unexpected keyword argument 'learning_rat'"):
         nn.train_two_layer({}, None, None, learning_rat=0.1)
+
+
+def test_training_moved_from_labs_models_still_works_from_there():
+    from labs import models, training
+
+    with pytest.warns(DeprecationWarning, match=r"use labs\.training\.train_with_recipe instead"):
+        old = models.train_with_recipe
+    assert old is training.train_with_recipe
+    assert "train_with_recipe" not in models.__all__

@@ -700,10 +700,10 @@ def test_unfreeze_top_trains_the_top_stage_and_keeps_batchnorm_frozen(small_base
     assert count == sum(int(np.prod(w.shape)) for w in classifier.trainable_weights) == head_count + \
         sum(layer.count_params() for layer in extractor.layers if layer.name in trainable)
     before = {w.path: w.numpy() for w in classifier.weights}
-    from labs import models
+    from labs import models, training
 
-    models.train_with_recipe(classifier, images, labels, {"epochs": 1, "batch_size": 12, "learning_rate": 1e-3},
-                             progress="silent")
+    training.train_with_recipe(classifier, images, labels, {"epochs": 1, "batch_size": 12, "learning_rate": 1e-3},
+                               progress="silent")
     changed = {w.path for w in classifier.weights if not np.array_equal(before[w.path], w.numpy())}
     assert any("block6a_expand_conv" in path for path in changed)
     assert not any("block5" in path or "moving_" in path or "_bn/" in path for path in changed)
