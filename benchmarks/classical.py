@@ -57,13 +57,13 @@ def softmax_on_mnist_small(ds):
     grid = [(lr, reg) for lr in (0.1, 0.5) for reg in (0.0, 1e-4, 1e-3)]
     best = None
     for lr, reg in grid:
-        params, _ = linear.train_sgd(X[:cut], ds.y_train[:cut], 10, lr=lr, batch_size=64, num_epochs=20, reg=reg)
+        params, _ = linear.train_sgd(X[:cut], ds.y_train[:cut], 10, learning_rate=lr, batch_size=64, epochs=20, reg=reg)
         val = np.mean(linear.predict_linear(params, X[cut:]) == ds.y_train[cut:])
         if best is None or val > best[0]:
             best = (val, lr, reg)
     _, lr, reg = best
     print(f"  validation chose lr={lr}, reg={reg} (validation accuracy {best[0]:.4f})", flush=True)
-    params, _ = linear.train_sgd(X, ds.y_train, 10, lr=lr, batch_size=64, num_epochs=20, reg=reg)
+    params, _ = linear.train_sgd(X, ds.y_train, 10, learning_rate=lr, batch_size=64, epochs=20, reg=reg)
     accuracy = np.mean(linear.predict_linear(params, X_test) == ds.y_test)
     record(f"mnist_small softmax (SGD) test accuracy (lr={lr}, reg={reg})", accuracy, ">= 0.88", accuracy >= 0.88)
 

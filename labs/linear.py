@@ -10,7 +10,7 @@ template per class (row), b is (C,), scores are (N, C), y holds N class numbers 
 import numpy as np
 
 from . import activations
-from ._deprecation import renamed, warn_deprecated
+from ._deprecation import renamed, renamed_arguments, warn_deprecated
 from ._validate import (as_array, require_axes, require_choice, require_dict, require_finite, require_int, require_labels,
                         require_list, require_number, describe)
 from .gradcheck import compute_numerical_gradient, compute_relative_error, gradient_check  # noqa: F401
@@ -19,6 +19,7 @@ __all__ = ["PENALTIES", "one_hot", "compute_scores", "softmax_cross_entropy", "s
            "compute_loss_and_gradients", "train_sgd", "predict_linear", "show_templates", "plot_loss_curves"]
 
 PENALTIES = ("l2", "l1")
+RENAMED_ARGUMENTS = {"lr": "learning_rate", "num_epochs": "epochs"}  # old keywords, kept for one release
 
 
 # --- checks --------------------------------------------------------------------------------------
@@ -149,30 +150,33 @@ def compute_loss_and_gradients(params, X, y, reg=0.0, penalty="l2"):
 
 # --- training and prediction ---------------------------------------------------------------------
 
-def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, penalty="l2", seed=0):
+def train_sgd(X, y, num_classes, learning_rate=0.1, batch_size=64, epochs=5, reg=0.0, penalty="l2", seed=0, **old):
     """Train a softmax linear classifier with mini-batch SGD; return (params, losses per update step).
 
     X: array of shape (N, D); y: int array of shape (N,). batch_size=N is (full) batch gradient
     descent, batch_size=1 is stochastic gradient descent. Each epoch visits the rows in a new
-    random order (seeded), in ceil(N / batch_size) steps.
+    random order (seeded), in ceil(N / batch_size) steps. (lr= and num_epochs= still work for one
+    release, with a warning.)
     """
+    learning_rate, epochs = renamed_arguments("labs.linear.train_sgd", old, RENAMED_ARGUMENTS,
+                                              learning_rate=learning_rate, epochs=epochs)
     X = _as_matrix(X, "X")
     y = require_labels(y, "y", len(X), require_int(num_classes, "num_classes", minimum=2))
     batch_size = min(require_int(batch_size, "batch_size", minimum=1), len(X))  # more than N: full batch
-    num_epochs = require_int(num_epochs, "num_epochs", minimum=1)
-    lr = require_number(lr, "lr", above=0, hint=" (a learning rate such as 0.1)")
+    epochs = require_int(epochs, "epochs", minimum=1)
+    learning_rate = require_number(learning_rate, "learning_rate", above=0, hint=" (a learning rate such as 0.1)")
     reg = require_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")
     penalty = require_choice(penalty, "penalty", PENALTIES)
     rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
     params = make_params(X.shape[1], num_classes, seed=seed)
     losses = []
-    for _ in range(num_epochs):
+    for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
             batch = order[start:start + batch_size]
             loss, grads = compute_loss_and_gradients(params, X[batch], y[batch], reg, penalty)
-            params["W"] -= lr * grads["W"]
-            params["b"] -= lr * grads["b"]
+            params["W"] -= learning_rate * grads["W"]
+            params["b"] -= learning_rate * grads["b"]
             losses.append(loss)
     return params, np.array(losses)
 
@@ -215,15 +219,16 @@ def show_templates(W, image_shape=(28, 28), class_names=None, title="Rows of W a
     return fig
 
 
-def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss", log_y=False):
-    """Plot loss histories against epochs (each spread evenly over num_epochs); smooth: moving-average window.
+def plot_loss_curves(curves, epochs=None, ax=None, smooth=1, title="Training loss", log_y=False, **old):
+    """Plot loss histories against epochs (each spread evenly over ``epochs``); smooth: moving-average window.
 
     curves: {label: losses} with one 1-D array of losses per update step.
     """
     import matplotlib.pyplot as plt
 
+    (epochs,) = renamed_arguments("labs.linear.plot_loss_curves", old, {"num_epochs": "epochs"}, epochs=epochs)
     smooth = require_int(smooth, "smooth", minimum=1)
-    num_epochs = require_number(num_epochs, "num_epochs", above=0)
+    epochs = require_number(epochs, "epochs", above=0)
     curves = {label: as_array(losses, f"curves[{label!r}]", ndim=1, dtype_kind="uif").astype(np.float64)
               for label, losses in require_dict(curves, "curves", example="{'SGD': losses}").items()}
     require_axes(ax)
@@ -232,8 +237,8 @@ def plot_loss_curves(curves, num_epochs, ax=None, smooth=1, title="Training loss
     for label, losses in curves.items():
         window = min(smooth, len(losses))
         shown = np.convolve(losses, np.ones(window) / window, mode="valid")
-        epochs = np.linspace(0, num_epochs, len(losses) + 1)[window:]
-        ax.plot(epochs, shown, label=label, linewidth=1.2)
+        positions = np.linspace(0, epochs, len(losses) + 1)[window:]
+        ax.plot(positions, shown, label=label, linewidth=1.2)
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss (cross-entropy)")
     if log_y:

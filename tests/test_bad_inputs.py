@@ -352,9 +352,9 @@ TABLE = {
         ("X", NAN_X), ("X", None), ("y", Y[:5]), ("y", Y + 3), ("y", FLOAT_LABELS), ("reg", np.nan),
         ("reg", np.inf), ("reg", "a"), ("reg", -1), ("reg", None), ("penalty", "l3")),
     "linear.train_sgd": row(
-        dict(X=X, y=Y, num_classes=3, num_epochs=1), ("X", NAN_X), ("X", None), ("X", X.reshape(6, 2, 2)),
-        ("y", Y[:5]), ("y", Y + 3), ("y", FLOAT_LABELS), ("num_classes", 1), ("lr", np.inf), ("lr", np.nan),
-        ("lr", 0), ("lr", "0.1"), ("batch_size", 0), ("num_epochs", 0), ("num_epochs", 1.5), ("reg", np.nan),
+        dict(X=X, y=Y, num_classes=3, epochs=1), ("X", NAN_X), ("X", None), ("X", X.reshape(6, 2, 2)),
+        ("y", Y[:5]), ("y", Y + 3), ("y", FLOAT_LABELS), ("num_classes", 1), ("learning_rate", np.inf), ("learning_rate", np.nan),
+        ("learning_rate", 0), ("learning_rate", "0.1"), ("batch_size", 0), ("epochs", 0), ("epochs", 1.5), ("reg", np.nan),
         ("reg", -1), ("penalty", "l0"), ("seed", -1)),
     "linear.predict_linear": row(
         dict(params=PARAMS, X=X), ("params", None), ("params", W), ("params", {"W": W, "b": B[:1]}, "params['b']"),
@@ -364,9 +364,9 @@ TABLE = {
         ("image_shape", 4), ("image_shape", (2, 3)), ("image_shape", None), ("image_shape", (2, -2)),
         ("class_names", ["a"]), ("class_names", 3)),
     "linear.plot_loss_curves": row(
-        dict(curves={"sgd": [1.0, 0.8, 0.5]}, num_epochs=1), ("curves", [1.0, 0.5]), ("curves", None),
+        dict(curves={"sgd": [1.0, 0.8, 0.5]}, epochs=1), ("curves", [1.0, 0.5]), ("curves", None),
         ("curves", {}), ("curves", {"sgd": []}), ("curves", {"sgd": "abc"}), ("curves", {"sgd": [[1.0]]}),
-        ("num_epochs", 0), ("num_epochs", "1"), ("num_epochs", None), ("smooth", 0), ("smooth", 1.5), *AX),
+        ("epochs", 0), ("epochs", "1"), ("epochs", None), ("smooth", 0), ("smooth", 1.5), *AX),
     # nn
     "nn.make_two_layer_params": row(
         dict(num_inputs=4, num_hidden=5, num_classes=3), ("num_inputs", 0), ("num_hidden", 2.5), ("num_classes", 1),

@@ -350,7 +350,7 @@ def _cross_entropy_in_place(scores, y):
 
 # -- 03 train_sgd --
 
-def _sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0, *, update_b=True, sign=-1,
+def _sgd(X, y, num_classes, learning_rate=0.1, batch_size=64, epochs=5, reg=0.0, seed=0, *, update_b=True, sign=-1,
          use_lr=True, use_reg=True, shuffle="epoch", shuffle_y=True, batch_rows=True, record="step",
          keep_last=True, fresh_rng=False, result="ok", replace=False):
     import labs
@@ -358,7 +358,7 @@ def _sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0
     rng = np.random.default_rng(seed)
     params = labs.linear.make_params(X.shape[1], num_classes, seed=seed)
     losses, order = [], None
-    for epoch in range(num_epochs):
+    for epoch in range(epochs):
         if fresh_rng:
             rng = np.random.default_rng(seed)
         if shuffle == "epoch" or (shuffle == "once" and order is None):
@@ -372,9 +372,9 @@ def _sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0
             rows = batch if batch_rows else slice(None)
             labels = y[rows] if shuffle_y else y[start:start + batch_size] if batch_rows else y
             loss, grads = labs.linear.compute_loss_and_gradients(params, X[rows], labels, reg if use_reg else 0.0)
-            params["W"] += sign * (lr if use_lr else 1) * grads["W"]
+            params["W"] += sign * (learning_rate if use_lr else 1) * grads["W"]
             if update_b:
-                params["b"] += sign * (lr if use_lr else 1) * grads["b"]
+                params["b"] += sign * (learning_rate if use_lr else 1) * grads["b"]
             epoch_losses.append((loss, grads) if record == "pairs" else loss)
         losses += epoch_losses if record in ("step", "pairs") else [np.mean(epoch_losses)]
     return {"params only": params, "dict": (params, dict(enumerate(losses))), "text": (params, str(losses)),
@@ -383,9 +383,9 @@ def _sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0
             "NaN": ({"W": params["W"] * np.nan, "b": params["b"]}, np.array(losses))}[result]
 
 
-def _sgd_shuffling_x_in_place(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
+def _sgd_shuffling_x_in_place(X, y, num_classes, learning_rate=0.1, batch_size=64, epochs=5, reg=0.0, seed=0):
     np.random.default_rng(seed).shuffle(X)
-    return S["check_train_sgd"](X, y, num_classes, lr, batch_size, num_epochs, reg, seed)
+    return S["check_train_sgd"](X, y, num_classes, learning_rate, batch_size, epochs, reg, seed)
 
 
 # -- 04 features --
@@ -1234,18 +1234,19 @@ def _shuffle_legacy_seed(image, seed=0):
     return flat.reshape(image.shape)
 
 
-def _sgd_reshuffling_one_index_array(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
+def _sgd_reshuffling_one_index_array(X, y, num_classes, learning_rate=0.1, batch_size=64, epochs=5, reg=0.0,
+                                     seed=0):
     import labs
 
     rng = np.random.default_rng(seed)
     params = labs.linear.make_params(X.shape[1], num_classes, seed=seed)
     losses, indices = [], np.arange(len(X))
-    for _ in range(num_epochs):
+    for _ in range(epochs):
         rng.shuffle(indices)  # shuffles the previous order again: a new order every epoch
         for start in range(0, len(X), batch_size):
             batch = indices[start:start + batch_size]
             _, grads = labs.linear.compute_loss_and_gradients(params, X[batch], y[batch], reg)
-            params = {name: params[name] - lr * grads[name] for name in params}
+            params = {name: params[name] - learning_rate * grads[name] for name in params}
             losses.append(labs.linear.compute_loss_and_gradients(params, X[batch], y[batch], reg)[0])  # after
     return params, losses
 

@@ -119,3 +119,15 @@ def test_training_moved_from_labs_models_still_works_from_there():
         old = models.train_with_recipe
     assert old is training.train_with_recipe
     assert "train_with_recipe" not in models.__all__
+
+
+def test_linear_train_sgd_still_takes_lr_and_num_epochs_with_a_warning():
+    X = np.random.default_rng(0).normal(size=(12, 3))
+    y = np.arange(12) % 3
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        old = linear.train_sgd(X, y, 3, lr=0.2, num_epochs=2)
+    messages = sorted(str(w.message).split(" is ")[0] for w in caught if w.category is DeprecationWarning)
+    assert messages == ["labs.linear.train_sgd(lr=...)", "labs.linear.train_sgd(num_epochs=...)"]
+    new = linear.train_sgd(X, y, 3, learning_rate=0.2, epochs=2)
+    np.testing.assert_array_equal(old[1], new[1])

@@ -93,7 +93,7 @@ def _blobs(n=40):
 
 def test_full_batch_sgd_is_gradient_descent():
     X, y = _blobs()
-    params, losses = linear.train_sgd(X, y, 3, lr=0.3, batch_size=len(X), num_epochs=2)
+    params, losses = linear.train_sgd(X, y, 3, learning_rate=0.3, batch_size=len(X), epochs=2)
     manual = linear.make_params(2, 3)
     for _ in range(2):
         _, grads = linear.compute_loss_and_gradients(manual, X, y)
@@ -105,7 +105,7 @@ def test_full_batch_sgd_is_gradient_descent():
 @pytest.mark.parametrize("batch_size", [1, 7, 120])
 def test_sgd_learns_separable_blobs_and_records_one_loss_per_step(batch_size):
     X, y = _blobs()
-    params, losses = linear.train_sgd(X, y, 3, lr=0.1, batch_size=batch_size, num_epochs=4, seed=3)
+    params, losses = linear.train_sgd(X, y, 3, learning_rate=0.1, batch_size=batch_size, epochs=4, seed=3)
     assert len(losses) == 4 * math.ceil(len(X) / batch_size)
     assert losses[0] == pytest.approx(np.log(3), abs=0.05)  # tiny weights: uniform probabilities
     assert np.mean(linear.predict_linear(params, X) == y) > 0.95
@@ -113,16 +113,16 @@ def test_sgd_learns_separable_blobs_and_records_one_loss_per_step(batch_size):
 
 def test_sgd_is_seeded():
     X, y = _blobs()
-    a = linear.train_sgd(X, y, 3, batch_size=8, num_epochs=2, seed=5)
-    b = linear.train_sgd(X, y, 3, batch_size=8, num_epochs=2, seed=5)
+    a = linear.train_sgd(X, y, 3, batch_size=8, epochs=2, seed=5)
+    b = linear.train_sgd(X, y, 3, batch_size=8, epochs=2, seed=5)
     np.testing.assert_array_equal(a[1], b[1])
 
 
 def test_l1_gives_sparser_templates_than_l2():
     X, y = _blobs()
     X = np.hstack([X, RNG.normal(size=(len(X), 20))])  # 20 useless features
-    W1 = linear.train_sgd(X, y, 3, lr=0.05, batch_size=16, num_epochs=30, reg=0.01, penalty="l1")[0]["W"]
-    W2 = linear.train_sgd(X, y, 3, lr=0.05, batch_size=16, num_epochs=30, reg=0.01, penalty="l2")[0]["W"]
+    W1 = linear.train_sgd(X, y, 3, learning_rate=0.05, batch_size=16, epochs=30, reg=0.01, penalty="l1")[0]["W"]
+    W2 = linear.train_sgd(X, y, 3, learning_rate=0.05, batch_size=16, epochs=30, reg=0.01, penalty="l2")[0]["W"]
     assert np.mean(np.abs(W1[:, 2:]) < 1e-2) > np.mean(np.abs(W2[:, 2:]) < 1e-2)
 
 
@@ -130,7 +130,7 @@ def test_close_to_scikit_learn_logistic_regression():
     from sklearn.linear_model import LogisticRegression
 
     X, y = _blobs()
-    ours = linear.predict_linear(linear.train_sgd(X, y, 3, lr=0.2, batch_size=16, num_epochs=20)[0], X)
+    ours = linear.predict_linear(linear.train_sgd(X, y, 3, learning_rate=0.2, batch_size=16, epochs=20)[0], X)
     theirs = LogisticRegression().fit(X, y).predict(X)
     assert np.mean(ours == theirs) > 0.97
 
@@ -147,7 +147,7 @@ def test_figures_build():
 
     fig = linear.show_templates(RNG.normal(size=(3, 4)), image_shape=(2, 2), class_names=["a", "b", "c"])
     assert [ax.get_title() for ax in fig.axes] == ["a", "b", "c"]
-    ax = linear.plot_loss_curves({"batch": np.ones(3), "sgd": np.linspace(2, 1, 30)}, num_epochs=3, smooth=5)
+    ax = linear.plot_loss_curves({"batch": np.ones(3), "sgd": np.linspace(2, 1, 30)}, epochs=3, smooth=5)
     assert len(ax.lines) == 2 and ax.get_xlabel() == "epoch"
     plt.close("all")
 
@@ -177,7 +177,7 @@ GOOD = {"W": np.zeros((3, 4)), "b": np.zeros(3)}
      "penalty must be one of"),
     (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 2, batch_size=0), ValueError,
      "batch_size must be at least 1"),
-    (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 2, lr=0), ValueError, "lr must be greater than 0"),
+    (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 2, learning_rate=0), ValueError, "learning_rate must be greater than 0"),
     (lambda: linear.train_sgd(np.zeros((0, 2)), np.zeros(0, int), 2), ValueError, "X is empty"),
     (lambda: linear.train_sgd(np.zeros((5, 2)), np.zeros(5, int), 1), ValueError, "num_classes must be at least 2"),
     (lambda: linear.predict_linear(GOOD, np.zeros((2, 3))), ValueError, "X has 3 features"),
@@ -205,14 +205,14 @@ def _loss_without_mean(scores, y):
     return loss * len(scores), dscores * len(scores)
 
 
-def _sgd_updating_only_w(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
+def _sgd_updating_only_w(X, y, num_classes, learning_rate=0.1, batch_size=64, epochs=5, reg=0.0, seed=0):
     params, rng, losses = linear.make_params(X.shape[1], num_classes, seed=seed), np.random.default_rng(seed), []
-    for _ in range(num_epochs):
+    for _ in range(epochs):
         order = rng.permutation(len(X))
         for start in range(0, len(X), batch_size):
             batch = order[start:start + batch_size]
             loss, grads = linear.compute_loss_and_gradients(params, X[batch], y[batch], reg)
-            params["W"] -= lr * grads["W"]
+            params["W"] -= learning_rate * grads["W"]
             losses.append(loss)
     return params, np.array(losses)
 
@@ -252,8 +252,8 @@ def test_check_messages_name_the_mistake(capsys):
     checks.check_train_sgd(_sgd_updating_only_w)
     assert "params['b']" in printed_line(capsys)
 
-    def one_loss_per_epoch(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
-        params, losses = linear.train_sgd(X, y, num_classes, lr, batch_size, num_epochs, reg, seed=seed)
+    def one_loss_per_epoch(X, y, num_classes, learning_rate=0.1, batch_size=64, epochs=5, reg=0.0, seed=0):
+        params, losses = linear.train_sgd(X, y, num_classes, learning_rate, batch_size, epochs, reg, seed=seed)
         return params, losses[::-(-len(X) // batch_size)]
     checks.check_train_sgd(one_loss_per_epoch)
     assert "one loss per update" in printed_line(capsys)
@@ -271,3 +271,12 @@ def test_quiz_answers_recomputed():
     uniform = np.zeros((1, 10))
     assert questions[3].answer == pytest.approx(linear.softmax_cross_entropy(uniform, np.array([3]))[0], abs=0.005)
     assert questions[4].options[questions[4].answer].startswith("L1")
+
+
+def test_a_train_sgd_from_last_release_with_lr_and_num_epochs_is_still_checked(capsys):
+    def train_sgd(X, y, num_classes, lr=0.1, batch_size=64, num_epochs=5, reg=0.0, seed=0):
+        return linear.train_sgd(X, y, num_classes, learning_rate=lr, batch_size=batch_size, epochs=num_epochs,
+                                reg=reg, seed=seed)
+
+    assert checks.check_train_sgd(train_sgd)
+    assert printed_line(capsys).startswith("✅ passed — train_sgd")

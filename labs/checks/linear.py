@@ -1,5 +1,7 @@
 """Checks for notebook 03 (linear classifiers)."""
 
+import inspect
+
 import numpy as np
 
 from .. import activations, gradcheck
@@ -175,7 +177,17 @@ def _unpack_training(result, num_classes, num_features):
 
 
 def _train(function, X, y, num_classes=3, **kwargs):
-    """Run the learner's train_sgd and return its checked (params, losses)."""
+    """Run the learner's train_sgd and return its checked (params, losses).
+
+    A train_sgd written from last release's notebook takes lr= and num_epochs=: it is called with those.
+    """
+    try:
+        names = set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        names = set()
+    if {"lr", "num_epochs"} <= names and not {"learning_rate", "epochs"} & names:
+        old_name = {new: old for old, new in reference.RENAMED_ARGUMENTS.items()}
+        kwargs = {old_name.get(key, key): value for key, value in kwargs.items()}
     result = call_learner(function, X, y, num_classes, seed=0, **kwargs)
     return _unpack_training(result, num_classes, X.shape[1])
 
@@ -188,12 +200,12 @@ def _check_step(function, X, y, reg):
     order = np.random.default_rng(0).permutation(len(X))  # the scaffold's rng, if it draws one permutation
     _, grads_mismatched = reference.compute_loss_and_gradients(start, X[order], y, reg)
     kwargs = {"reg": reg} if reg else {}
-    params, _ = _train(function, X, y, lr=0.5, batch_size=len(X), num_epochs=1, **kwargs)
+    params, _ = _train(function, X, y, learning_rate=0.5, batch_size=len(X), epochs=1, **kwargs)
     for name in ("W", "b"):
         step = 0.5 * grads[name]
-        mistakes = [(start[name] + step, "step downhill: params[name] -= lr * grads[name] (minus, not plus)."),
-                    (start[name] - grads[name], "multiply the gradient by the learning rate lr before the step."),
-                    (start[name], f"update params[{name!r}] too: params[name] -= lr * grads[name]."),
+        mistakes = [(start[name] + step, "step downhill: params[name] -= learning_rate * grads[name] (minus, not plus)."),
+                    (start[name] - grads[name], "multiply the gradient by the learning rate before the step."),
+                    (start[name], f"update params[{name!r}] too: params[name] -= learning_rate * grads[name]."),
                     (start[name] - 0.5 * grads_mismatched[name],
                      "index X and y with the same batch of indices: X[batch], y[batch].")]
         if reg:
@@ -202,19 +214,19 @@ def _check_step(function, X, y, reg):
         compare_arrays(params[name], start[name] - step,
                        f"params[{name!r}] after one full-batch step" + (f" with reg={reg}" if reg else ""),
                        atol=1e-9, mistakes=mistakes,
-                       hint="update both W and b with params[name] -= lr * grads[name] (minus: go downhill); with "
+                       hint="update both W and b with params[name] -= learning_rate * grads[name] (minus: go downhill); with "
                             "batch_size = N one step sees every row each once: order = rng.permutation(len(X)), "
                             "batch = order[start:start + batch_size], X[batch] and y[batch].")
 
 
 def _check_order(function):
-    """With batch_size=1 and a tiny lr each loss names its row: every epoch must visit all rows in a new order."""
+    """With batch_size=1 and a tiny learning rate each loss names its row: every epoch must visit all rows in a new order."""
     X, y, row_losses = _order_probe()
-    num_epochs, num_rows = 3, len(X)
-    _, losses = _train(function, X, y, lr=1e-12, batch_size=1, num_epochs=num_epochs)
-    if len(losses) != num_epochs * num_rows:
-        raise CheckFailed(f"losses has {len(losses)} entries; {num_epochs} epochs of batches of 1 from {num_rows} "
-                          f"rows make {num_epochs * num_rows} steps.", "append one loss per update.")
+    epochs, num_rows = 3, len(X)
+    _, losses = _train(function, X, y, learning_rate=1e-12, batch_size=1, epochs=epochs)
+    if len(losses) != epochs * num_rows:
+        raise CheckFailed(f"losses has {len(losses)} entries; {epochs} epochs of batches of 1 from {num_rows} "
+                          f"rows make {epochs * num_rows} steps.", "append one loss per update.")
     gaps = np.diff(np.sort(row_losses.ravel()))
     tolerance = gaps.min() / 4
     distance = np.abs(losses[:, None, None] - row_losses[None])  # (step, row, label)
@@ -227,7 +239,7 @@ def _check_order(function):
     if np.any(labels != y[rows]):
         raise CheckFailed("with batch_size=1 some losses pair a row of X with the label of another row.",
                           "index X and y with the same batch of indices: X[batch], y[batch].")
-    orders = rows.reshape(num_epochs, num_rows)
+    orders = rows.reshape(epochs, num_rows)
     for epoch, order in enumerate(orders, start=1):
         if not np.array_equal(np.sort(order), np.arange(num_rows)):
             raise CheckFailed(f"epoch {epoch} does not visit each of the {num_rows} rows exactly once.",
@@ -246,7 +258,7 @@ def _check_training(function):
     X, y = _blobs()
     _check_step(function, X, y, reg=0.0)
     _check_step(function, X, y, reg=0.1)
-    params, losses = _train(function, X, y, lr=0.5, batch_size=16, num_epochs=3)
+    params, losses = _train(function, X, y, learning_rate=0.5, batch_size=16, epochs=3)
     steps = 3 * -(-len(X) // 16)
     if len(losses) != steps:
         raise CheckFailed(f"losses has {len(losses)} entries; 3 epochs of batches of 16 from {len(X)} rows "
@@ -256,7 +268,7 @@ def _check_training(function):
     W, b = np.asarray(params["W"], dtype=float), np.asarray(params["b"], dtype=float)
     if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b)) and np.all(np.isfinite(losses))):
         raise CheckFailed("after 3 epochs the parameters or losses contain NaN or infinity.",
-                          "step with params[name] -= lr * grads[name] on each batch's gradients.")
+                          "step with params[name] -= learning_rate * grads[name] on each batch's gradients.")
     accuracy = np.mean(np.argmax(X @ W.T + b, axis=1) == y)
     if not (losses[-3:].mean() < 0.5 * losses[:3].mean() and accuracy >= 0.9):
         raise CheckFailed(f"the loss went from {losses[0]:.3f} to {losses[-1]:.3f} and training accuracy is "
@@ -267,5 +279,5 @@ def _check_training(function):
 
 
 def check_train_sgd(train_sgd):
-    """Check the learner's ``train_sgd(X, y, num_classes, lr, batch_size, num_epochs, reg, seed)`` on easy data."""
+    """Check the learner's ``train_sgd(X, y, num_classes, learning_rate, batch_size, epochs, reg, seed)`` on easy data."""
     return run_check("train_sgd", train_sgd, _check_training)
