@@ -51,7 +51,7 @@ EXERCISES = {
     "check_conv2d_loops": ("06_convolution_by_hand", "conv2d_loops"),
     "check_conv2d_vectorized": ("06_convolution_by_hand", "conv2d_vectorized"),
     "check_conv2d": ("06_convolution_by_hand", "conv2d"),
-    "check_max_pool2d": ("06_convolution_by_hand", "max_pool2d"),
+    "check_pool2d": ("06_convolution_by_hand", "pool2d"),
     "check_make_small_cnn": ("07_convolutional_networks", "make_small_cnn"),
     "check_compute_conv_params": ("07_convolutional_networks", "compute_conv_params"),
     "check_compute_dense_params": ("07_convolutional_networks", "compute_dense_params"),
@@ -936,7 +936,7 @@ MUTANTS = {
         ("pads the channels too", _layer_padding_channels_too, "raised"),
         ("nested lists", lambda *a, **k: _layer(*a, **k, as_list=True), "not a NumPy array"),
     ],
-    "check_max_pool2d": [
+    "check_pool2d": [
         ("overlapping windows", _pool_overlapping, "don't overlap"),
         ("average", lambda fm, size=2: _pool(fm, size, reduce=np.mean), "not the mean"),
         ("minimum", lambda fm, size=2: _pool(fm, size, reduce=np.min), "not the minimum"),
@@ -1323,7 +1323,7 @@ VALID = {
                                 lambda image, kernel: __import__("scipy.signal").signal.correlate2d(image, kernel,
                                                                                                     "valid")],
     "check_conv2d": [_conv_with_labs_padding],
-    "check_max_pool2d": [lambda fm, size=2: np.array(
+    "check_pool2d": [lambda fm, size=2: np.array(
         [[fm[i:i + size, j:j + size].max() for j in range(0, fm.shape[1] - size + 1, size)]
          for i in range(0, fm.shape[0] - size + 1, size)], dtype=float)],
     "check_make_small_cnn": [_functional_cnn],

@@ -307,7 +307,7 @@ CHECKS = [
     (checks.check_conv2d_loops, _loops_2d),
     (checks.check_conv2d_vectorized, lambda image, kernel: conv.conv2d(image, kernel)),
     (checks.check_conv2d, conv.conv2d),
-    (checks.check_max_pool2d, _max_pool),
+    (checks.check_pool2d, _max_pool),
 ]
 
 
@@ -344,9 +344,9 @@ def test_conv_checks_name_subtle_mistakes(capsys):
     assert not checks.check_conv2d(lambda image, kernel, padding="valid", stride=1:
                                    conv.conv2d(image, kernel, padding=padding))
     assert "stride=2" in printed_line(capsys)
-    assert not checks.check_max_pool2d(lambda fm, size=2: conv.pool2d(fm, size, stride=1))
+    assert not checks.check_pool2d(lambda fm, size=2: conv.pool2d(fm, size, stride=1))
     assert "has shape" in printed_line(capsys)
-    assert not checks.check_max_pool2d(lambda fm, size=2: conv.pool2d(fm, size, mode="average"))
+    assert not checks.check_pool2d(lambda fm, size=2: conv.pool2d(fm, size, mode="average"))
     assert "differs" in printed_line(capsys)
 
 

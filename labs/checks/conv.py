@@ -5,7 +5,7 @@ import numpy as np
 from .. import conv as reference
 from .core import CheckFailed, call_learner, compare_arrays, count_python_lines, run_check
 
-__all__ = ["check_conv2d_loops", "check_conv2d_vectorized", "check_conv2d", "check_max_pool2d"]
+__all__ = ["check_conv2d_loops", "check_conv2d_vectorized", "check_conv2d", "check_pool2d"]
 
 FLIP_HINT = ("you flipped the kernel: CNN 'convolution' slides the kernel as it is (that is correlate2d); "
              "drop the flip.")
@@ -168,8 +168,8 @@ def _pool_mistakes(feature_map, size):
     ]
 
 
-def check_max_pool2d(max_pool2d):
-    """Check the learner's ``max_pool2d(feature_map, size)`` (non-overlapping windows) against the reference."""
+def check_pool2d(pool2d):
+    """Check the learner's ``pool2d(feature_map, size)`` (non-overlapping windows) against the reference."""
     def test(function):
         rng = np.random.default_rng(14)
         cases = [(reference.POOLING_EXAMPLE, 2), (rng.normal(size=(6, 6)), 2), (rng.normal(size=(6, 6)), 3),
@@ -177,9 +177,9 @@ def check_max_pool2d(max_pool2d):
         for feature_map, size in cases:
             got = call_learner(function, feature_map, size)
             expected = reference.pool2d(feature_map, size, mode="max").astype(feature_map.dtype)  # max keeps ints
-            compare_arrays(got, expected, f"max_pool2d of a {feature_map.shape} map with size {size}",
+            compare_arrays(got, expected, f"pool2d of a {feature_map.shape} map with size {size}",
                            mistakes=_pool_mistakes(feature_map, size),
                            hint="output is (H // size, W // size) (leftover rows/columns are dropped); "
                                 "each value is the max of one size x size block.")
         return f"matches the reference on {len(cases)} feature maps, including odd sizes."
-    return run_check("max_pool2d", max_pool2d, test)
+    return run_check("pool2d", pool2d, test)
