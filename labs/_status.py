@@ -2,11 +2,12 @@
 
 Without a colour-emoji font ✅, ❌ and ⬜ render as the same empty box, so a mark is
 never the emoji alone: "✅ passed — ...", "❌ failed — ...". Checks, verdicts, the
-readiness report and quiz feedback all take their marks from here.
+readiness report and quiz feedback all take their marks from here; ``python -m labs.data
+status`` and ``python -m labs.pretrained status`` their table layout.
 """
 
 __all__ = ["CHECK_PASSED", "CHECK_FAILED", "CHECK_TO_DO", "VERDICT_OK", "VERDICT_UNEXPECTED", "READY", "NOT_READY",
-           "AVAILABLE", "MISSING", "RIGHT", "WRONG", "NOT_GRADED", "status_line"]
+           "AVAILABLE", "MISSING", "RIGHT", "WRONG", "NOT_GRADED", "status_line", "format_status_table"]
 
 # exercise checks (labs.checks.core): the learner's function is right, wrong, or still the stub
 CHECK_PASSED, CHECK_FAILED, CHECK_TO_DO = "✅ passed", "❌ failed", "❌ to do"
@@ -23,3 +24,11 @@ RIGHT, WRONG, NOT_GRADED = "✅ right", "❌ not quite", "❌ not graded"
 def status_line(mark, text):
     """Return one status line: the mark (emoji and word), a dash, then the text."""
     return f"{mark} — {text}"
+
+
+def format_status_table(rows):
+    """Return rows of text cells as a table: the first three columns padded, the last one free, a rule under the header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    return "\n".join(lines)

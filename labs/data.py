@@ -50,6 +50,7 @@ from typing import Callable
 import numpy as np
 
 from labs import config
+from labs._status import format_status_table
 from labs._validate import as_array, require_choice, require_int, require_number_between, require_sha256, describe
 from labs.images import GREY_WEIGHTS
 from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
@@ -658,10 +659,7 @@ def status_table():
         ok, where = _status(info)
         shape = "x".join("?" if s is None else str(s) for s in info.image_shape)
         rows.append((name, "yes" if ok else "no", shape, where))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
-    lines.insert(1, "-" * max(len(line) for line in lines))
-    return "\n".join(lines)
+    return format_status_table(rows)
 
 
 def fetch_dataset(name, *, sha256=None):

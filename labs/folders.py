@@ -57,6 +57,7 @@ __all__ = [
     "MAX_PIXELS",
     "IMAGE_EXTENSIONS",
     "scan_image_folder",
+    "keras_archive_problem",
     "load_image_folder",
     "load_image_file",
     "to_arrays",
@@ -696,6 +697,46 @@ def predict_image_files(model, paths, class_names, image_size=None, top=3):
 # --------------------------------------------------------------------------- saved models
 
 
+_EXPECTED_ARCHIVE = "a Keras model saved with model.save('name.keras') (a zip archive with config.json and metadata.json)"
+
+
+def keras_archive_problem(path):
+    """Return what keeps the file at ``path`` from being a loadable .keras archive, or None if nothing does.
+
+    Reads the file as a zip archive only (never runs anything): an HDF5 file, text, a zip without
+    config.json and metadata.json, damaged JSON, a config that describes no model, or the wrong suffix.
+    """
+    path = Path(path)
+    expected = _EXPECTED_ARCHIVE
+    try:
+        with open(path, "rb") as file:
+            start = file.read(8)
+    except OSError as error:
+        return f"{_shown(path)} cannot be read ({type(error).__name__}); it is not {expected}."
+    if start.startswith(b"\x89HDF"):
+        return (f"{_shown(path)} is an HDF5 file (the legacy .h5 format), not {expected}. "
+                "Load it where it was made and save it again as .keras.")
+    if not zipfile.is_zipfile(path):
+        kind = "a text file" if _looks_like_text(path) else "not a zip archive"
+        return f"{_shown(path)} is {kind}, not {expected}."
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        missing = [name for name in ("config.json", "metadata.json") if name not in names]
+        if missing:
+            return f"{_shown(path)} is a zip archive without {' and '.join(missing)}, not {expected}."
+        try:
+            model_config = json.loads(archive.read("config.json"))
+            json.loads(archive.read("metadata.json"))
+        except ValueError:
+            return f"{_shown(path)} has a damaged config.json or metadata.json; it is not {expected}."
+    if not (isinstance(model_config, dict) and "class_name" in model_config):
+        return f"{_shown(path)}'s config.json describes no model; it is not {expected}."
+    if path.suffix != ".keras":
+        return (f"{_shown(path)} is a Keras archive but Keras reads it only under a name ending in "
+                f".keras: rename it to {path.with_suffix('.keras').name!r}.")
+    return None
+
+
 def load_keras_model(path):
     """Load a model saved with model.save('name.keras'), after checking the file is a Keras archive.
 
@@ -703,31 +744,9 @@ def load_keras_model(path):
     layers) is refused.
     """
     path = _require_file(path, "path", "a .keras file")
-    with open(path, "rb") as file:
-        start = file.read(8)
-    expected = "a Keras model saved with model.save('name.keras') (a zip archive with config.json and metadata.json)"
-    if start.startswith(b"\x89HDF"):
-        raise ValueError(f"{_shown(path)} is an HDF5 file (the legacy .h5 format), not {expected}. "
-                         "Load it where it was made and save it again as .keras.")
-    if not zipfile.is_zipfile(path):
-        kind = "a text file" if _looks_like_text(path) else "not a zip archive"
-        raise ValueError(f"{_shown(path)} is {kind}, not {expected}.")
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
-        missing = [name for name in ("config.json", "metadata.json") if name not in names]
-        if missing:
-            raise ValueError(f"{_shown(path)} is a zip archive without {' and '.join(missing)}, not {expected}.")
-        try:
-            model_config = json.loads(archive.read("config.json"))
-            json.loads(archive.read("metadata.json"))
-        except ValueError:
-            raise ValueError(f"{_shown(path)} has a damaged config.json or metadata.json; it is not {expected}.") \
-                from None
-    if not (isinstance(model_config, dict) and "class_name" in model_config):
-        raise ValueError(f"{_shown(path)}'s config.json describes no model; it is not {expected}.")
-    if path.suffix != ".keras":
-        raise ValueError(f"{_shown(path)} is a Keras archive but Keras reads it only under a name ending in "
-                         f".keras: rename it to {path.with_suffix('.keras').name!r}.")
+    problem = keras_archive_problem(path)
+    if problem:
+        raise ValueError(problem)
 
     from . import training  # noqa: F401  (registers labs' own loss, which saved models may use)
     from .pretrained import custom_objects

@@ -51,6 +51,7 @@ from typing import Callable
 import numpy as np
 
 from . import config
+from ._status import format_status_table
 from ._validate import as_array, require_choice, require_finite, require_int, require_number, require_number_between, describe
 from .download import compute_sha256, verify_sha256
 
@@ -807,10 +808,7 @@ def status_table():
     for name, info in REGISTRY.items():
         ok, where = _status(info)
         rows.append((name, "yes" if ok else "no", f"{info.parameters:,}", where))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths)) + "  " + row[3] for row in rows]
-    lines.insert(1, "-" * max(len(line) for line in lines))
-    return "\n".join(lines)
+    return format_status_table(rows)
 
 
 def fetch_base(name, *, include_top=None):

@@ -319,6 +319,15 @@ def test_load_keras_model_names_what_the_file_is(tmp_path):
         folders.load_keras_model(None)
 
 
+@pytest.mark.filterwarnings(KERAS_SAVING_WARNING)
+def test_keras_archive_problem_says_none_for_a_saved_model_and_what_is_wrong_otherwise(model, tmp_path):
+    model.save(tmp_path / "model.keras")
+    assert folders.keras_archive_problem(tmp_path / "model.keras") is None
+    (tmp_path / "notes.keras").write_text("not a model")
+    assert "is a text file" in folders.keras_archive_problem(tmp_path / "notes.keras")
+    assert "cannot be read" in folders.keras_archive_problem(tmp_path / "missing.keras")
+
+
 # --------------------------------------------------------------------------- bad input
 
 

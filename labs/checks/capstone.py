@@ -3,7 +3,6 @@
 import numbers
 import os
 import tempfile
-import zipfile
 
 import numpy as np
 
@@ -301,15 +300,6 @@ def _tiny_model(keras):
     return model
 
 
-def _is_keras_archive(path):
-    """Return True when ``path`` is a .keras file: a zip archive holding the model's config.json."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return "config.json" in archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return False
-
-
 def _check_file(path, folder, got, original):
     """Raise CheckFailed unless a Keras archive was written exactly at ``path``."""
     if os.path.isdir(path):
@@ -334,7 +324,9 @@ def _check_file(path, folder, got, original):
                               "model.save(path), then return keras.models.load_model(path).")
         raise CheckFailed("nothing was written at path.", "save the model first: model.save(path), with the "
                                                           "path argument itself (a path ending in .keras).")
-    if not _is_keras_archive(path):
+    from ..folders import keras_archive_problem
+
+    if keras_archive_problem(path) is not None:
         raise CheckFailed("the file at path is not a Keras archive (a .keras file is a zip holding the "
                           "model's config.json and weights).",
                           "save with model.save(path), not with pickle, np.save or save_weights.")
