@@ -153,8 +153,9 @@ def make_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contra
     uncovered pixels are filled ("constant": black, as a digit's background).
     Images go in as floats in [0, 1] of shape (N, H, W, C). Returns a keras.Sequential named "augmentation".
     """
-    from .models import keras
+    from ._keras import import_keras
 
+    keras = import_keras()
     flip = _require_flip(flip)
     strengths = {name: _require_strength(value, name) for name, value in
                  [("rotation", rotation), ("translation", translation), ("zoom", zoom), ("contrast", contrast)]}
@@ -263,8 +264,10 @@ def predict_labels(model, images, batch_size=1000):
 
     One direct call per batch of images: quicker than model.predict for the small sets of the notebooks.
     """
-    from .models import keras, prepare_images
+    from ._keras import import_keras
+    from .models import prepare_images
 
+    keras = import_keras()
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")
     X = prepare_images(images)
@@ -281,7 +284,9 @@ def _validation_curve(X_val, y_val):
     as Keras adds it; val_accuracy is the plain accuracy. Several times quicker than fit's own
     validation pass on a CPU, which matters for a notebook's time budget.
     """
-    from .models import keras
+    from ._keras import import_keras
+
+    keras = import_keras()
 
     class ValidationCurve(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
@@ -335,8 +340,9 @@ def compute_accuracies(model, target, splits=SPLITS):
     splits: names from ("training", "validation", "test"); the images are shown as they are
     (inference: no dropout, no augmentation). Keep "test" for the final comparison.
     """
-    from .models import keras
+    from ._keras import import_keras
 
+    keras = import_keras()
     target = _require_target(target)
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {describe(model)}.")

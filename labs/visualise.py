@@ -36,9 +36,10 @@ MNIST_CENTRE = 14.0  # measured on mnist_small: the mean centre of mass is (14.0
 
 
 def _keras():
-    from .models import keras
+    """Return Keras, imported quietly on first use (labs._keras)."""
+    from ._keras import import_keras
 
-    return keras
+    return import_keras()
 
 
 def _require_class(class_index, model):

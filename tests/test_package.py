@@ -75,3 +75,64 @@ def test_loading_labs_widgets_loads_no_topic_module():
         "import labs.widgets\n"
         "print(json.dumps(sorted(name for name in set(sys.modules) - before if name.startswith('labs'))))")
     assert set(loaded) <= {"labs.widgets", "labs._validate"}, f"import labs.widgets also loaded {loaded}"
+
+
+def _labs_imports(path, top_level_only):
+    """Return the labs modules that ``path`` imports (at module level, or anywhere)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ".".join(path.relative_to(LABS_DIR.parent).with_suffix("").parts)
+    package = package.removesuffix(".__init__") if path.name == "__init__.py" else package.rsplit(".", 1)[0]
+    found = set()
+    for node in (tree.body if top_level_only else ast.walk(tree)):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[:len(package.split(".")) - node.level + 1] if node.level else []
+            module = ".".join(base + ([node.module] if node.module else []))
+            if module.startswith("labs"):
+                submodules = [f"{module}.{alias.name}" for alias in node.names
+                              if (LABS_DIR.parent / f"{module}.{alias.name}".replace(".", "/")).with_suffix(".py").exists()
+                              or (LABS_DIR.parent / f"{module}.{alias.name}".replace(".", "/")).is_dir()]
+                found.update(submodules or ([module] if module != "labs" else []))
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("labs."))
+    return found
+
+
+def _module_name(path):
+    return ".".join(path.relative_to(LABS_DIR.parent).with_suffix("").parts).removesuffix(".__init__")
+
+
+def test_the_module_level_imports_of_labs_have_no_loop():
+    graph = {_module_name(path): _labs_imports(path, top_level_only=True) for path in LABS_DIR.rglob("*.py")}
+    visiting, done = [], set()
+
+    def visit(module):
+        if module in done:
+            return
+        assert module not in visiting, f"import loop: {' -> '.join(visiting[visiting.index(module):] + [module])}"
+        visiting.append(module)
+        for imported in graph.get(module, ()):
+            visit(imported)
+        visiting.pop()
+        done.add(module)
+
+    for module in graph:
+        visit(module)
+
+
+# The only imports that point up, both made inside a function when it runs: a model builder's
+# augmentation= builds labs.augment's pipeline, and training shows its bar with labs.widgets.
+UPWARD_ON_USE = {("labs.models", "labs.augment"), ("labs.training", "labs.widgets")}
+LOWER_ROOMS = ("labs._validate", "labs._keras", "labs._status", "labs._deprecation", "labs.config", "labs.activations",
+               "labs.gradcheck", "labs.images", "labs.download", "labs.data", "labs.models", "labs.training")
+UPPER_ROOMS = ("labs.plots", "labs.widgets", "labs.checks", "labs.quizzes", "labs.augment", "labs.visualise",
+               "labs.pretrained", "labs.folders", "labs.demo")
+
+
+def test_lower_rooms_do_not_import_upper_ones():
+    for path in LABS_DIR.rglob("*.py"):
+        module = _module_name(path)
+        if module not in LOWER_ROOMS:
+            continue
+        for imported in _labs_imports(path, top_level_only=False):
+            upper = imported.startswith(UPPER_ROOMS)
+            assert not upper or (module, imported) in UPWARD_ON_USE, f"{module} imports {imported}, a room above it"
