@@ -420,7 +420,7 @@ def _learner_early_stop(val_losses, patience):
 CHECKS = [
     (checks.check_make_augmentation, _learner_augmentation),
     (checks.check_apply_dropout, _learner_dropout),
-    (checks.check_early_stop, _learner_early_stop),
+    (checks.check_compute_early_stop, _learner_early_stop),
 ]
 
 
@@ -532,7 +532,7 @@ def _mutant_early_stop(change):
     ("peek", "cannot look at epochs after it has stopped"),
 ])
 def test_early_stop_check_names_typical_mistakes(change, words, capsys):
-    assert checks.check_early_stop(_mutant_early_stop(change)) is False
+    assert checks.check_compute_early_stop(_mutant_early_stop(change)) is False
     assert words in printed_line(capsys)
 
 

@@ -27,7 +27,7 @@ layers = keras.layers
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# check -> (notebook, name of the function the learner writes)
+# check -> (notebook, name of the function the learner writes[, which definition of it: 0 = the first])
 EXERCISES = {
     "check_invert": ("00_welcome", "invert"),
     "check_to_greyscale": ("01_images_as_arrays", "to_greyscale"),
@@ -43,13 +43,13 @@ EXERCISES = {
     "check_softmax_cross_entropy": ("03_linear_classifiers", "softmax_cross_entropy"),
     "check_train_sgd": ("03_linear_classifiers", "train_sgd"),
     "check_reconstruct_with_pca": ("04_classical_features", "reconstruct_with_pca"),
-    "check_colour_histogram": ("04_classical_features", "compute_colour_histogram"),
+    "check_compute_colour_histogram": ("04_classical_features", "compute_colour_histogram"),
     "check_shift_images": ("04_classical_features", "shift_images"),
     "check_stable_softmax": ("05_neural_networks", "softmax"),
     "check_compute_two_layer_loss": ("05_neural_networks", "compute_two_layer_loss"),
     "check_make_minibatches": ("05_neural_networks", "make_minibatches"),
     "check_conv2d_loops": ("06_convolution_by_hand", "conv2d_loops"),
-    "check_conv2d_vectorized": ("06_convolution_by_hand", "conv2d_vectorized"),
+    "check_conv2d_vectorized": ("06_convolution_by_hand", "conv2d", 0),  # Exercise 2; Exercise 3 extends it
     "check_conv2d": ("06_convolution_by_hand", "conv2d"),
     "check_pool2d": ("06_convolution_by_hand", "pool2d"),
     "check_make_small_cnn": ("07_convolutional_networks", "make_small_cnn"),
@@ -57,10 +57,10 @@ EXERCISES = {
     "check_compute_dense_params": ("07_convolutional_networks", "compute_dense_params"),
     "check_compute_output_size": ("07_convolutional_networks", "compute_output_size"),
     "check_apply_dropout": ("08_overfitting_augmentation", "apply_dropout"),
-    "check_early_stop": ("08_overfitting_augmentation", "compute_early_stop"),
+    "check_compute_early_stop": ("08_overfitting_augmentation", "compute_early_stop"),
     "check_make_augmentation": ("08_overfitting_augmentation", "make_augmentation"),
     "check_top_k": ("09_transfer_learning", "top_k"),
-    "check_transfer_model": ("09_transfer_learning", "build_transfer_model"),
+    "check_make_transfer_model": ("09_transfer_learning", "make_transfer_model"),
     "check_unfreeze_from": ("10_fine_tuning", "unfreeze_from"),
     "check_compute_saliency": ("11_seeing_what_a_cnn_sees", "compute_saliency"),
     "check_compute_occlusion": ("11_seeing_what_a_cnn_sees", "compute_occlusion"),
@@ -84,19 +84,23 @@ def _has_notebook(notebook):
 
 def _load_solutions():
     """Return {check name: the reference solution}, run from the solution notebooks' own cells."""
-    namespaces = {}
-    for notebook in sorted({notebook for notebook, _ in EXERCISES.values() if _has_notebook(notebook)}):
+    definitions = {}  # notebook -> {name: [each definition, in notebook order]}
+    for notebook in sorted({notebook for notebook, *_ in EXERCISES.values() if _has_notebook(notebook)}):
         cells = json.loads((ROOT / "solutions" / f"{notebook}.ipynb").read_text(encoding="utf-8"))["cells"]
         code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
-        namespace = {}
+        namespace, defined = {}, collections.defaultdict(list)
         exec("\n".join(line for source in code for line in source.splitlines()  # noqa: S102
                        if line.startswith(("import ", "from "))), namespace)
         for source in code:
             if "# BEGIN SOLUTION" in source:
+                before = dict(namespace)
                 exec(compile(source, f"<solutions/{notebook}>", "exec"), namespace)  # noqa: S102
-        namespaces[notebook] = namespace
-    return {check: namespaces[notebook][name] if notebook in namespaces else PENDING_REFERENCES[check]
-            for check, (notebook, name) in EXERCISES.items()}
+                for name, value in namespace.items():
+                    if callable(value) and before.get(name) is not value:
+                        defined[name].append(value)
+        definitions[notebook] = defined
+    return {check: definitions[notebook][name][which[0] if which else -1] if notebook in definitions
+            else PENDING_REFERENCES[check] for check, (notebook, name, *which) in EXERCISES.items()}
 
 
 SOLUTION = _load_solutions()
@@ -132,7 +136,7 @@ def _checks_used_by_notebooks():
 def test_every_exercise_of_a_notebook_has_a_solution_and_wrong_solutions():
     used = _checks_used_by_notebooks()
     assert used <= set(ALL_CHECKS), "a notebook calls a check labs.checks does not export"
-    in_notebooks = {check for check, (notebook, _) in EXERCISES.items() if _has_notebook(notebook)}
+    in_notebooks = {check for check, (notebook, *_) in EXERCISES.items() if _has_notebook(notebook)}
     assert used == in_notebooks, "a solution notebook's checks and EXERCISES disagree"
     assert set(EXERCISES) == set(MUTANTS), "add the new exercise to EXERCISES and MUTANTS"
     assert set(EXERCISES) - in_notebooks <= set(PENDING_REFERENCES), "an exercise has no reference solution"
@@ -631,7 +635,7 @@ def _early_stop(val_losses, patience, start=1, late=0, tie=False, best_of_all=Fa
 
 
 def _early_stop_sorting_in_place(val_losses, patience):
-    result = S["check_early_stop"](list(val_losses), patience)
+    result = S["check_compute_early_stop"](list(val_losses), patience)
     val_losses.sort()
     return result
 
@@ -838,7 +842,7 @@ MUTANTS = {
         ("list", lambda p, X, k: _pca(p, X, k).tolist(), "not a NumPy array"),
         ("centres X in place", _pca_in_place, "in place"),
     ],
-    "check_colour_histogram": [
+    "check_compute_colour_histogram": [
         ("range (0, 255)", lambda image, bins: _histogram(image, bins, range_=(0, 255)), "range=(0, 256)"),
         ("no range", lambda image, bins: _histogram(image, bins, range_=None), "range=(0, 256)"),
         ("counts", lambda image, bins: _histogram(image, bins, divide="none"), "divide the counts"),
@@ -1004,7 +1008,7 @@ MUTANTS = {
         ("in place", _dropout_in_place, "in place"),
         ("no return", lambda *a: None, "return"),
     ],
-    "check_early_stop": [
+    "check_compute_early_stop": [
         ("epochs from 0", lambda v, p: _early_stop(v, p, start=0), "count epochs from 1"),
         ("one epoch late", lambda v, p: _early_stop(v, p, late=1), "not one epoch later"),
         ("never stops", lambda v, p: _early_stop(v, p, stop_at_end=True), "count the epochs since"),
@@ -1045,7 +1049,7 @@ ACCEPTED = {
     "intensity_histogram with np.histogram(image, bins=256, range=(0, 255))":
         "not a mistake for uint8 images: bin i of width 255/256 holds exactly the value i (255 lands in the "
         "closed last bin), so the counts equal np.bincount's.",
-    "conv2d_vectorized calling scipy.signal.correlate2d":
+    "conv2d (Exercise 2) calling scipy.signal.correlate2d":
         "right values and no Python loops; the exercise asks for sliding_window_view, but the check can only "
         "judge the result and the loops.",
 }
@@ -1053,7 +1057,7 @@ ACCEPTED = {
 # Notebooks 09-10: their mutants live with their checks' tests (tests/test_transfer.py).
 from test_transfer import TOP_K_MUTANTS, TRANSFER_MUTANTS, UNFREEZE_MUTANTS  # noqa: E402
 
-for _check, _table in [("check_top_k", TOP_K_MUTANTS), ("check_transfer_model", TRANSFER_MUTANTS),
+for _check, _table in [("check_top_k", TOP_K_MUTANTS), ("check_make_transfer_model", TRANSFER_MUTANTS),
                        ("check_unfreeze_from", UNFREEZE_MUTANTS)]:
     MUTANTS[_check] = [(mutant_id, learner, keyword) for mutant_id, (learner, keyword) in _table.items()]
 
@@ -1195,7 +1199,7 @@ MISBEHAVING = [
 ]
 
 NO_ARRAY_INPUTS = {"check_compute_conv_params", "check_compute_dense_params", "check_compute_output_size", "check_make_small_cnn",
-                   "check_make_minibatches", "check_early_stop", "check_make_augmentation", "check_transfer_model",
+                   "check_make_minibatches", "check_compute_early_stop", "check_make_augmentation", "check_make_transfer_model",
                    "check_save_and_reload"}
 
 NEEDS_A_SOLUTION = {"returns a function", "NaN of the right shape", "text of the right shape",
@@ -1310,7 +1314,7 @@ VALID = {
         _cross_entropy(s, y)[1])],
     "check_train_sgd": [_sgd_reshuffling_one_index_array],
     "check_reconstruct_with_pca": [_pca_by_zeroing],
-    "check_colour_histogram": [lambda image, bins: _histogram(image, bins=np.linspace(0, 256, bins + 1), range_=None)],
+    "check_compute_colour_histogram": [lambda image, bins: _histogram(image, bins=np.linspace(0, 256, bins + 1), range_=None)],
     "check_shift_images": [lambda images, dx, dy: np.roll(np.pad(images, [(0, 0)] * (images.ndim - 2) + [
         (abs(dy), abs(dy)), (abs(dx), abs(dx))]), (dy, dx), axis=(-2, -1))[..., abs(dy):abs(dy) + images.shape[-2],
                                                                          abs(dx):abs(dx) + images.shape[-1]]],
@@ -1332,7 +1336,7 @@ VALID = {
     "check_compute_output_size": [lambda n, k, p, s: __import__("math").ceil(n / s) if p == "same" else (n - k) // s + 1],
     "check_apply_dropout": [lambda x, keep, rate, training: np.where(keep, x / (1 - rate), 0.0) if training
                             else x.copy()],
-    "check_early_stop": [lambda v, p: list(_early_stop(v, p))],
+    "check_compute_early_stop": [lambda v, p: list(_early_stop(v, p))],
     "check_make_augmentation": [lambda **k: keras.Sequential(_augmentation(**k, as_list=True)[::-1])],
 }
 

@@ -168,7 +168,7 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 CHECKS = [
     (checks.check_reconstruct_with_pca, features.reconstruct_with_pca,
      lambda pca, X, k: (X @ pca.components_[:k].T) @ pca.components_[:k]),  # forgets the mean
-    (checks.check_colour_histogram, features.compute_colour_histogram,
+    (checks.check_compute_colour_histogram, features.compute_colour_histogram,
      lambda image, bins: np.stack([np.histogram(image[..., c], bins=bins, range=(0, 256))[0] for c in range(3)])),
     (checks.check_shift_images, features.shift_images,
      lambda images, dx, dy: np.roll(images, (dy, dx), axis=(-2, -1))),  # wraps around
@@ -196,7 +196,7 @@ def test_check_fails_bad_learners_with_one_line(check, _, subtly_wrong, learner,
 def test_check_messages_name_the_mistake(capsys):
     checks.check_shift_images(lambda images, dx, dy: np.roll(images, (dy, dx), axis=(-2, -1)))
     assert "np.roll" in printed_line(capsys)
-    checks.check_colour_histogram(
+    checks.check_compute_colour_histogram(
         lambda image, bins: np.stack([np.histogram(image[..., c], bins=bins, range=(0, 255))[0] / image[..., c].size
                                       for c in range(3)]))
     assert "range=(0, 256)" in printed_line(capsys)

@@ -771,8 +771,8 @@ def test_make_transfer_model_freezes_the_base_and_adds_a_pooled_softmax_head(sma
     scores = base.predict_on_batch(scaled).mean(axis=(1, 2)) @ kernel + bias  # Dropout is off at inference
     expected = np.exp(scores - scores.max(axis=1, keepdims=True))
     np.testing.assert_allclose(probs, expected / expected.sum(axis=1, keepdims=True), rtol=1e-4, atol=1e-6)
-    from labs.checks import check_transfer_model
-    check_transfer_model(pretrained.make_transfer_model)  # the notebook's check accepts the reference
+    from labs.checks import check_make_transfer_model
+    check_make_transfer_model(pretrained.make_transfer_model)  # the notebook's check accepts the reference
 
 
 @pytest.mark.parametrize("base", [None, "efficientnet_lite0"])

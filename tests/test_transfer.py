@@ -15,7 +15,7 @@ def top_k(probabilities, class_names, k=3):
     return [(class_names[i], float(probabilities[i])) for i in best]
 
 
-def build_transfer_model(base, num_classes, pooling=layers.GlobalAveragePooling2D, activation="softmax",
+def make_transfer_model(base, num_classes, pooling=layers.GlobalAveragePooling2D, activation="softmax",
                          freeze=True, units=None):
     base.trainable = not freeze
     inputs = keras.Input(shape=base.input.shape[1:])
@@ -55,17 +55,17 @@ def test_top_k_rejects_typical_mistakes(capsys, name):
 
 
 def test_transfer_model_passes_the_reference(capsys):
-    assert checks.check_transfer_model(build_transfer_model)
-    assert printed_line(capsys).startswith("✅ passed — build_transfer_model:")
+    assert checks.check_make_transfer_model(make_transfer_model)
+    assert printed_line(capsys).startswith("✅ passed — make_transfer_model:")
 
 
 TRANSFER_MUTANTS = {
-    "not-frozen": (lambda b, n: build_transfer_model(b, n, freeze=False), "still trainable"),
-    "flatten": (lambda b, n: build_transfer_model(b, n, pooling=layers.Flatten), "GlobalAveragePooling2D"),
-    "max-pool": (lambda b, n: build_transfer_model(b, n, pooling=layers.GlobalMaxPooling2D), "GlobalAveragePooling2D"),
-    "no-softmax": (lambda b, n: build_transfer_model(b, n, activation=None), "softmax"),
-    "relu-head": (lambda b, n: build_transfer_model(b, n, activation="relu"), "softmax"),
-    "ten-classes": (lambda b, n: build_transfer_model(b, n, units=10), "num_classes"),
+    "not-frozen": (lambda b, n: make_transfer_model(b, n, freeze=False), "still trainable"),
+    "flatten": (lambda b, n: make_transfer_model(b, n, pooling=layers.Flatten), "GlobalAveragePooling2D"),
+    "max-pool": (lambda b, n: make_transfer_model(b, n, pooling=layers.GlobalMaxPooling2D), "GlobalAveragePooling2D"),
+    "no-softmax": (lambda b, n: make_transfer_model(b, n, activation=None), "softmax"),
+    "relu-head": (lambda b, n: make_transfer_model(b, n, activation="relu"), "softmax"),
+    "ten-classes": (lambda b, n: make_transfer_model(b, n, units=10), "num_classes"),
     "returns-base": (lambda b, n: b, "base itself"),
     "none": (lambda b, n: None, "None"),
     "raises": (lambda b, n: b.layers[99], "IndexError"),
@@ -75,9 +75,9 @@ TRANSFER_MUTANTS = {
 @pytest.mark.parametrize("name", TRANSFER_MUTANTS)
 def test_transfer_model_rejects_typical_mistakes(capsys, name):
     mutant, keyword = TRANSFER_MUTANTS[name]
-    assert not checks.check_transfer_model(mutant)
+    assert not checks.check_make_transfer_model(mutant)
     line = printed_line(capsys)
-    assert line.startswith("❌ failed — build_transfer_model:") and keyword in line, line
+    assert line.startswith("❌ failed — make_transfer_model:") and keyword in line, line
 
 
 # --------------------------------------------------------------------------- notebook 10: unfreeze_from

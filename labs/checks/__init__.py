@@ -35,7 +35,9 @@ _OLD_NAMES = {"check_l1_distance": "check_compute_l1_distance", "check_l2_distan
               "check_minibatches": "check_make_minibatches", "check_two_layer_loss": "check_compute_two_layer_loss",
               "check_conv_params": "check_compute_conv_params", "check_dense_params": "check_compute_dense_params",
               "check_output_size": "check_compute_output_size", "check_small_cnn": "check_make_small_cnn",
-              "check_to_grayscale": "check_to_greyscale", "check_max_pool2d": "check_pool2d"}
+              "check_to_grayscale": "check_to_greyscale", "check_max_pool2d": "check_pool2d",
+              "check_colour_histogram": "check_compute_colour_histogram", "check_early_stop": "check_compute_early_stop",
+              "check_transfer_model": "check_make_transfer_model"}
 
 __all__ = ["CheckFailed", "call_learner", "compare_arrays", "compare_values", "run_check", *_TOPIC_OF]
 

@@ -5,7 +5,7 @@ import numpy as np
 from .. import augment as reference
 from .core import CheckFailed, call_learner, compare_arrays, run_check
 
-__all__ = ["check_make_augmentation", "check_apply_dropout", "check_early_stop"]
+__all__ = ["check_make_augmentation", "check_apply_dropout", "check_compute_early_stop"]
 
 
 # --- the augmentation pipeline ---------------------------------------------------------------------
@@ -245,7 +245,7 @@ def _early_stop_hint(got, curve, patience):
     return "keep the best loss so far; reset a counter when an epoch beats it, stop when the counter reaches patience."
 
 
-def check_early_stop(compute_early_stop):
+def check_compute_early_stop(compute_early_stop):
     """Check the learner's ``compute_early_stop(val_losses, patience)`` -> (best_epoch, stop_epoch)."""
     def test(function):
         for curve, patience in _CURVES:

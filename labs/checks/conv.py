@@ -63,8 +63,8 @@ def check_conv2d_loops(conv2d_loops):
     return run_check("conv2d_loops", conv2d_loops, test)
 
 
-def check_conv2d_vectorized(conv2d_vectorized):
-    """Check the learner's ``conv2d_vectorized(image, kernel)``: same answers as SciPy, without pixel loops."""
+def check_conv2d_vectorized(conv2d):
+    """Check the first stage of the learner's ``conv2d(image, kernel)`` (one channel): SciPy's answers, no pixel loops."""
     def test(function):
         cases = _single_channel_cases()
         _compare_with_scipy(function, cases)
@@ -78,7 +78,7 @@ def check_conv2d_vectorized(conv2d_vectorized):
                               "build all windows at once with sliding_window_view(image, kernel.shape) "
                               "and combine them with np.einsum or np.tensordot.")
         return f"matches scipy.signal.correlate2d on {len(cases)} pairs, and without looping over pixels."
-    return run_check("conv2d_vectorized", conv2d_vectorized, test)
+    return run_check("conv2d", conv2d, test)
 
 
 def _tf_conv2d(image, kernel, padding, stride):

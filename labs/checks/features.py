@@ -5,7 +5,7 @@ import numpy as np
 from .. import features as reference
 from .core import call_learner, compare_arrays, run_check
 
-__all__ = ["check_reconstruct_with_pca", "check_colour_histogram", "check_shift_images"]
+__all__ = ["check_reconstruct_with_pca", "check_compute_colour_histogram", "check_shift_images"]
 
 
 def _pca_case():
@@ -90,7 +90,7 @@ def _check_histogram(function):
     return "matches the reference with 4 and 10 bins; each row sums to 1."
 
 
-def check_colour_histogram(compute_colour_histogram):
+def check_compute_colour_histogram(compute_colour_histogram):
     """Check the learner's ``compute_colour_histogram(image, bins)`` -> (3, bins) fractions."""
     return run_check("compute_colour_histogram", compute_colour_histogram, _check_histogram)
 

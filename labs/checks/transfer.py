@@ -4,7 +4,7 @@ import numpy as np
 
 from .core import CheckFailed, call_learner, compare_arrays, run_check
 
-__all__ = ["check_top_k", "check_transfer_model"]
+__all__ = ["check_top_k", "check_make_transfer_model"]
 
 _NAMES = ["tench", "goldfish", "great white shark", "tiger shark", "hammerhead", "electric ray", "stingray",
           "cock", "hen", "ostrich"]
@@ -78,8 +78,8 @@ def _tiny_base(keras, seed):
     return keras.Model(inputs, x, name="tiny_base")
 
 
-def check_transfer_model(build_transfer_model):
-    """Check ``build_transfer_model(base, num_classes)``: frozen base, average pooling, a softmax Dense head."""
+def check_make_transfer_model(make_transfer_model):
+    """Check ``make_transfer_model(base, num_classes)``: frozen base, average pooling, a softmax Dense head."""
     def test(function):
         from ..models import keras
 
@@ -88,7 +88,7 @@ def check_transfer_model(build_transfer_model):
             frozen_weights = [w.copy() for w in base.get_weights()]
             model = call_learner(function, base, num_classes)
             if model is None:
-                raise CheckFailed("build_transfer_model returned None.", "end with `return model`.")
+                raise CheckFailed("make_transfer_model returned None.", "end with `return model`.")
             if not isinstance(model, keras.Model):
                 raise CheckFailed(f"expected a Keras model, got {type(model).__name__}.",
                                   "return keras.Model(inputs, outputs) or a keras.Sequential.")
@@ -135,7 +135,7 @@ def check_transfer_model(build_transfer_model):
                 if not np.array_equal(before, after):
                     raise CheckFailed("your function changed the base's weights.", "freeze it; do not retrain it.")
         return "the base is frozen; only the new head (pooling, softmax Dense) trains, for 5 and 10 classes."
-    return run_check("build_transfer_model", build_transfer_model, test)
+    return run_check("make_transfer_model", make_transfer_model, test)
 
 
 def _all_layers(model):
