@@ -1,6 +1,7 @@
 """Importing Keras quietly and deterministically: the one place models, pretrained, environment and checks use."""
 
 import contextlib
+import functools
 import os
 import sys
 
@@ -19,10 +20,12 @@ def silenced_stderr():
             os.close(saved)
 
 
+@functools.cache
 def import_keras():
     """Import Keras (and TensorFlow) without the CUDA-not-found messages of a CPU machine; return keras.
 
-    Also makes TensorFlow's operations deterministic, so a seeded training repeats exactly.
+    Also makes TensorFlow's operations deterministic, so a seeded training repeats exactly. The set-up runs
+    once: a function may call this on every use (switching determinism on again costs TensorFlow time).
     """
     with silenced_stderr():
         import keras
