@@ -247,7 +247,6 @@ def count_params_by_kind(model):
     return {"convolutional": conv, "dense": dense, "total": model.count_params()}
 
 
-
 # --- old names, kept for one release: training moved to labs.training -------------------------------
 
 __getattr__ = moved(__name__, ("RECIPES", "make_warmup_cosine", "SmoothedSparseCrossentropy", "compile_classifier",
