@@ -80,17 +80,21 @@ class SmallTarget:
                 f"test {self.X_test.shape}, {len(self.class_names)} classes)")
 
 
-def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=0, download=True):
+def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=None, download=True):
     """Load the small target of notebooks 08-10: a stratified Fashion-MNIST subset with a validation set.
 
     num_train, num_val: images per split taken from Fashion-MNIST's 60,000 training images, the same
     number of each class, never overlapping. A larger num_train keeps every image of a smaller one
     (2,000 contains the 1,000), and the validation images do not depend on num_train.
-    num_test: images from the 10,000 test images, the same number of each class.
-    seed: which images are chosen; fixed (0) so every notebook and benchmark sees the same ones.
+    num_test: images from the 10,000 test images, the same number of each class, always drawn with
+    seed 0 so every seed is scored on the same test images.
+    seed: which training and validation images are chosen; None is the notebooks' seed
+    (labs.config.SEED, 42), so the training and test images are exactly those of notebooks 09-10
+    (labs.pretrained.load_small_target) at 28x28.
     Returns a SmallTarget (X_* uint8 (N, 28, 28), y_* int64 (N,), class_names).
     """
-    from .data import load_dataset
+    from . import config
+    from .data import load_dataset, stratified_subset
 
     for value, name in [(num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test")]:
         require_int(value, name, minimum=10)
@@ -101,21 +105,15 @@ def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=0, downl
         raise ValueError(f"num_train + num_val must be at most 60,000 (Fashion-MNIST's training images), "
                          f"got {num_train:,} + {num_val:,}.")
     require_int(num_test, "num_test", maximum=10_000)
-    seed = require_int(seed, "seed", minimum=0)
+    seed = config.SEED if seed is None else require_int(seed, "seed", minimum=0)
     fashion = load_dataset("fashion_mnist", download=download)
-    rng = np.random.default_rng(seed)
-    train, val, test = [], [], []
-    for label in range(len(fashion.class_names)):
-        members = rng.permutation(np.flatnonzero(fashion.y_train == label))
-        train.append(members[: num_train // 10])
-        val.append(members[len(members) - num_val // 10:])
-        test.append(rng.permutation(np.flatnonzero(fashion.y_test == label))[: num_test // 10])
-    # shuffles of their own, so validation and test images do not depend on num_train
-    train = np.random.default_rng([seed, num_train]).permutation(np.concatenate(train))
-    order = np.random.default_rng([seed, 0])
-    val, test = order.permutation(np.concatenate(val)), order.permutation(np.concatenate(test))
+    # the draws of labs.pretrained.load_small_target (the same function, the same seeds), plus a validation set
+    train, val = stratified_subset(fashion.y_train, num_train, np.random.default_rng(seed),
+                                   holdout_per_class=num_val // 10)
+    val = np.random.default_rng([seed, 0]).permutation(val)
+    test = stratified_subset(fashion.y_test, num_test, np.random.default_rng(0))
     description = (f"Fashion-MNIST small target: {num_train:,} training, {num_val:,} validation "
-                   f"(both from the training split) and {num_test:,} test images, stratified, seed {seed}.")
+                   f"(both from the training split, seed {seed}) and {num_test:,} test images (seed 0), stratified.")
     return SmallTarget(fashion.X_train[train], fashion.y_train[train], fashion.X_train[val], fashion.y_train[val],
                        fashion.X_test[test], fashion.y_test[test], fashion.class_names, description)
 

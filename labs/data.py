@@ -321,28 +321,40 @@ def _description(info, X_train, X_test):
             f"{X_train.shape[1:]}, uint8 0-255; {info.source}.")
 
 
-def stratified_subset(y, n, rng):
+def stratified_subset(y, n, rng, holdout_per_class=0):
     """Return ``n`` shuffled indices into labels ``y`` with an equal share per class (the remainder to random classes).
 
     y: 1-D integer labels. n: how many indices, from 1 to len(y). rng: a numpy Generator
     (np.random.default_rng(seed)), so the same seed gives the same subset. A class with fewer
-    images than its share is an error, not a smaller subset.
+    images than its share is an error, not a smaller subset. The same rng state gives nested
+    subsets: a larger n keeps every index of a smaller one (when n is a multiple of the classes).
+    holdout_per_class: also hold out this many indices of every class, from the other end of the
+    class's shuffled list, so they never overlap the subset and do not depend on n; then the
+    return value is (subset, holdout), the holdout sorted by class, not shuffled.
     """
     y = as_array(y, "y", ndim=1, dtype_kind="iu")
     n = require_int(n, "n", minimum=1, maximum=len(y))
+    holdout_per_class = require_int(holdout_per_class, "holdout_per_class", minimum=0)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator, e.g. np.random.default_rng(0), got {describe(rng)}.")
     classes, counts = np.unique(y, return_counts=True)
     shares = np.full(len(classes), n // len(classes))
     shares[rng.permutation(len(classes))[: n % len(classes)]] += 1
     short = [(int(label), int(count), int(share)) for label, count, share in zip(classes, counts, shares)
-             if count < share]
+             if count < share + holdout_per_class]
     if short:
         label, count, share = short[0]
-        raise ValueError(f"n={n} asks for {share} images of class {label}, which has only {count}; "
-                         f"ask for at most {len(classes) * int(counts.min())} for an equal share per class.")
-    chosen = [rng.permutation(np.flatnonzero(y == label))[:share] for label, share in zip(classes, shares)]
-    return rng.permutation(np.concatenate(chosen))
+        held = f" and {holdout_per_class} held out" if holdout_per_class else ""
+        raise ValueError(f"n={n} asks for {share} images of class {label}{held}, which has only {count}; "
+                         f"ask for at most {len(classes) * (int(counts.min()) - holdout_per_class)} "
+                         f"for an equal share per class.")
+    chosen, held_out = [], []
+    for label, share in zip(classes, shares):
+        members = rng.permutation(np.flatnonzero(y == label))
+        chosen.append(members[:share])
+        held_out.append(members[len(members) - holdout_per_class:])
+    subset = rng.permutation(np.concatenate(chosen))
+    return (subset, np.concatenate(held_out)) if holdout_per_class else subset
 
 
 def _stratified_split(X, y, test_size, seed):

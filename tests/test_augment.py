@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from labs import augment, data, models, training, quizzes, widgets  # noqa: E402
+from labs import augment, data, models, pretrained, training, quizzes, widgets  # noqa: E402
 from labs.checks import augment as checks  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
@@ -61,6 +61,17 @@ def test_small_target_is_repeatable_and_nested(target):
     assert np.array_equal(bigger.X_val, target.X_val) and np.array_equal(bigger.X_test, target.X_test)
     other = augment.load_small_target(seed=1)
     assert not np.array_equal(other.X_train, target.X_train)
+
+
+@needs_fashion
+def test_small_target_has_the_images_of_notebooks_09_and_10(target):
+    """Notebook 08's small target is notebooks 09-10's, at 28x28: the ladder of notebook 10 starts in 08."""
+    theirs = pretrained.load_small_target(size=28, grey=True)
+    assert np.array_equal(target.X_train, theirs.X_train) and np.array_equal(target.y_train, theirs.y_train)
+    assert np.array_equal(target.X_test, theirs.X_test) and np.array_equal(target.y_test, theirs.y_test)
+    for seed in (1, 7):  # also for another notebook seed (benchmarks/bands.py's LABS_SEED)
+        mine, theirs = augment.load_small_target(seed=seed), pretrained.load_small_target(seed=seed, size=28, grey=True)
+        assert np.array_equal(mine.X_train, theirs.X_train) and np.array_equal(mine.X_test, target.X_test)
 
 
 @needs_fashion

@@ -585,7 +585,8 @@ TABLE = {
     "data.stratified_subset": row(
         lambda: dict(y=np.array([0, 0, 0, 0, 1, 2]), n=3, rng=np.random.default_rng(0)),
         ("y", None), ("y", [[0, 1], [1, 0]]), ("y", [0.5, 1.5]), ("n", 0), ("n", 7), ("n", "3"), ("n", 2.5),
-        ("n", 6, "class", "only 1"), ("rng", 0), ("rng", None)),
+        ("n", 6, "class", "only 1"), ("rng", 0), ("rng", None), ("holdout_per_class", -1),
+        ("holdout_per_class", 1.5), ("holdout_per_class", 4, "held out", "only 4")),
     "data.load_photo": row(dict(name="coins"), ("name", "dog"), ("name", None), ("name", 3), ("grey", "yes")),
     "data.fetch_dataset": row(
         dict(name="shapes"), ("name", "imagenet"), ("name", None), ("sha256", "abc"), ("sha256", 123)),

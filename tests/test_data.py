@@ -148,6 +148,16 @@ def test_mnist_small_split_is_4000_1000_stratified_and_repeatable():
     assert not np.array_equal(ds.y_train, np.sort(ds.y_train))  # shuffled, not grouped by class
 
 
+def test_stratified_subset_is_nested_and_its_holdout_is_disjoint_and_fixed():
+    y = np.repeat(np.arange(4), 50)
+    small, held = data.stratified_subset(y, 40, np.random.default_rng(3), holdout_per_class=5)
+    big, held_again = data.stratified_subset(y, 80, np.random.default_rng(3), holdout_per_class=5)
+    assert set(small) <= set(big) and np.array_equal(held, held_again)
+    assert not set(big) & set(held) and np.bincount(y[held]).tolist() == [5] * 4
+    assert np.bincount(y[big]).tolist() == [20] * 4
+    assert np.array_equal(data.stratified_subset(y, 40, np.random.default_rng(3)), small)  # the holdout draws nothing
+
+
 def test_digits_are_rescaled_from_0_16_to_0_255():
     ds = load_dataset("digits")
     assert ds.X_train.shape == (1438, 8, 8) and ds.X_test.shape == (359, 8, 8)
