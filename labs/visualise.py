@@ -23,7 +23,8 @@ __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "
            "compute_input_gradients", "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion",
            "resize_heatmap",
            "compute_box_mass", "prepare_drawing", "predict_drawing", "compute_filter_pattern",
-           "add_class_cue", "replace_with_other_class", "cue_box", "CUE_PATTERNS", "conv_layer_names", "render_strokes", "EXAMPLE_STROKES",
+           "add_class_cue", "replace_with_other_class", "cue_box", "CUE_PATTERNS", "conv_layer_names",
+           "render_strokes", "EXAMPLE_STROKES",
            "plot_heatmap", "show_filters", "show_activations", "plot_sparsity", "show_explanations",
            "show_drawing_result", "show_filter_view"]
 
