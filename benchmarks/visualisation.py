@@ -21,7 +21,12 @@ What it measures:
 - The spurious cue of the notebook: mnist_small digits, a 7x7 checkered mark (white on every other
   pixel, the digit showing between) at a class-specific place on the border of the top-left 26x26
   (labs.visualise.add_class_cue(pattern="checker", inset=2)) on 97% of the training and validation
-  images; the small CNN trained 3 epochs (notebook 07's recipe, shortened as in notebook 11);
+  images, and a mark MORE RELIABLE THAN THE DIGIT: in half of the 5,200 training images
+  (labs.visualise.replace_with_other_class(fraction=0.5, seed=0), before the marks) the digit is
+  replaced by a digit of another class while the label and the mark stay right, as when labels were
+  taken from a stamp and the scans got mixed up (or a hospital's token on chest X-rays predicted the
+  label better than the lungs did); the small CNN trained 3 epochs (notebook 07's recipe, shortened
+  as in notebook 11);
   validation accuracy (800 held-out training digits, marks telling the truth), accuracy on the
   1,000 test digits with every mark pointing to another class, and the share of the vanilla
   saliency mass (for the predicted class) inside the mark, over the first 200 cue-swapped test
@@ -29,7 +34,9 @@ What it measures:
   and, reported only, Grad-CAM's on the last convolution and occlusion's with a 7x7 patch, both
   upsampled to 28x28, over the first 50; a map with no positive evidence is left out and counted).
   The mark is 49 / 784 = 6.2% of the image. The control: the same network and recipe trained on the
-  same digits without any mark, its saliency mass in the same boxes of the same swapped digits.
+  same training images (the mixed-up digits included) without any mark, its saliency mass in the same
+  boxes of the same swapped digits: the fairest control differs from the shortcut model in the marks
+  alone.
 
   How the cue was chosen (seed 42 unless said, vanilla saliency mass on the swapped test digits; the
   validation accuracy stayed >= 0.97 in every design below, the swapped accuracy <= 0.6 in all but one
@@ -47,11 +54,26 @@ What it measures:
   digit blanked) puts only 0.46 of its gradient on a solid 6x6 mark of a blank image; blanking half
   (0.3, 0.7) of the training and validation digits so that the mark is the only evidence there gave
   0.467 (0.441, 0.473) with the 7x7 checker, 0.499 for seed 1, 0.481 with rate 1.0: still short of
-  0.50 and a less natural data set, so the notebook keeps every digit. Each design was measured on the
+  0.50 and a less natural data set (a blank image is not a digit), so not used. Each design was measured on the
   held-out validation images (marks true) as well as on the swapped digits, and the changes kept are
   those that helped on both (a 9x9 checker scored a little higher on validation, 0.344 against 0.326,
-  within the seeds' spread, and would need marks wider than a quarter of the image); but the swapped
-  test digits were looked at during the search, so the numbers below are not an untouched test.
+  within the seeds' spread, and would need marks wider than a quarter of the image).
+  With every training digit true to its label, that design gave 0.393 ± 0.046 over the 3 seeds:
+  the network learns the digits as well as the mark, and about half of the gradient sits on the
+  strokes. What reached the target is to make the mark the more reliable clue (the design above).
+  Measured with a first version of the mixing (each training digit replaced with probability
+  `fraction`, its own random stream), as validation accuracy (clean held-out digits, marks true) /
+  cue-swapped test accuracy / saliency mass on the mark over the first 200 swapped test digits:
+  seed 42: fraction 0 -> 0.991 / 0.058 / 0.366, 0.3 -> 0.978 / 0.014 / 0.501, 0.5 -> 0.978 / 0.013 /
+  0.510; seed 1: 0.3 -> 0.979 / 0.014 / 0.520, 0.5 -> 0.976 / 0.009 / 0.545; seed 2: 0.3 -> 0.983 /
+  0.017 / 0.508, 0.5 -> 0.979 / 0.009 / 0.520. Fraction 0.5 was kept for its larger margin above the target; with
+  replace_with_other_class itself (another draw of the mixed-up images, the table below) it gave
+  0.508 / 0.514 / 0.515: the target holds on every seed, but by less than a point. An
+  upper bound, not used: a model trained on the marks alone (every training digit blanked) puts
+  0.73 / 0.85 / 0.83 (seeds 42 / 1 / 2) of its saliency on the mark of blank images, so the measure
+  can go well above 0.5; what holds it back is the evidence of the digit. The swapped test digits
+  were looked at during the whole search, the choice of the fraction included, so the numbers below
+  are not an untouched test.
 - Drawings: the 1,000 mnist_small test digits redrawn like mouse drawings — cropped, scaled up 4-9
   times, binarised (a pen has no grey), thickened by a disk of radius scale / 2, and pasted at a
   random place of a 280x280 canvas — then passed through labs.visualise.prepare_drawing and
@@ -70,6 +92,7 @@ from _report import Report, machine_summary
 SEEDS = (42, 1, 2)
 BOXES = {"chelsea": (40, 16, 224, 224), "coffee": (0, 40, 168, 192)}   # (top, left, bottom, right), 224x224
 CUE = dict(cue_size=7, rate=0.97, pattern="checker", inset=2)
+MIXED_UP = 0.5  # the share of training digits replaced by a digit of another class (labels and marks kept)
 CUE_AREA = CUE["cue_size"] ** 2 / 28 ** 2
 SALIENCY_IMAGES = 200
 EXPLAINED_IMAGES = 50  # Grad-CAM and occlusion (reported only: the issue's target is on the saliency)
@@ -115,8 +138,11 @@ def spurious_cue_rows(report, digits):
     saliency_boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])
                       for k in range(SALIENCY_IMAGES)]
     empty = {"Grad-CAM mass": 0, "occlusion mass": 0}
+    # half the training digits swapped for a digit of another class, label and mark kept: the mark is right on
+    # every image, the digit on half of them
+    X_mixed = V.replace_with_other_class(digits.X_train[800:], digits.y_train[800:], MIXED_UP, seed=0)
+    X_train = labs.models.prepare_images(V.add_class_cue(X_mixed, digits.y_train[800:], seed=0, **CUE))
     for seed in SEEDS:
-        X_train = labs.models.prepare_images(V.add_class_cue(digits.X_train[800:], digits.y_train[800:], seed=0, **CUE))
         model = labs.models.make_small_cnn(seed=seed)
         labs.training.train_with_recipe(model, X_train, digits.y_train[800:],
                                       {**labs.training.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
@@ -142,9 +168,10 @@ def spurious_cue_rows(report, digits):
             masses = [V.compute_box_mass(m, box) for m, box in zip(maps, boxes) if m.sum() > 0]
             results[key].append(np.mean(masses))
             empty[key] += EXPLAINED_IMAGES - len(masses)
-        # the control: the same training digits without any mark, the same saliency, the same boxes
+        # the control: the same training images (mixed-up digits included) without any mark, the same saliency,
+        # the same boxes
         control = labs.models.make_small_cnn(seed=seed)
-        labs.training.train_with_recipe(control, labs.models.prepare_images(digits.X_train[800:]), digits.y_train[800:],
+        labs.training.train_with_recipe(control, labs.models.prepare_images(X_mixed), digits.y_train[800:],
                                       {**labs.training.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
         control_guesses = control.predict(X_swapped, verbose=0).argmax(axis=1)
         results["control swapped"].append(np.mean(control_guesses == digits.y_test))

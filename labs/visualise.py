@@ -23,7 +23,8 @@ __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "
            "compute_input_gradients", "compute_saliency", "compute_smoothgrad", "compute_gradcam", "compute_occlusion",
            "resize_heatmap",
            "compute_box_mass", "prepare_drawing", "predict_drawing", "compute_filter_pattern",
-           "add_class_cue", "cue_box", "CUE_PATTERNS", "conv_layer_names", "render_strokes", "EXAMPLE_STROKES",
+           "add_class_cue", "replace_with_other_class", "cue_box", "CUE_PATTERNS", "conv_layer_names",
+           "render_strokes", "EXAMPLE_STROKES",
            "plot_heatmap", "show_filters", "show_activations", "plot_sparsity", "show_explanations",
            "show_drawing_result", "show_filter_view"]
 
@@ -448,6 +449,31 @@ def add_class_cue(X, y, cue_labels=None, cue_size=4, rate=1.0, seed=0, num_class
         else:
             white = (np.add.outer(np.arange(top, bottom), np.arange(left, right)) % 2) == 0
             out[k, top:bottom, left:right][white] = 255
+    return out
+
+
+def replace_with_other_class(X, y, fraction, seed=0):
+    """Return a copy of the uint8 images X (N, H, W) with a ``fraction`` of them swapped for an image of another class.
+
+    round(fraction * N) images, chosen with ``seed``, are each replaced by a random image of X whose
+    label differs from theirs; the labels y stay as they were, so those images are now mislabelled
+    (the scans got mixed up, the labels did not). Before add_class_cue, it makes the mark more
+    reliable than the digit: the mark follows the label on every image, the digit only on the rest.
+    """
+    X = as_image(X, "X", ndim=3, channel_ndim=None, scale="uint8")
+    from ._validate import require_labels
+
+    y = require_labels(np.asarray(y), "y", len(X), rows_name="X")
+    fraction = require_number(fraction, "fraction", minimum=0, maximum=1)
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
+    classes = np.unique(y)
+    if len(classes) < 2:
+        raise ValueError(f"y must hold at least two classes to take an image of another class from; "
+                         f"it holds only class {classes[0] if len(classes) else 'none'}.")
+    others = {c: np.flatnonzero(y != c) for c in classes}
+    out = X.copy()
+    for k in np.sort(rng.choice(len(X), size=round(fraction * len(X)), replace=False)):
+        out[k] = X[rng.choice(others[y[k]])]
     return out
 
 

@@ -181,6 +181,30 @@ def test_checker_cue_is_a_checkerboard_over_the_image():
     assert (marked[1] != X[1]).sum() == white.sum()
 
 
+def test_replace_with_other_class_swaps_a_fraction_for_images_of_other_classes():
+    y = np.repeat(np.arange(5), 8)
+    X = np.zeros((40, 3, 3), dtype=np.uint8)
+    X[:, 0, 0] = np.arange(40)  # every image its own: image k holds k in its corner
+    before = X.copy()
+    out = V.replace_with_other_class(X, y, 0.25, seed=1)
+    replaced = np.flatnonzero(out[:, 0, 0] != np.arange(40))
+    assert len(replaced) == 10  # round(0.25 * 40)
+    assert all(y[out[k, 0, 0]] != y[k] for k in replaced)  # each from another class ...
+    assert all((out[k] == X[out[k, 0, 0]]).all() for k in replaced)  # ... a whole image of X
+    assert (X == before).all() and out is not X  # the input untouched, a copy returned
+    assert (V.replace_with_other_class(X, y, 0.25, seed=1) == out).all()  # repeatable with a seed
+    assert not (V.replace_with_other_class(X, y, 0.25, seed=2) == out).all()
+    assert (V.replace_with_other_class(X, y, 0.0) == X).all() and V.replace_with_other_class(X, y, 0.0) is not X
+    assert len(np.flatnonzero(V.replace_with_other_class(X, y, 1.0)[:, 0, 0] != np.arange(40))) == 40
+
+
+def test_replace_with_other_class_leaves_the_labels_alone():
+    y = np.array([0, 1, 2, 0, 1, 2])
+    labels = y.copy()
+    V.replace_with_other_class(np.zeros((6, 4, 4), dtype=np.uint8), y, 1.0)
+    assert (y == labels).all()
+
+
 def test_the_small_cnn_never_sees_the_last_two_rows_and_columns():
     from labs.models import make_small_cnn
 
@@ -232,6 +256,10 @@ def test_predict_drawing_gives_top_classes_and_activations():
     (lambda m, x: V.compute_box_mass(np.zeros((4, 4)), (0, 0, 2, 2)), ValueError, "all zeros"),
     (lambda m, x: V.compute_filter_images(np.zeros((3, 3, 1))), ValueError, "kernel must be 4-D"),
     (lambda m, x: V.add_class_cue(np.zeros((2, 28, 28), dtype=np.uint8), [0, 11]), ValueError, "y"),
+    (lambda m, x: V.replace_with_other_class(np.zeros((2, 28, 28), dtype=np.uint8), [4, 4], 0.5), ValueError,
+     "y must hold at least two classes"),
+    (lambda m, x: V.replace_with_other_class(np.zeros((2, 28, 28), dtype=np.uint8), [0, 1], 1.5), ValueError,
+     "fraction must be between 0 and 1"),
 ])
 def test_bad_inputs_get_a_clear_error(call, error, words):
     model = smooth_model()
