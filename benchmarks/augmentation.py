@@ -65,6 +65,24 @@ curve's last accuracy minus validation's, the quantity the target is judged on):
   No recipe tried gains 2 points even on validation (the best, today's, +1.4), and those that
   halve the gap gain nothing, so the recipes stay as they were and both small-target targets
   are reported as missed.
+The small target was then made the very images of notebooks 09-10 (their seed, 42, instead of
+this notebook's own draw with seed 0), as the syllabus asks, with the recipes unchanged. On it
+(seeds 42, 1, 2; 60 epochs) the plain CNN scored 0.808 on the test images and dropout + flip
+0.819 (+1.05 points), with a gap ratio of 0.72 (0.55 on the old draw): the same shortfall, so a
+difference between draws of 1,000 images, not a recipe that stopped working. The patience rule
+below picked 2 on the new draw (2, 3 and 5 all restore the same epochs), so RECIPES says 2.
+For the full profile (Fashion-MNIST 60k / 10k): the first, untuned recipe (flip + shifts of
+0.05, dropout 0.3, 12 epochs) scored 0.916 on the test images (seeds 42, 1, 2). The search that
+replaced it trained on 55,000 of the 60,000 training images and judged on the other 5,000 (a
+fixed draw), seed 42, 12 epochs of the warm-up + cosine schedule at 3e-3, batches of 128 unless
+said: make_batchnorm_cnn with the flip alone and dropout 0.3, 0.930 (the choice); with Dense 256
+and dropout 0.4, 0.931 for twice the dense weights; no augmentation for 14 epochs, 0.927; the
+flip with label smoothing 0.1, 0.925; a third block (Conv 128, "valid"), 0.914; three blocks
+with "same" padding, 0.937 but about three times the training time, far past the 3 minutes.
+The choice then scored 0.922 / 0.926 / 0.919 on the test images (mean 0.922, seeds 42, 1, 2):
+test images are about a point harder than the held-out training images, and the 0.93 target
+is missed. In 3 minutes on 2 cores this network gets about 12 epochs; the dataset authors'
+0.934 comes from longer training.
 For the digits: translations of 0.1 and 0.15 with 8 epochs (lr 3e-3) and with notebook 07's
 recipe; 0.1 kept unshifted accuracy best. For the notebook's time budget, 6 and 8 epochs (and
 batch 128 at lr 4e-3) were compared on the held-out digits: 6 epochs cost about a point of
