@@ -103,9 +103,81 @@ def test_bands_measures_every_verdict_over_seeds_and_settings(tmp_path, capsys):
         ("import os, labs\nvalue = int(os.environ['LABS_SEED']) / 10", [], ""),
         ("labs.expect.between('seed / 10', value, 0.0, 0.15)", [], ""),
     ])
-    assert bands.main([str(path), "--seeds", "1", "2"]) == 1   # seed 2 gives 0.2, outside the band
+    store = tmp_path / "runs.jsonl"
+    assert bands.main([str(path), "--seeds", "1", "2", "--store", str(store)]) == 1   # seed 2: 0.2 is outside
     out = capsys.readouterr().out
-    assert "99: seed / 10  0.100-0.200 over 4 runs" in out and "FAIL" in out
+    assert "99: seed / 10  4 (2/2 seeds)  0.100 to 0.200" in out and "FAIL" in out
+    assert len(bands.read_store(store)) == 4
+    bands.main([str(path), "--seeds", "1", "2", "--store", str(store)])      # stored runs are not run again
+    assert "running" not in capsys.readouterr().out and len(bands.read_store(store)) == 4
+
+
+def _fake_runs(path, values, seeds_per_setting=10):
+    """Return stored runs of ``path``'s current code whose one verdict recorded the given values, in turn."""
+    import bands
+
+    values = iter(values)
+    return [{"notebook": path.stem, "seed": seed, "setting": setting, "code": bands.code_fingerprint(path),
+             "records": [{"name": "accuracy", "value": next(values)}], "failure": None}
+            for setting in bands.SETTINGS for seed in range(seeds_per_setting)]
+
+
+def test_bands_estimates_the_false_alarm_chance_of_each_verdict(tmp_path):
+    import bands
+
+    rng = np.random.default_rng(0)
+    values = list(0.80 + 0.01 * rng.standard_normal(20))
+    far = _tiny_notebook(tmp_path, [("labs.expect.at_least('accuracy', 0.8, 0.70)", [], "")])
+    (row,), problems = bands.summarise([far], _fake_runs(far, values))
+    assert not problems and row["passed"] and row["chance"] < 1e-12 and row["z"] > 7
+    assert row["written"] == ">= 0.700" and row["runs"] == "20 (10/10 seeds)"
+    near = _tiny_notebook(tmp_path, [("labs.expect.at_least('accuracy', 0.8, 0.78)", [], "")])
+    (row,), _ = bands.summarise([near], _fake_runs(near, values))
+    assert 1e-4 < row["chance"] < 0.2 and not row["passed"]          # every run inside, but too close
+    assert row["suggested"].startswith(">= 0.7")
+
+
+def test_bands_needs_ten_seeds_in_each_setting(tmp_path):
+    import bands
+
+    path = _tiny_notebook(tmp_path, [("labs.expect.at_most('accuracy', 0.8, 1.5)", [], "")])
+    (row,), _ = bands.summarise([path], _fake_runs(path, [0.8, 0.81] * 9, seeds_per_setting=9))
+    assert row["chance"] == 0 or row["chance"] < 1e-12
+    assert not row["passed"] and row["runs"] == "18 (9/9 seeds)"
+
+
+def test_bands_keeps_runs_when_only_a_threshold_changes(tmp_path):
+    import bands
+
+    code = "import labs\nx = 0.8\n"
+    first = bands.code_fingerprint(_tiny_notebook(tmp_path, [(code + "labs.expect.between('x', x, 0.7,\n 0.9)", [], "")]))
+    assert first == bands.code_fingerprint(_tiny_notebook(tmp_path, [(code + "labs.expect.at_least('x', x, 0.5)", [], "")]))
+    assert first != bands.code_fingerprint(_tiny_notebook(tmp_path, [("import labs\nx = 0.9\n", [], "")]))
+
+
+def test_bands_reads_the_verdicts_a_notebook_writes(tmp_path):
+    import bands
+
+    path = _tiny_notebook(tmp_path, [(
+        "for rung in rungs:\n    labs.expect.between(f'{rung}, F1', f1[rung], 0.92, 1.0)\n"
+        "labs.expect.at_most('error', e, 1e-6)\nlabs.expect.ordered('order', {'a': a, 'b': 49 / 784})\n"
+        "labs.expect.at_least('gap', g, low=-0.02)", [], "")])
+    verdicts = bands.verdicts_of(path)
+    assert [v["kind"] for v in verdicts] == ["between", "at_most", "ordered", "at_least"]
+    assert verdicts[0]["pattern"].match("fine-tuning, F1") and not verdicts[0]["pattern"].match("F1")
+    assert (verdicts[0]["low"], verdicts[0]["high"], verdicts[1]["high"], verdicts[3]["low"]) == (0.92, 1.0, 1e-6, -0.02)
+
+
+def test_bands_judges_an_ordering_by_its_differences(tmp_path):
+    import bands
+
+    path = _tiny_notebook(tmp_path, [("labs.expect.ordered('accuracy', {'cnn': a, 'dense': b})", [], "")])
+    runs = _fake_runs(path, [{"cnn": 0.98 + 0.001 * (i % 3), "dense": 0.94} for i in range(20)])
+    (row,), _ = bands.summarise([path], runs)
+    assert row["passed"] and row["written"] == "cnn > dense" and row["seen"].startswith("held 20/20")
+    runs = _fake_runs(path, [{"cnn": 0.95 + 0.01 * (i % 3), "dense": 0.955} for i in range(20)])
+    (row,), _ = bands.summarise([path], runs)
+    assert not row["passed"] and row["seen"].startswith("held 13/20")
 
 
 def test_bands_diff_allows_changes_in_ignored_cells_only(tmp_path, capsys):

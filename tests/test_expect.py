@@ -1,4 +1,4 @@
-"""labs.expect: the verdict lines that check learned values against measured bands."""
+"""labs.expect: the verdict lines that check learned values against thresholds, ranges and orderings."""
 
 import json
 
@@ -21,13 +21,57 @@ def test_a_value_inside_its_band_prints_one_stable_line(capsys, value, low, high
     assert capsys.readouterr().out == line + "\n"
 
 
-@pytest.mark.parametrize("value, shown", [(0.9531, "0.953"), (0.995, "0.995"), (float("nan"), "nan"),
-                                          (float("inf"), "inf")])
-def test_a_value_outside_its_band_is_reported_with_the_band(capsys, value, shown):
+@pytest.mark.parametrize("value, shown, side", [(0.9531, "0.953", "lower"), (0.995, "0.995", "higher"),
+                                                (float("nan"), "nan", "higher"), (float("inf"), "inf", "higher"),
+                                                (float("-inf"), "-inf", "higher")])
+def test_a_value_outside_its_range_says_what_it_means(capsys, value, shown, side):
     assert expect.between("accuracy", value, 0.97, 0.99) is False
     out = capsys.readouterr().out
-    assert out.startswith(f"❌ unexpected — accuracy is {shown}, outside the measured band (between 0.970 and 0.990).")
-    assert out.count("\n") == 1 and "Restart and Run All" in out
+    assert out.startswith(f"❌ unexpected — accuracy is {shown}, {side} than usual (it is normally between 0.970 "
+                          "and 0.990).")
+    assert out.count("\n") == 1
+    _assert_says_what_it_means(out)
+
+
+def _assert_says_what_it_means(line):
+    """A ❌ verdict names the likely causes and tells a learner who changed nothing that the lesson holds."""
+    assert "If you changed the code" in line and "Restart and Run All" in line
+    assert "unusual, not wrong: the lesson that follows still holds." in line
+    assert "band" not in line
+
+
+@pytest.mark.parametrize("value, line", [
+    (0.981, "✅ ok — small CNN test accuracy is at least 0.950, as expected"),
+    (np.float32(0.96), "✅ ok — small CNN test accuracy is at least 0.950, as expected"),
+    (np.array(1.0), "✅ ok — small CNN test accuracy is at least 0.950, as expected"),
+])
+def test_at_least_prints_one_stable_line(capsys, value, line):
+    assert expect.at_least("small CNN test accuracy", value, 0.95) is True
+    assert capsys.readouterr().out == line + "\n"
+
+
+@pytest.mark.parametrize("value, shown", [(0.9, "0.900"), (float("nan"), "nan"), (float("-inf"), "-inf")])
+def test_at_least_below_its_threshold_says_lower_than_usual(capsys, value, shown):
+    assert expect.at_least("accuracy", value, 0.95) is False
+    out = capsys.readouterr().out
+    assert out.startswith(f"❌ unexpected — accuracy is {shown}, lower than usual (it is normally at least 0.950).")
+    _assert_says_what_it_means(out)
+
+
+def test_at_most_prints_counts_as_counts(capsys):
+    assert expect.at_most("misclassified test digits", 16, 30) is True
+    assert capsys.readouterr().out == "✅ ok — misclassified test digits is at most 30, as expected\n"
+    assert expect.at_most("misclassified test digits", np.int64(31), 30) is False
+    out = capsys.readouterr().out
+    assert out.startswith("❌ unexpected — misclassified test digits is 31, higher than usual (it is normally at most 30).")
+    _assert_says_what_it_means(out)
+    assert expect.at_most("relative error", 3e-10, 1e-6)
+    assert capsys.readouterr().out == "✅ ok — relative error is at most 1.0e-06, as expected\n"
+
+
+def test_one_sided_thresholds_are_inclusive(capsys):
+    assert expect.at_least("x", 0.5, 0.5) and expect.at_most("x", 0.5, 0.5)
+    assert not expect.at_most("x", float("nan"), 0.5)
 
 
 def test_the_bounds_are_inclusive(capsys):
@@ -38,7 +82,9 @@ def test_ordered_checks_each_neighbour(capsys):
     assert expect.ordered("test accuracy", {"CNN": 0.98, "dense": np.float64(0.94), "1-NN": 0.937})
     assert capsys.readouterr().out == "✅ ok — test accuracy: CNN > dense > 1-NN, as expected\n"
     assert not expect.ordered("test accuracy", {"CNN": 0.98, "dense": 0.93, "1-NN": 0.937})
-    assert capsys.readouterr().out.startswith("❌ unexpected — test accuracy: expected dense > 1-NN, got 0.930 and 0.937.")
+    out = capsys.readouterr().out
+    assert out.startswith("❌ unexpected — test accuracy: dense is usually above 1-NN, but this run gave 0.930 against 0.937.")
+    _assert_says_what_it_means(out)
     assert not expect.ordered("ties", {"a": 0.5, "b": 0.5})
 
 
@@ -50,12 +96,27 @@ def test_ordered_checks_each_neighbour(capsys):
     (("x", np.array([0.9, 0.8]), 0, 1), TypeError, "value must be a single number, got ndarray"),
     (("x", True, 0, 1), TypeError, "value must be a single number, got bool"),
     (("x", 0.5, 1, 0), ValueError, "low <= high"),
-    (("x", 0.5, 0, float("nan")), ValueError, "finite"),
+    (("x", 0.5, 0, float("nan")), ValueError, "high must be a finite number"),
     (("x", 0.5, None, 1), TypeError, "low must be a single number"),
 ])
 def test_between_refuses_bad_arguments_clearly(args, error, message):
     with pytest.raises(error, match=message):
         expect.between(*args)
+
+
+@pytest.mark.parametrize("verdict", [expect.at_least, expect.at_most])
+@pytest.mark.parametrize("args, error, message", [
+    (("", 0.5, 0), TypeError, "name must be a non-empty string"),
+    (("x", "0.98", 0), TypeError, "value must be a single number, got str"),
+    (("x", [0.98], 0), TypeError, "value must be a single number, got list"),
+    (("x", False, 0), TypeError, "value must be a single number, got bool"),
+    (("x", 0.5, None), TypeError, "must be a single number, got NoneType"),
+    (("x", 0.5, float("nan")), ValueError, "must be a finite number"),
+    (("x", 0.5, float("inf")), ValueError, "must be a finite number"),
+])
+def test_one_sided_verdicts_refuse_bad_arguments_clearly(verdict, args, error, message):
+    with pytest.raises(error, match=message):
+        verdict(*args)
 
 
 @pytest.mark.parametrize("values, message", [({"a": 1}, "at least 2"), ([1, 2], "dict"),
@@ -70,9 +131,12 @@ def test_verdicts_are_recorded_when_asked(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv(expect.RECORD_ENV, str(record))
     expect.between("accuracy", np.float32(0.5), 0.4, 0.6)
     expect.ordered("order", {"a": 2, "b": 1})
+    expect.at_least("low", 3, 1)
+    expect.at_most("high", 0.25, 0.5)
     lines = [json.loads(line) for line in record.read_text().splitlines()]
     assert lines == [{"name": "accuracy", "value": 0.5, "low": 0.4, "high": 0.6},
-                     {"name": "order", "value": {"a": 2, "b": 1}}]
+                     {"name": "order", "value": {"a": 2, "b": 1}},
+                     {"name": "low", "value": 3, "low": 1}, {"name": "high", "value": 0.25, "high": 0.5}]
 
 
 def test_nothing_is_recorded_by_default(tmp_path, monkeypatch, capsys):

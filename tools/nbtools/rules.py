@@ -158,7 +158,7 @@ def find_ignored_output_problems(nb):
         following = [c for _, c in code[position + 1:position + 3]]
         if not any(VERDICT_CALL in c.source and not is_ignored(c) for c in following):
             problems.append(f"cell {index}: its output is ignored by nbval, but neither of the next two code "
-                            f"cells prints a checked verdict ({VERDICT_CALL}between/ordered); tag it "
+                            f"cells prints a checked verdict ({VERDICT_CALL}at_least, at_most, between or ordered); tag it "
                             f"{MACHINE_TAG!r} if it only shows timings or machine details.")
     return problems
 
