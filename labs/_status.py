@@ -11,7 +11,7 @@ __all__ = ["CHECK_PASSED", "CHECK_FAILED", "CHECK_TO_DO", "VERDICT_OK", "VERDICT
 
 # exercise checks (labs.checks.core): the learner's function is right, wrong, or still the stub
 CHECK_PASSED, CHECK_FAILED, CHECK_TO_DO = "✅ passed", "❌ failed", "❌ to do"
-# verdicts on learned values (labs.expect): inside the measured band / ordering, or not
+# verdicts on learned values (labs.expect): the threshold, range or ordering holds, or not
 VERDICT_OK, VERDICT_UNEXPECTED = "✅ ok", "❌ unexpected"
 # the readiness report (labs.environment): one line per thing the default profile needs
 READY, NOT_READY = "✅ ready", "❌ not ready"

@@ -377,9 +377,15 @@ def _set(index, **metadata):
     (lambda nb: nb.cells.insert(3, md("Instructor: pause here.", "fragment")), "cell 4: this reads as an instructor "
                                                                                "note ('Instructor: pause here.')"),
     (lambda nb: nb.cells.insert(3, code("x = 1", "notes")), "cell 4: a notes cell must be markdown"),
+    (lambda nb: nb.cells.insert(3, md("As the talks showed, transfer wins.")), "cell 4 (markdown): 'the talks' means "
+                                                                            "nothing to a learner"),
+    (lambda nb: nb.cells.insert(3, md("In both seeds' runs, VGG16 goes from 30 to 4.")), "cell 4 (markdown): \"seeds'\""),
+    (lambda nb: nb.cells[5].outputs.append(new_output("stream", name="stdout", text="❌ unexpected — outside the "
+                                                      "measured band\n")), "cell 6 (output): 'band'"),
 ], ids=["dash-slide-type", "bad-slide-type", "first-not-slide", "no-notes", "no-objectives", "two-objectives",
         "no-time", "no-setup", "no-check", "not-run", "out-of-order", "empty-cell", "error-output", "warning",
-        "notes-unlabelled", "notes-leave-the-quote", "notes-not-notes", "instructor-fragment", "notes-code"])
+        "notes-unlabelled", "notes-leave-the-quote", "notes-not-notes", "instructor-fragment", "notes-code",
+        "word-talks", "word-seeds", "word-band-in-output"])
 def test_rules_report_each_violation(change, expected):
     nb = solution_nb()
     change(nb)

@@ -13,7 +13,8 @@ __all__ = [
     "NOTES_LABEL", "VERDICT_CALL", "RULES",
     "find_slide_problems", "find_instructor_note_problems", "find_front_matter_problems",
     "find_exercise_problems", "find_execution_problems", "find_output_problems",
-    "find_ignored_output_problems", "find_rule_violations",
+    "find_ignored_output_problems", "find_repository_word_problems", "find_rule_violations",
+    "REPOSITORY_WORDS",
 ]
 
 VERDICT_CALL = "labs.expect."  # a checked verdict line about a learned value (labs/expect.py)
@@ -163,6 +164,30 @@ def find_ignored_output_problems(nb):
     return problems
 
 
+# Words only the course's authors understand: the material the course grew from, and our test jargon.
+# A learner never saw "the talks" or "the slides"; cite a published source instead ("Chollet's
+# cats-vs-dogs experiment in *Deep Learning with Python*"). "band" was the verdicts' word for an
+# expected range; SYLLABUS.md is not in a learner's copy.
+REPOSITORY_WORDS = re.compile(
+    r"\bthe talks?\b|\btalks'|\bsource talks?\b|\bthe seeds\b|\bseeds'|\bbands?\b|\blecture\b|\blecture's\b"
+    r"|\bof the slides\b|\blecture slides?\b|\bSYLLABUS\b|\bnot compared when the notebooks are tested\b",
+    re.IGNORECASE)
+
+
+def find_repository_word_problems(nb):
+    """List the words only the course's authors understand, in markdown cells and in printed check/verdict lines."""
+    problems = []
+    for index, cell in enumerate(nb.cells, 1):
+        texts = [("markdown", cell.source)] if cell.cell_type == "markdown" else [
+            ("output", out.get("text", "")) for out in cell.get("outputs", []) if out.get("output_type") == "stream"]
+        for where, text in texts:
+            for match in REPOSITORY_WORDS.finditer(text):
+                context = text[max(0, match.start() - 40):match.end() + 40].replace("\n", " ")
+                problems.append(f"cell {index} ({where}): {match.group(0)!r} means nothing to a learner "
+                                f"(...{context}...); name a published source or say it in a learner's words.")
+    return problems
+
+
 RULES = {
     "slides": find_slide_problems,
     "instructor-notes": find_instructor_note_problems,
@@ -171,6 +196,7 @@ RULES = {
     "executed": find_execution_problems,
     "clean-outputs": find_output_problems,
     "ignored-outputs": find_ignored_output_problems,
+    "repository-words": find_repository_word_problems,
 }
 
 
