@@ -272,6 +272,13 @@ def _no_loops_negative_rounding(X_test, X_train):
     return np.sqrt(np.where(d2 < 1e-9, -1e-12, d2))
 
 
+def _no_loops_abs(X_test, X_train):
+    """Right too: a tiny negative rounding error made positive by np.abs instead of 0 by np.maximum."""
+    X_test, X_train = X_test.astype(np.float64), X_train.astype(np.float64)
+    d2 = (X_test ** 2).sum(axis=1, keepdims=True) + (X_train ** 2).sum(axis=1) - 2 * np.dot(X_test, X_train.T)
+    return np.sqrt(np.abs(d2))
+
+
 _distances_in_other_cell = _from_other_cell("""
 def distances_row_by_row(X_test, X_train):
     X_test, X_train = X_test.astype(float), X_train.astype(float)
@@ -312,6 +319,34 @@ def _predict_sorting_in_place(dists, y_train, k=1):
         row.sort()
         y_pred[i] = np.bincount(y_train[nearest]).argmax()
     return y_pred
+
+
+def _predict_into_float_zeros(dists, y_train, k=1):
+    y_pred = np.zeros(len(dists))
+    for i, row in enumerate(dists):
+        y_pred[i] = np.bincount(y_train[np.argsort(row, kind="stable")[:k]]).argmax()
+    return y_pred
+
+
+def _predict_vectorised(dists, y_train, k=1):
+    nearest = np.argsort(dists, axis=1, kind="stable")[:, :k]
+    return np.array([np.bincount(labels, minlength=y_train.max() + 1).argmax() for labels in y_train[nearest]])
+
+
+def _predict_scipy_mode(dists, y_train, k=1):
+    from scipy import stats
+
+    nearest = np.argsort(dists, axis=1, kind="stable")[:, :k]
+    return stats.mode(y_train[nearest], axis=1, keepdims=False).mode.astype(np.int32)
+
+
+def _predict_lexsort(dists, y_train, k=1):
+    y_pred = []
+    for row in dists:
+        nearest = np.lexsort((np.arange(len(row)), row))[:k]  # by distance, then by index
+        counts = collections.Counter(y_train[nearest].tolist())
+        y_pred.append(min(counts, key=lambda label: (-counts[label], label)))
+    return np.array(y_pred)
 
 
 # -- 03/05 softmax and cross-entropy --
@@ -756,6 +791,11 @@ MUTANTS = {
         ("list comprehension", _no_loops_comprehension, "still loops"),
         ("np.apply_along_axis", _no_loops_apply_along_axis, "still loops"),
         ("no clip, negative rounding", _no_loops_negative_rounding, "np.maximum(d2, 0)"),
+        ("no clip", lambda a, b: _no_loops(a, b, clip=False), "np.maximum(d2, 0)"),
+        ("(num_test, num_train, D) differences", lambda a, b: np.sqrt(
+            ((a[:, None, :].astype(float) - b[None, :, :]) ** 2).sum(axis=2)), "(num_test, num_train, D)"),
+        ("np.linalg.norm of all differences", lambda a, b: np.linalg.norm(
+            a[:, None, :].astype(float) - b[None, :, :].astype(float), axis=-1), "(num_test, num_train, D)"),
         ("transposed", lambda a, b: _no_loops(a, b).T, "transposed"),
         ("no sqrt", lambda a, b: _no_loops(a, b) ** 2, "np.sqrt"),
         ("uint8 wraps", lambda a, b: _no_loops(a, b, convert=False), "uint8"),
@@ -777,6 +817,14 @@ MUTANTS = {
         ("labels of the neighbours", lambda d, y, k=1: y[np.argsort(d, axis=1)[:, :k]], "vote"),
         ("list", lambda d, y, k=1: _predict(d, y, k).tolist(), "not a NumPy array"),
         ("sorts dists in place", _predict_sorting_in_place, "in place"),
+        ("np.argsort's default (unstable) sort", lambda d, y, k=1: _predict(d, y, k, order=np.argsort),
+         "smaller index"),
+        ("np.argpartition", lambda d, y, k=1: _predict(d, y, k, order=lambda row: np.argpartition(row, k - 1)),
+         "smaller index"),
+        ("heapsort", lambda d, y, k=1: _predict(d, y, k, order=lambda row: np.argsort(row, kind="heapsort")),
+         "smaller index"),
+        ("float labels", lambda d, y, k=1: _predict(d, y, k).astype(float), "int array"),
+        ("np.zeros without dtype", _predict_into_float_zeros, "dtype=int"),
     ],
     "check_softmax": [
         ("naive", lambda s: _softmax(s, shift="none"), "maximum"),
@@ -1037,13 +1085,6 @@ MUTANTS = {
 
 # Wrong solutions the checks accept on purpose (id: why), kept out of MUTANTS.
 ACCEPTED = {
-    "compute_distances_no_loops without np.maximum(d2, 0)":
-        "on the check's inputs the squared distances of repeated rows come out exactly 0, and where rounding "
-        "makes them negative depends on the machine's BLAS; when it happens the NaN hint names the clip "
-        "(mutant 'no clip, negative rounding').",
-    "predict_labels returning float labels (np.zeros(n) filled with labels)":
-        "the labels are right and compare equal; the docstring's int array is a recommendation, not a mistake "
-        "that changes any later result.",
     "make_minibatches returning lists of ints instead of int arrays":
         "a list of ints indexes X[batch] exactly like an int array.",
     "intensity_histogram with np.histogram(image, bins=256, range=(0, 255))":
@@ -1305,9 +1346,11 @@ VALID = {
     "check_compute_distances_two_loops": [lambda a, b: _one_loop(a, b)],
     "check_compute_distances_one_loop": [lambda a, b: _two_loops(a, b)],
     "check_compute_distances_no_loops": [
-        lambda a, b: np.sqrt(((a[:, None, :].astype(float) - b[None, :, :]) ** 2).sum(axis=2)),
-        lambda a, b: __import__("scipy.spatial").spatial.distance.cdist(a.astype(float), b.astype(float))],
-    "check_predict_labels": [lambda d, y, k=1: _predict(d, y, k).astype(float)],
+        lambda a, b: __import__("scipy.spatial").spatial.distance.cdist(a.astype(float), b.astype(float)),
+        lambda a, b: np.sqrt(np.clip(np.einsum("ij,ij->i", a * 1.0, a * 1.0)[:, None] + np.einsum(
+            "ij,ij->i", b * 1.0, b * 1.0) - 2 * np.einsum("ik,jk->ij", a * 1.0, b * 1.0), 0, None)),
+        _no_loops_abs],
+    "check_predict_labels": [_predict_vectorised, _predict_scipy_mode, _predict_lexsort],
     "check_softmax": [lambda s: __import__("scipy.special").special.softmax(s, axis=1)],
     "check_softmax_cross_entropy": [lambda s, y: _cross_entropy(s, y), lambda s, y: (
         np.mean(__import__("scipy.special").special.logsumexp(s, axis=1) - s[np.arange(len(s)), y]),

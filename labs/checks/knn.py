@@ -145,11 +145,42 @@ NO_LOOPS_HINT = ("||a||² (a column) + ||b||² (a row) - 2 X_test @ X_train.T, "
                  "clip tiny negatives with np.maximum(d2, 0) before np.sqrt.")
 
 
+def _repeated_float_rows():
+    """Return (X_test, X_train): 60 float rows and the same rows in reverse order, so 60 true distances are 0.
+
+    Without np.maximum(d2, 0), rounding leaves some of those squared distances a tiny negative number whenever the
+    norms (np.sum, einsum, norm) and the matrix product (BLAS) round differently, which they do on every machine we
+    tried (17 to 23 of the 60 give NaN).
+    """
+    X_train = np.random.default_rng(21).normal(size=(60, 32))
+    return X_train[::-1].copy(), X_train
+
+
+def _peak_memory(function, *args):
+    """Call ``function(*args)`` through call_learner; return the most memory (bytes) NumPy arrays held meanwhile."""
+    import tracemalloc
+
+    was_tracing = tracemalloc.is_tracing()
+    if not was_tracing:
+        tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        call_learner(function, *args)
+        return tracemalloc.get_traced_memory()[1] - before
+    finally:
+        if not was_tracing:
+            tracemalloc.stop()
+
+
 def _check_no_loops(function):
-    """Check the values, then that the learner's code does not visit rows one by one."""
-    message = _check_matrix(function, NO_LOOPS_HINT,
-                            nan_hint="rounding makes some squared distances tiny negatives: "
-                                     "clip them with np.maximum(d2, 0) before np.sqrt.")
+    """Check the values (repeated rows too), then that the code neither loops over rows nor builds all differences."""
+    nan_hint = "rounding makes some squared distances tiny negatives: clip them with np.maximum(d2, 0) before np.sqrt."
+    message = _check_matrix(function, NO_LOOPS_HINT, nan_hint=nan_hint)
+    X_test, X_train = _repeated_float_rows()
+    compare_arrays(call_learner(function, X_test, X_train), reference.compute_distances_no_loops(X_test, X_train),
+                   f"dists for X_test {X_test.shape} holding X_train's {X_train.shape} rows (distance 0 on each)",
+                   atol=1e-6, hint=NO_LOOPS_HINT, nan_hint=nan_hint)
     rng = np.random.default_rng(3)
     small = count_python_lines(function, rng.random((30, 8)), rng.random((40, 8)))
     large = count_python_lines(function, rng.random((60, 8)), rng.random((80, 8)))
@@ -158,7 +189,17 @@ def _check_no_loops(function):
                           f"30 test rows, {large} for 60.",
                           "expand ||a - b||² = ||a||² + ||b||² - 2 a·b and use X_test @ X_train.T "
                           "for all pairs at once.")
-    return message.replace("2 test cases.", "2 test cases, without loops.")
+    X_test, X_train = rng.random((40, 256)), rng.random((50, 256))
+    every_difference = X_test.shape[0] * X_train.shape[0] * X_train.shape[1] * 8  # bytes of a float64 (40, 50, 256)
+    peak = _peak_memory(function, X_test, X_train)
+    if peak >= every_difference // 2:
+        raise CheckFailed(f"the values are right and nothing loops, but for 40 test and 50 training rows of 256 "
+                          f"features your code held {peak / 1e6:.1f} MB: it builds a (num_test, num_train, D) array "
+                          "of every difference, which the exercise forbids (3.8 TB for 10,000 × 60,000 images).",
+                          "no X_test[:, None, :] - X_train[None, :, :]: expand ||a - b||² = ||a||² + ||b||² - 2 a·b, "
+                          "whose only big array is X_test @ X_train.T, (num_test, num_train).")
+    return ("matches the reference L2 distances on 3 test cases (a row's distance to itself is 0), without loops "
+            "or a (num_test, num_train, D) array.")
 
 
 def check_compute_distances_no_loops(compute_distances_no_loops):
@@ -167,26 +208,39 @@ def check_compute_distances_no_loops(compute_distances_no_loops):
                      raised_hints=RAISED_HINTS)
 
 
+def _tie_rows():
+    """Return (dists, y_train): 40 rows of 64 training rows with many equal distances, each training row its own label.
+
+    Every row ties at its smallest distance (and all through), so any sort that does not keep tied rows in index
+    order (np.argsort's default, np.argpartition, heapsort) picks another nearest row somewhere, on every machine:
+    with one label per training row, another row is another prediction.
+    """
+    rng = np.random.default_rng(12)
+    dists = rng.integers(2, 9, (40, 64)).astype(float)
+    for row in dists[:-1]:
+        row[rng.choice(64, rng.integers(2, 12), replace=False)] = 1.0
+    dists[-1] = 5.0  # every training row equally near
+    return dists, np.arange(64)
+
+
 def _prediction_cases():
     """Return fixed (dists, y_train, k, hint) cases, including ties in distance and in the vote."""
     rng = np.random.default_rng(5)
     dists, y_train = rng.random((6, 12)), rng.integers(0, 4, 12)
     tie_vote = np.array([[0.1, 0.2, 0.3, 0.4, 5.0]]), np.array([3, 1, 1, 3, 0])  # 2 votes each for 1 and 3
-    tie_distance = np.full((1, 40), 9.0), np.arange(40) % 4
-    tie_distance[0][0, [6, 30]] = 0.5  # rows 6 (label 2) and 30 (label 1 below) are equally near
-    tie_distance[1][30] = 1
     vote_hint = "when labels tie in the vote, choose the smallest label: np.argmax(np.bincount(labels)) does that."
-    distance_hint = ("when distances tie, the training row with the smaller index counts as nearer: "
-                     "use np.argsort(row, kind='stable') or np.argmin.")
+    distance_hint = ("when distances tie, the training row with the smaller index counts as nearer: use "
+                     "np.argsort(row, kind='stable'); np.argsort's default sort and np.argpartition may put "
+                     "equal distances in any order.")
     return [(dists, y_train, 1, None), (dists, y_train, 5, vote_hint), (*tie_vote, 4, vote_hint),
-            (*tie_distance, 1, distance_hint)]
+            (*_tie_rows(), 1, distance_hint), (*_tie_rows(), 3, distance_hint)]
 
 
-_TIE_CASES = 2  # the last two cases are built around one tie each: their hint is the one to show
+_TIE_CASES = 3  # the last three cases are built around ties: their hint is the one to show
 
 
 def _check_predict(function):
-    """Compare a learner's predictions with the reference, ties included."""
+    """Compare a learner's predictions with the reference, ties included; labels must be integers."""
     cases = _prediction_cases()
     for number, (dists, y_train, k, hint) in enumerate(cases, start=1):
         got = call_learner(function, dists, y_train, k=k)
@@ -203,8 +257,13 @@ def _check_predict(function):
                           "use the k nearest, not just the nearest one: np.argsort(row)[:k]."),
                          (lambda _: reference.predict_labels(dists, y_train, k + 1),
                           "take exactly k neighbours: [:k].")]
-        compare_arrays(got, reference.predict_labels(dists, y_train, k), f"predictions for k={k} (case {number})",
-                       hint=hint, mistakes=mistakes)
+        what = f"predictions for k={k} (case {number})"
+        got = compare_arrays(got, reference.predict_labels(dists, y_train, k), what, hint=hint, mistakes=mistakes)
+        if got.dtype.kind not in "iu":
+            raise CheckFailed(f"{what} have the right values but dtype {got.dtype}: labels are whole numbers, "
+                              "and the docstring asks for an int array.",
+                              "make y_pred an int array, e.g. np.zeros(len(dists), dtype=int), so the labels "
+                              "can index other arrays (class_names[y_pred]).")
     return f"matches the reference on {len(cases)} cases, ties included."
 
 
