@@ -476,17 +476,19 @@ def _shift_in_place(images, dx=0, dy=0):
 # -- 05 two-layer network and mini-batches --
 
 def _two_layer(params, X, y, mask=True, mean=True, divide=True, transpose_w2=False, bias_axis=0, hidden="relu",
-               keys=("W1", "b1", "W2", "b2"), as_lists=False, loss_as_text=False):
+               keys=("W1", "b1", "W2", "b2"), as_lists=False, loss_as_text=False, shift=True, alias=False):
     n = len(X)
     z1 = X @ params["W1"] + params["b1"]
-    h = np.maximum(z1, 0) if hidden == "relu" else 1 / (1 + np.exp(-z1))
+    h = {"relu": lambda: np.maximum(z1, 0), "sigmoid": lambda: 1 / (1 + np.exp(-z1)), "tanh": lambda: np.tanh(z1)}[hidden]()
     scores = h @ params["W2"] + params["b2"]
-    probs = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probs = np.exp(scores - scores.max(axis=1, keepdims=True)) if shift else np.exp(scores)
     probs /= probs.sum(axis=1, keepdims=True)
     loss = -np.log(probs[np.arange(n), y]).mean() * (1 if mean else n)
-    dscores = probs.copy()
+    dscores = probs if alias else probs.copy()
     dscores[np.arange(n), y] -= 1
     dscores /= n if divide else 1
+    if alias:  # the loss taken after dscores changed probs
+        loss = -np.log(probs[np.arange(n), y]).mean()
     dz1 = dscores @ params["W2"].T * ((z1 > 0) if mask else 1)
     grads = {"W1": X.T @ dz1, "b1": dz1.sum(axis=bias_axis), "W2": _w2_gradient(h, dscores, transpose_w2),
              "b2": dscores.sum(axis=bias_axis)}
@@ -521,6 +523,47 @@ def _batches_padded(num_samples, batch_size, rng):
 def _batches_2d(num_samples, batch_size, rng):
     order = rng.permutation(num_samples)
     return order[:num_samples // batch_size * batch_size].reshape(-1, batch_size)
+
+
+def _batches_order_only(num_samples, batch_size, rng):
+    batches = [np.arange(start, min(start + batch_size, num_samples)) for start in range(0, num_samples, batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def _batches_within_only(num_samples, batch_size, rng):
+    return [rng.permutation(np.arange(start, min(start + batch_size, num_samples)))
+            for start in range(0, num_samples, batch_size)]
+
+
+def _two_layer_log_softmax(params, X, y):
+    """Right too: log-softmax (no probs for the loss), one-hot dscores, ReLU mask from the hidden output."""
+    n = len(X)
+    hidden = np.maximum(0, X @ params["W1"] + params["b1"])
+    scores = hidden @ params["W2"] + params["b2"]
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -log_probs[np.arange(n), y].mean()
+    dscores = (np.exp(log_probs) - np.eye(scores.shape[1])[y]) / n
+    dhidden = dscores @ params["W2"].T
+    dhidden[hidden <= 0] = 0
+    return loss, {"W1": X.T @ dhidden, "b1": dhidden.sum(axis=0), "W2": hidden.T @ dscores,
+                  "b2": dscores.sum(axis=0)}
+
+
+def _two_layer_scipy(params, X, y):
+    """Right too: scipy's softmax and logsumexp, the loss as a NumPy scalar, gradients via np.einsum."""
+    from scipy import special
+
+    z1 = np.einsum("nd,dh->nh", X, params["W1"]) + params["b1"]
+    hidden = np.where(z1 > 0, z1, 0.0)
+    scores = hidden @ params["W2"] + params["b2"]
+    loss = np.mean(special.logsumexp(scores, axis=1) - scores[np.arange(len(X)), y])
+    dscores = special.softmax(scores, axis=1)
+    dscores[np.arange(len(X)), y] -= 1
+    dscores = dscores / len(X)
+    dz1 = (dscores @ params["W2"].T) * (z1 > 0)
+    return loss, {"W2": np.einsum("nh,nc->hc", hidden, dscores), "b2": dscores.sum(0),
+                  "W1": np.einsum("nd,nh->dh", X, dz1), "b1": dz1.sum(0)}
 
 
 # -- 06 convolution --
@@ -928,7 +971,10 @@ MUTANTS = {
         ("W2 gradient transposed", lambda p, X, y: _two_layer(p, X, y, transpose_w2=True), "transposed"),
         ("bias gradients over the wrong axis", lambda p, X, y: _two_layer(p, X, y, bias_axis=1),
          "sum over the samples"),
-        ("sigmoid hidden layer", lambda p, X, y: _two_layer(p, X, y, hidden="sigmoid"), "the loss is"),
+        ("sigmoid hidden layer", lambda p, X, y: _two_layer(p, X, y, hidden="sigmoid"), "ReLU hidden layer"),
+        ("tanh hidden layer", lambda p, X, y: _two_layer(p, X, y, hidden="tanh"), "ReLU hidden layer"),
+        ("no row-max shift", lambda p, X, y: _two_layer(p, X, y, shift=False), "maximum score"),
+        ("dscores = probs, loss after", lambda p, X, y: _two_layer(p, X, y, alias=True), "probs.copy()"),
         ("missing b1", lambda p, X, y: _two_layer(p, X, y, keys=("W1", "W2", "b2")), "keys"),
         ("grads only", lambda p, X, y: _two_layer(p, X, y)[1], "tuple (loss, grads)"),
         ("loss as text", lambda p, X, y: _two_layer(p, X, y, loss_as_text=True), "not a number"),
@@ -950,6 +996,8 @@ MUTANTS = {
          "exactly once"),
         ("last batch padded", _batches_padded, "exactly once"),
         ("2-D array", _batches_2d, "list of index arrays"),
+        ("shuffles the batch order only", _batches_order_only, "consecutive"),
+        ("shuffles within each batch only", _batches_within_only, "consecutive"),
     ],
     "check_conv2d_loops": [
         ("flipped kernel", lambda image, kernel: _loops2d(image, kernel, flip=True), "flipped the kernel"),
@@ -1362,9 +1410,11 @@ VALID = {
         (abs(dy), abs(dy)), (abs(dx), abs(dx))]), (dy, dx), axis=(-2, -1))[..., abs(dy):abs(dy) + images.shape[-2],
                                                                          abs(dx):abs(dx) + images.shape[-1]]],
     "check_stable_softmax": [lambda s: __import__("scipy.special").special.softmax(s, axis=1)],
-    "check_compute_two_layer_loss": [lambda p, X, y: S["check_compute_two_layer_loss"](p, X, y)],
+    "check_compute_two_layer_loss": [lambda p, X, y: S["check_compute_two_layer_loss"](p, X, y),
+                                     _two_layer_log_softmax, _two_layer_scipy],
     "check_make_minibatches": [lambda n, b, rng: [list(x) for x in _batches(n, b, rng)],
-                          lambda n, b, rng: tuple(_batches(n, b, rng))],
+                          lambda n, b, rng: tuple(_batches(n, b, rng)),
+                          lambda n, b, rng: np.array_split(rng.permutation(n), range(b, n, b))],
     "check_conv2d_loops": [_conv_shift_and_add],
     "check_conv2d_vectorized": [_conv_shift_and_add,
                                 lambda image, kernel: __import__("scipy.signal").signal.correlate2d(image, kernel,

@@ -7,7 +7,7 @@ import numpy as np
 from .. import activations
 from .. import nn as reference
 from .core import (RETURN_HINT, CheckFailed, describe_result, call_learner, compare_arrays, compare_values,
-                   run_check)
+                   learner_number, run_check)
 from .linear import RAISED_HINTS, softmax_mistakes
 
 __all__ = ["check_stable_softmax", "check_compute_two_layer_loss", "check_make_minibatches"]
@@ -41,20 +41,43 @@ def _network_case():
     return params, rng.normal(size=(6, 4)), rng.integers(0, 3, size=6)
 
 
+ALIAS_HINT = ("a loss of NaN or inf means np.log got a number <= 0: did probs change before the loss was taken? "
+              "`dscores = probs` makes dscores a second name for the same array, so subtracting 1 from dscores "
+              "changes probs too: write dscores = probs.copy().")
+OVERFLOW_HINT = ("subtract each row's maximum score before np.exp (scores - scores.max(axis=1, keepdims=True)): "
+                 "with scores near 1000, np.exp overflows to inf and inf / inf is NaN.")
+
+
+def _loss_and_grads(function, params, X, y, large):
+    """Call the learner; return (loss, grads) once the result is a pair and the loss is a number, else CheckFailed."""
+    result = call_learner(function, params, X, y)
+    if not isinstance(result, (tuple, list)) or len(result) != 2:
+        raise CheckFailed(f"expected a tuple (loss, grads), got {describe_result(result)}.",
+                          "end with `return loss, grads`.")
+    loss, grads = result
+    what = "the loss for scores near 1000" if large else "the loss"
+    if not np.isfinite(learner_number(loss, what)):
+        raise CheckFailed(f"{what} is {float(loss)}.", OVERFLOW_HINT if large else ALIAS_HINT)
+    return loss, grads
+
+
+def _hidden_mistakes(params, X, y):
+    """Return (loss, hint) pairs of the losses another hidden activation gives."""
+    return [(reference.compute_two_layer_loss(params, X, y, activation=name)[0],
+             f"use a ReLU hidden layer, hidden = np.maximum(z1, 0), not a {name}.") for name in ("sigmoid", "tanh")]
+
+
 def check_compute_two_layer_loss(compute_two_layer_loss):
     """Check the learner's ``compute_two_layer_loss(params, X, y)`` -> (loss, grads), with a gradient check."""
     def test(function):
         params, X, y = _network_case()
-        result = call_learner(function, params, X, y)
-        if not isinstance(result, (tuple, list)) or len(result) != 2:
-            raise CheckFailed(f"expected a tuple (loss, grads), got {describe_result(result)}.",
-                              "end with `return loss, grads`.")
-        loss, grads = result
+        loss, grads = _loss_and_grads(function, params, X, y, large=False)
         expected_loss, expected_grads = reference.compute_two_layer_loss(params, X, y)
         n = len(X)
         compare_values(loss, expected_loss, "the loss", tol=1e-6,
                        mistakes=[(n * expected_loss, "take the mean over the samples, not the sum."),
-                                 (-expected_loss, "the loss is -log(p): don't forget the minus sign.")],
+                                 (-expected_loss, "the loss is -log(p): don't forget the minus sign.")]
+                       + _hidden_mistakes(params, X, y),
                        hint="mean over samples of -log(probability of the true class), probabilities by softmax.")
         if not isinstance(grads, dict) or set(grads) != set(reference.PARAM_NAMES):
             keys = f" with keys {sorted(map(str, grads))}" if isinstance(grads, dict) else ""
@@ -77,10 +100,18 @@ def check_compute_two_layer_loss(compute_two_layer_loss):
             compare_arrays(grads[name], expected, f"grads[{name!r}]", atol=1e-7, mistakes=mistakes,
                            hint=f"numerical gradient check for {name}: relative error {errors[name]:.1e} "
                                 "(should be below 1e-6). " + _GRAD_HINTS[name])
+        large = {**params, "b2": params["b2"] + 1000.0}  # every score near 1000: the same softmax, loss and grads
+        loss, grads = _loss_and_grads(function, large, X, y, large=True)
+        compare_values(loss, expected_loss, "the loss for scores near 1000", tol=1e-6, hint=OVERFLOW_HINT)
+        for name in ("b2", "W2", "b1", "W1"):
+            got = grads.get(name) if isinstance(grads, dict) else None
+            compare_arrays(got, expected_grads[name], f"grads[{name!r}] for scores near 1000", atol=1e-7,
+                           hint=OVERFLOW_HINT)
         worst = max(errors.values())
         verdict = ("every relative error below 1e-6, backprop is right" if worst < 1e-6
                    else f"largest relative error {worst:.1e}, above 1e-6: look at rounding or float32")
-        return f"loss and the 4 gradients match the reference; numerical gradient check: {verdict}."
+        return (f"loss and the 4 gradients match the reference, for scores near 1000 too; numerical gradient "
+                f"check: {verdict}.")
     return run_check("compute_two_layer_loss", compute_two_layer_loss, test)
 
 
@@ -146,10 +177,16 @@ def check_make_minibatches(make_minibatches):
             if not np.array_equal(everything, np.arange(num_samples)):
                 raise CheckFailed(f"{what}: the batches together do not hold each index 0..{num_samples - 1} "
                                   "exactly once.", "shuffle with rng.permutation(num_samples), then slice.")
-        first = np.concatenate(_learner_batches(function, 100, 32, 0)[1])
+        first_batches = _learner_batches(function, 100, 32, 0)[1]
+        first = np.concatenate(first_batches)
         if np.array_equal(first, np.arange(100)):
             raise CheckFailed("the indices come out in order 0, 1, 2, ...: nothing is shuffled.",
                               "use rng.permutation(num_samples) so every epoch sees a new order.")
+        if all(np.array_equal(np.sort(b), np.arange(b.min(), b.min() + len(b))) for b in first_batches):
+            raise CheckFailed("every batch holds a run of consecutive indices (0..31, 32..63, ...), shuffled or "
+                              "not: the same samples meet in the same batch every epoch.",
+                              "shuffle the indices first, order = rng.permutation(num_samples), then cut order "
+                              "into slices; not the other way round.")
         again = np.concatenate(_learner_batches(function, 100, 32, 0)[1])
         other = np.concatenate(_learner_batches(function, 100, 32, 1)[1])
         if not np.array_equal(first, again) or np.array_equal(first, other):
