@@ -467,6 +467,29 @@ def _shift_positive_only(images, dx=0, dy=0):
     return shifted
 
 
+def _shift_end_slices(images, dx=0, dy=0):
+    shifted = np.zeros_like(images)
+    shifted[..., dy:, dx:] = images[..., :-dy, :-dx]
+    return shifted
+
+
+def _shift_end_slices_negative_handled(images, dx=0, dy=0):
+    shifted = np.zeros_like(images)
+    if dx >= 0 and dy >= 0:
+        shifted[..., dy:, dx:] = images[..., :-dy, :-dx]
+    else:
+        shifted[..., :dy or None, :dx or None] = images[..., -dy:, -dx:]
+    return shifted
+
+
+def _shift_by_padding(images, dx=0, dy=0):
+    """Right too: pad every side by the shift, then cut the window that moved."""
+    h, w = images.shape[-2:]
+    p = max(abs(dx), abs(dy))
+    padded = np.pad(images, [(0, 0)] * (images.ndim - 2) + [(p, p), (p, p)])
+    return padded[..., p - dy:p - dy + h, p - dx:p - dx + w]
+
+
 def _shift_in_place(images, dx=0, dy=0):
     result = S["check_shift_images"](images.copy(), dx, dy)
     images[...] = result
@@ -937,6 +960,8 @@ MUTANTS = {
         ("range (0, 255)", lambda image, bins: _histogram(image, bins, range_=(0, 255)), "range=(0, 256)"),
         ("no range", lambda image, bins: _histogram(image, bins, range_=None), "range=(0, 256)"),
         ("counts", lambda image, bins: _histogram(image, bins, divide="none"), "divide the counts"),
+        ("integer counts", lambda image, bins: np.stack(
+            [np.histogram(image[..., c], bins=bins, range=(0, 256))[0] for c in range(3)]), "Hint: divide the counts"),
         ("divided by all values", lambda image, bins: _histogram(image, bins, divide="values"), "not by all"),
         ("(bins, 3)", lambda image, bins: _histogram(image, bins, transpose=True), "one row per colour channel"),
         ("density=True", lambda image, bins: _histogram(image, bins, divide="none", density=True),
@@ -952,6 +977,8 @@ MUTANTS = {
         ("positive shifts only", _shift_positive_only, "raised"),
         ("list", lambda images, dx, dy: _shift(images, dx, dy).tolist(), "not a NumPy array"),
         ("in place", _shift_in_place, "in place"),
+        ("[:-dy, :-dx] slices", _shift_end_slices, "negative dx"),
+        ("[:-dy, :-dx] slices, negative shifts handled", _shift_end_slices_negative_handled, ":-0 is an empty slice"),
     ],
     "check_stable_softmax": [
         ("naive", lambda s: _softmax(s, shift="none"), "maximum"),
@@ -1405,10 +1432,16 @@ VALID = {
         _cross_entropy(s, y)[1])],
     "check_train_sgd": [_sgd_reshuffling_one_index_array],
     "check_reconstruct_with_pca": [_pca_by_zeroing],
-    "check_compute_colour_histogram": [lambda image, bins: _histogram(image, bins=np.linspace(0, 256, bins + 1), range_=None)],
+    "check_compute_colour_histogram": [
+        lambda image, bins: _histogram(image, bins=np.linspace(0, 256, bins + 1), range_=None),
+        lambda image, bins: np.stack([np.bincount(image[..., c].ravel().astype(int) * bins // 256, minlength=bins)
+                                      for c in range(3)]) / (image.shape[0] * image.shape[1]),
+        lambda image, bins: np.array([np.histogram(image[..., c], bins, (0, 256), density=True)[0] * 256 / bins
+                                      for c in range(3)])],
     "check_shift_images": [lambda images, dx, dy: np.roll(np.pad(images, [(0, 0)] * (images.ndim - 2) + [
         (abs(dy), abs(dy)), (abs(dx), abs(dx))]), (dy, dx), axis=(-2, -1))[..., abs(dy):abs(dy) + images.shape[-2],
-                                                                         abs(dx):abs(dx) + images.shape[-1]]],
+                                                                         abs(dx):abs(dx) + images.shape[-1]],
+                           _shift_by_padding],
     "check_stable_softmax": [lambda s: __import__("scipy.special").special.softmax(s, axis=1)],
     "check_compute_two_layer_loss": [lambda p, X, y: S["check_compute_two_layer_loss"](p, X, y),
                                      _two_layer_log_softmax, _two_layer_scipy],

@@ -363,7 +363,7 @@ def compare_arrays(got, expected, what, *, atol=1e-6, rtol=1e-5, check_dtype=Fal
         raise CheckFailed(f"{what} contains NaN or infinity.",
                           specific or nan_hint or hint or "look for a division by zero or log(0).")
     message = _describe_mismatch(got_array, expected, what)
-    if expected.dtype.kind == "f" and got_array.dtype.kind in "iub":
+    if expected.dtype.kind == "f" and got_array.dtype.kind in "iub" and specific is None:  # a known mistake says more
         message += (f" Your array has the integer dtype {got_array.dtype}, so the fractions are cut off "
                     "(np.zeros_like(x) copies x's dtype; use np.zeros(shape) or .astype(float)).")
     raise CheckFailed(message, specific or hint)

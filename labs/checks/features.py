@@ -95,6 +95,21 @@ def check_compute_colour_histogram(compute_colour_histogram):
     return run_check("compute_colour_histogram", compute_colour_histogram, _check_histogram)
 
 
+SHIFT_HINT = ("start from np.zeros_like(images) and copy the overlapping part: the pixel at row r, column c goes to "
+              "row r + dy, column c + dx; for a negative shift the slices swap sides (max(0, dy) and max(0, -dy) "
+              "give both).")
+END_SLICE_HINT = ("images[..., :-dy, :-dx] works only for shifts above 0: for a negative dx, :-dx keeps the first "
+                  "-dx columns instead of dropping the last ones, and for dx = 0, :-0 is an empty slice. Use "
+                  "explicit ends, images[..., :height - dy, :width - dx], and swap the sides for negative shifts.")
+
+
+def _end_slice_shift(images, dx, dy):
+    """Return what `shifted[..., dy:, dx:] = images[..., :-dy, :-dx]` gives (a slice that only works for dx, dy > 0)."""
+    shifted = np.zeros_like(images)
+    shifted[..., dy:, dx:] = images[..., :-dy, :-dx]
+    return shifted
+
+
 def _check_shift(function):
     """Compare shifts right/down and left/up of a batch and of a single image."""
     rng = np.random.default_rng(2)
@@ -111,14 +126,16 @@ def _check_shift(function):
             (lambda _: reference.shift_images(images, -dx, -dy),
              "positive dx moves the picture right and positive dy moves it down: the pixel at column c goes "
              "to column c + dx."),
+            (lambda _: _end_slice_shift(images, dx, dy), END_SLICE_HINT),
         ]
         compare_arrays(got, reference.shift_images(images, dx, dy), f"shift by dx={dx}, dy={dy} of {images.shape}",
-                       check_dtype=True, mistakes=mistakes,
-                       hint="start from np.zeros_like(images) and copy the overlapping part; np.roll wraps the "
-                            "pixels that fall off one side back in on the other, which a camera never does.")
+                       check_dtype=True, mistakes=mistakes, hint=SHIFT_HINT)
     return f"matches the reference on {len(cases)} shifts (batches and single images, both directions)."
 
 
 def check_shift_images(shift_images):
     """Check the learner's ``shift_images(images, dx, dy)``: move right/down, fill with zeros."""
-    return run_check("shift_images", shift_images, _check_shift)
+    return run_check("shift_images", shift_images, _check_shift, hint=SHIFT_HINT, raised_hints={
+        "could not broadcast": "the source and target slices must have the same size: a shift by dx keeps width - |dx| "
+                               "columns on both sides; :-0 is an empty slice, so write the ends out "
+                               "(images[..., :height - dy, :width - dx]) and swap the sides for negative shifts."})
