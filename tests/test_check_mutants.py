@@ -703,6 +703,17 @@ def _cnn(activation="relu", final="softmax", filters=(32, 64, 64), units=64, pad
     return keras.Sequential(stack)
 
 
+def _cnn_separate(relu=layers.ReLU, softmax=layers.Softmax, after_pool=False):
+    """The classic CNN with linear Conv2D/Dense layers, each followed by its own activation layer."""
+    stack = [keras.Input(shape=(28, 28, 1))]
+    for filters, pool in [(32, True), (64, True), (64, False)]:
+        stack.append(layers.Conv2D(filters, (3, 3)))
+        stack += [layers.MaxPooling2D((2, 2)), relu()] if pool and after_pool else [relu()] + (
+            [layers.MaxPooling2D((2, 2))] if pool else [])
+    stack += [layers.Flatten(), layers.Dense(64), relu(), layers.Dense(10), softmax()]
+    return keras.Sequential(stack)
+
+
 # -- 08 overfitting and augmentation --
 
 def _dropout(x, keep, rate, training, train="inverted", infer="identity"):
@@ -1091,6 +1102,12 @@ MUTANTS = {
         ("no bias in conv 1", lambda: _cnn(use_bias=False), "parameters"),
         ("no Input", lambda: _cnn(with_input=False), "no known input shape"),
         ("model not returned", lambda: None, "return model"),
+        ("separate LeakyReLU layers", lambda: _cnn_separate(relu=layers.LeakyReLU), "layers are"),
+        ("separate ReLU(max_value=6) layers", lambda: _cnn_separate(relu=lambda: layers.ReLU(max_value=6.0)),
+         "expected 'relu'"),
+        ("separate sigmoid layers", lambda: _cnn_separate(relu=lambda: layers.Activation("sigmoid")),
+         "expected 'relu'"),
+        ("separate ReLU but no softmax", lambda: _cnn_separate(softmax=layers.ReLU), "softmax"),
     ],
     "check_compute_conv_params": [
         ("no bias", lambda kh, kw, c, f: kh * kw * c * f, "one bias"),
@@ -1456,7 +1473,10 @@ VALID = {
     "check_pool2d": [lambda fm, size=2: np.array(
         [[fm[i:i + size, j:j + size].max() for j in range(0, fm.shape[1] - size + 1, size)]
          for i in range(0, fm.shape[0] - size + 1, size)], dtype=float)],
-    "check_make_small_cnn": [_functional_cnn],
+    "check_make_small_cnn": [
+        _functional_cnn, _cnn_separate,
+        lambda: _cnn_separate(relu=lambda: layers.Activation("relu"), softmax=lambda: layers.Activation("softmax")),
+        lambda: _cnn_separate(after_pool=True)],
     "check_compute_conv_params": [lambda kh, kw, c, f: np.int64((kh * kw * c + 1) * f)],
     "check_compute_dense_params": [lambda n, units: n * units + units],
     "check_compute_output_size": [lambda n, k, p, s: __import__("math").ceil(n / s) if p == "same" else (n - k) // s + 1],

@@ -83,6 +83,40 @@ _EXPECTED_LAYERS = [("Conv2D", (26, 26, 32), 320), ("MaxPooling2D", (13, 13, 32)
 _ACTIVATIONS = ["relu", None, "relu", None, "relu", None, "relu", "softmax"]
 
 
+def _activation_of(layer):
+    """Return the name of the activation a layer applies ('linear' for none), e.g. 'relu' for Conv2D(..., 'relu')."""
+    kind = type(layer).__name__
+    if kind == "ReLU":  # keras.layers.ReLU(): plain only with its defaults
+        plain = (getattr(layer, "max_value", None) is None and not getattr(layer, "negative_slope", 0)
+                 and not getattr(layer, "threshold", 0))
+        return "relu" if plain else "a clipped or leaky relu"
+    if kind == "Softmax":
+        return "softmax" if getattr(layer, "axis", -1) in (-1, 1, (-1,)) else "softmax over another axis"
+    return getattr(getattr(layer, "activation", None), "__name__", "") or "linear"
+
+
+def _merge_activation_layers(model_layers):
+    """Return [(layer, activation name)], a separate ReLU / Activation / Softmax layer joined to the layer it follows.
+
+    Conv2D(32, 3) then ReLU() computes what Conv2D(32, 3, activation='relu') does; so does a ReLU after the
+    MaxPooling2D or Flatten that follows a linear Conv2D (max pooling and flattening commute with ReLU). Any other
+    activation layer stays a layer of its own (and then the list of layers is wrong).
+    """
+    merged = []
+    for layer in model_layers:
+        if type(layer).__name__ in ("ReLU", "Activation", "Softmax"):
+            name = _activation_of(layer)
+            target = len(merged) - 1
+            while name == "relu" and target > 0 and type(merged[target][0]).__name__ in ("MaxPooling2D", "Flatten"):
+                target -= 1
+            if target >= 0 and type(merged[target][0]).__name__ in ("Conv2D", "Dense") \
+                    and merged[target][1] == "linear":
+                merged[target] = (merged[target][0], name)
+                continue
+        merged.append((layer, _activation_of(layer)))
+    return merged
+
+
 def _known_weights():
     """Return fixed weights for the classic CNN (Keras order: kernel then bias, per layer), of moderate size."""
     rng = np.random.default_rng(17)
@@ -119,7 +153,8 @@ def check_make_small_cnn(make_small_cnn):
             hint = ("wrap the list of layers in keras.Sequential([...]) and return that model."
                     if isinstance(model, (list, tuple)) else "return the keras.Sequential([...]) model itself.")
             raise CheckFailed(f"make_small_cnn() should return a Keras model, got {type(model).__name__}.", hint)
-        model_layers = [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+        merged = _merge_activation_layers([layer for layer in model.layers if type(layer).__name__ != "InputLayer"])
+        model_layers = [layer for layer, _ in merged]
         try:
             layers = [(type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
                       for layer in model_layers]
@@ -139,16 +174,15 @@ def check_make_small_cnn(make_small_cnn):
             if got[2] != expected[2]:
                 raise CheckFailed(f"layer {number} ({got[0]}) has {got[2]:,} parameters, expected {expected[2]:,}.",
                                   "check the number of filters or units of that layer.")
-        for number, (layer, expected) in enumerate(zip(model_layers, _ACTIVATIONS), start=1):
-            activation = getattr(getattr(layer, "activation", None), "__name__", "")
+        for number, ((layer, activation), expected) in enumerate(zip(merged, _ACTIVATIONS), start=1):
             if expected == "softmax" and activation != "softmax":
                 raise CheckFailed("the last layer does not use a softmax activation.",
                                   "Dense(10, activation='softmax') turns the 10 scores into probabilities.")
             if expected == "relu" and activation != "relu":
-                raise CheckFailed(f"layer {number} ({type(layer).__name__}) has activation {activation or 'none'!r}, "
+                raise CheckFailed(f"layer {number} ({type(layer).__name__}) has activation {activation!r}, "
                                   "expected 'relu'.",
-                                  "add activation='relu' to every Conv2D and to the hidden Dense layer: without "
-                                  "it, stacked layers collapse into one linear map.")
+                                  "add activation='relu' to every Conv2D and to the hidden Dense layer (or a ReLU() "
+                                  "layer after it): without it, stacked layers collapse into one linear map.")
         weights = _known_weights()
         images = np.random.default_rng(18).random((2, 28, 28, 1)).astype(np.float32)
         model.set_weights(weights)
