@@ -168,6 +168,64 @@ def test_numeric_feedback_repeats_the_answer_and_says_which_way():
     assert grade(q, "lots").message.startswith("❌ not graded — 'lots' is not a number")
 
 
+@pytest.mark.parametrize("response, expected", [
+    ("146,8", "You answered 146,8 (read as 146.8, with a decimal comma): ✅ right."),  # the reported bug: not 1468
+    ("146.8", "You answered 146.8: ✅ right."),
+    (" 146,8 ", "You answered 146,8 (read as 146.8, with a decimal comma): ✅ right."),
+    ("146,5", "You answered 146,5 (read as 146.5): ❌ not quite, that is too low."),
+    ("150,1", "You answered 150,1 (read as 150.1): ❌ not quite, that is too high."),
+    ("21,563", "You answered 21,563: ❌ not quite. That is the squared distance: take its square root."),
+    ("249", "You answered 249: ❌ not quite. That is the L1 distance"),
+    ("1,468", "You answered 1,468: ❌ not quite, that is too high."),  # three digits after a comma: thousands
+    ("146,8 cm", "❌ not graded — '146,8 cm' is not a number; type digits such as 42 or 0.5 (a decimal comma, 0,5, "
+                 "works too)."),
+])
+def test_numeric_reads_a_decimal_comma_and_names_likely_mistakes(response, expected):
+    q = quizzes.load_quiz("knn")[1]  # the L2 distance, 146.8 (one decimal)
+    assert q.answer == 146.8
+    assert grade(q, response).message.startswith(expected)
+
+
+@pytest.mark.parametrize("answer, tolerance, response, correct, expected", [
+    (0.43, 0.01, "43", False, "You answered 43: ❌ not quite. You typed a percentage; write it as a fraction: 43% is 0.43."),
+    (0.43, 0.01, 43, False, "You typed a percentage; write it as a fraction"),
+    (0.43, 0.01, "42.6", False, "You typed a percentage"),
+    (0.43, 0.01, "43%", True, "You answered 43%: ✅ right."),
+    (0.43, 0.01, "0,43", True, "You answered 0,43 (read as 0.43, with a decimal comma): ✅ right."),
+    (0.43, 0.01, "60", False, "that is too high"),
+    (297600, 0, "297.600", False, "Here a dot is a decimal point, so 297.600 means 297.6; write thousands without a "
+                                  "separator or with a comma: 297600 or 297,600."),
+    (297600, 0, "297.600,0", True, "(read as 297600, with dots between thousands): ✅ right."),
+    (297600, 0, "297 600", True, "✅ right."),
+    (297600, 0, "297'600", True, "✅ right."),
+    (1.468, 0.001, "1,468", True, "(read as 1.468, with a decimal comma): ✅ right."),
+    (-3, 0, "\u22123", True, "✅ right."),
+])
+def test_numeric_percentages_and_thousands_separators(answer, tolerance, response, correct, expected):
+    feedback = grade(Numeric("n?", answer=answer, tolerance=tolerance, explanation="because"), response)
+    assert feedback.correct is correct and expected in feedback.message, feedback.message
+
+
+def test_every_declared_numeric_mistake_gets_its_own_feedback():
+    declared = 0
+    for topic in quizzes.quiz_topics():
+        for q in quizzes.load_quiz(topic):
+            for value, feedback in getattr(q, "mistakes", ()):
+                declared += 1
+                given = grade(q, value)
+                assert not given.correct and feedback in given.message, (topic, q.prompt, value)
+                assert "too high" not in given.message and "too low" not in given.message
+    assert declared >= 20
+
+
+def test_a_numeric_mistake_cannot_be_the_answer():
+    with pytest.raises(ValueError, match="within the tolerance"):
+        Numeric("n?", answer=1, tolerance=0.5, explanation="why", mistakes=((1.2, "close"),))
+    with pytest.raises(TypeError, match="pair"):
+        Numeric("n?", answer=1, tolerance=0, explanation="why", mistakes=(2,))
+    assert Numeric("n?", answer=1, tolerance=0, explanation="why", mistakes=[[2, "double"]]).mistakes == ((2, "double"),)
+
+
 # --- bad quiz data is rejected when the quiz is written --------------------------------------------
 
 @pytest.mark.parametrize("kwargs, error, match", [

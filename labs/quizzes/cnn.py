@@ -7,11 +7,17 @@ QUIZ = [
         "How many parameters does Conv2D(64, (3, 3)) have when its input has 32 channels?",
         answer=(3 * 3 * 32 + 1) * 64, tolerance=0,
         explanation="(kh · kw · c_in + 1) · filters = (3 · 3 · 32 + 1) · 64 = 18,496.",
+        mistakes=((3 * 3 * 32 * 64, "Each filter also has one bias: (3 · 3 · 32 + 1) · 64."),
+                  (3 * 3 * 32 * 64 + 1, "One bias per filter, not one in all: (3 · 3 · 32 + 1) · 64."),
+                  ((3 * 3 + 1) * 64, "A filter spans all 32 input channels: 3 · 3 · 32 weights each."),
+                  ((3 * 3 * 32 + 1) * 32, "Multiply by the 64 filters, not by the 32 input channels.")),
     ),
     Numeric(
         "The classic small CNN's last convolution outputs 3×3×64. How many numbers does Flatten pass on?",
         answer=3 * 3 * 64, tolerance=0,
         explanation="3 × 3 × 64 = 576 numbers, the input of Dense(64): (576 + 1) × 64 = 36,928 weights.",
+        mistakes=((3 * 3, "Each of the 3 × 3 positions holds 64 numbers, one per filter."),
+                  (3 + 3 + 64, "Flatten keeps every number: multiply the sizes, don't add them.")),
     ),
     MultipleChoice(
         "You feed the same convolutional layers 64×64 images instead of 28×28. "
@@ -34,5 +40,7 @@ QUIZ = [
         "Flatten → Dense 64 → Dense 10, on 28×28×1) have in all?",
         answer=320 + 18_496 + 36_928 + 36_928 + 650, tolerance=0,
         explanation="320 + 18,496 + 36,928 (convolutions) + 36,928 + 650 (dense) = 93,322.",
+        mistakes=((288 + 18_432 + 36_864 + 36_864 + 640, "Every filter and every unit also has a bias."),
+                  (320 + 18_496 + 36_928, "Add the two Dense layers too: (576 + 1) × 64 and (64 + 1) × 10.")),
     ),
 ]

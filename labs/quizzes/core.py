@@ -62,12 +62,17 @@ class MultipleChoice:
 
 @dataclass(frozen=True)
 class Numeric:
-    """A question whose answer is a number, accepted within ``tolerance`` (0 = exactly)."""
+    """A question whose answer is a number, accepted within ``tolerance`` (0 = exactly).
+
+    ``mistakes``: (value, feedback) pairs for the likely wrong answers, e.g. ``(249, "that is the L1
+    distance: ...")``; a response within ``tolerance`` of such a value gets that feedback.
+    """
 
     prompt: str
     answer: float
     tolerance: float
     explanation: str
+    mistakes: tuple = ()
 
     def __post_init__(self):
         _require_text(self.prompt, "prompt")
@@ -80,6 +85,19 @@ class Numeric:
                 raise ValueError(f"{name} must be a finite number, got {value!r}.")
         if self.tolerance < 0:
             raise ValueError(f"tolerance must be 0 or more (0 means exactly), got {self.tolerance!r}.")
+        if isinstance(self.mistakes, (str, dict)) or not isinstance(self.mistakes, (tuple, list)):
+            raise TypeError(f"mistakes must be a tuple of (value, feedback) pairs, got {type(self.mistakes).__name__}.")
+        object.__setattr__(self, "mistakes", tuple(tuple(pair) if isinstance(pair, (tuple, list)) else pair
+                                                   for pair in self.mistakes))
+        for i, pair in enumerate(self.mistakes):
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError(f"mistakes[{i}] must be a (value, feedback) pair, got {pair!r}.")
+            value, feedback = pair
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+                raise TypeError(f"mistakes[{i}]'s value must be a finite number, got {value!r}.")
+            _require_text(feedback, f"mistakes[{i}]'s feedback")
+            if abs(value - self.answer) <= self.tolerance:
+                raise ValueError(f"mistakes[{i}] ({value!r}) is within the tolerance of the answer {self.answer!r}.")
 
 
 @dataclass(frozen=True)
@@ -187,22 +205,93 @@ def _list_options(question):
     return ", ".join(f"{i}. {option}" for i, option in enumerate(question.options, start=1))
 
 
+_DIGITS = r"(?:\d+(?:\.\d*)?|\.\d+)"
+_PLAIN = re.compile(rf"[+-]?{_DIGITS}(?:e[+-]?\d+)?", re.IGNORECASE)
+_COMMA_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d*)?")    # 297,600 or 1,296.5
+_DOT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d*)?")      # 297.600,5 (1.296.000)
+_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")                                 # 146,8 or 0,43
+_SPACE_THOUSANDS = re.compile(r"([+-]?\d{1,3})((?:[ \u00a0\u202f']\d{3})+)([.,]\d+)?")  # 297 600 or 297'600
+
+
+def _readings(text):
+    """Return the numbers a typed answer can mean, most likely first: [(value, how it was read), ...].
+
+    297,600 and 297600 are the same number; 146,8 (a decimal comma) is 146.8; 1.296.000,5 is 1296000.5;
+    297 600 and 297'600 are 297600; 43% is 0.43. A comma followed by exactly three digits (1,468) is
+    read as a thousands separator first and as a decimal comma second. Raises ValueError for no number.
+    """
+    text = text.replace("_", "").replace("\u2212", "-").strip()  # 297_600; a typographic minus sign
+    percent = text.endswith("%")
+    text = text[:-1].strip() if percent else text
+    spaced = _SPACE_THOUSANDS.fullmatch(text)
+    if spaced and any(c in text for c in " \u00a0\u202f'"):
+        text = spaced.group(1) + re.sub(r"[ \u00a0\u202f']", "", spaced.group(2)) + (spaced.group(3) or "")
+    readings = []
+    if _PLAIN.fullmatch(text):
+        readings.append((float(text), None))
+    elif _COMMA_THOUSANDS.fullmatch(text):
+        readings.append((float(text.replace(",", "")), None))
+        if text.count(",") == 1 and "." not in text:  # 1,468: perhaps a decimal comma
+            readings.append((float(text.replace(",", ".")), "a decimal comma"))
+    elif _DOT_THOUSANDS.fullmatch(text):
+        readings.append((float(text.replace(".", "").replace(",", ".")), "dots between thousands"))
+    elif _DECIMAL_COMMA.fullmatch(text):
+        readings.append((float(text.replace(",", ".")), "a decimal comma"))
+    if not readings:
+        raise ValueError(text)
+    if percent:
+        readings = [(value / 100, "a percentage") for value, _ in readings]
+    return readings
+
+
+def _shown(typed, value):
+    """Return the answer as the learner typed it, or a number formatted without a needless .0."""
+    if isinstance(typed, str):
+        return typed
+    return f"{value:g}" if value != int(value) else f"{int(value)}"
+
+
+def _likely_mistake(question, typed, value):
+    """Return the feedback on a known wrong answer (the question's own mistakes, a percentage, ...), or None."""
+    for mistake, feedback in question.mistakes:
+        if abs(value - mistake) <= max(question.tolerance, 1e-9 * max(1.0, abs(mistake))):
+            return feedback
+    answer, tolerance = question.answer, question.tolerance
+    if 0 < abs(answer) < 1 and abs(value - 100 * answer) <= max(100 * tolerance, 1e-9):
+        return f"You typed a percentage; write it as a fraction: {_shown(typed, value)}% is {value / 100:g}."
+    if isinstance(typed, str) and re.fullmatch(r"[+-]?\d{1,3}\.\d{3}", typed.strip()) \
+            and abs(value * 1000 - answer) <= tolerance:
+        digits = typed.strip()
+        return (f"Here a dot is a decimal point, so {digits} means {value:g}; write thousands without a separator "
+                f"or with a comma: {digits.replace('.', '')} or {digits.replace('.', ',')}.")
+    return None
+
+
 def _grade_number(question, response):
-    """Grade a numeric response given as a number or a string such as '297,600'."""
+    """Grade a numeric response: a number, or text such as '297,600', '146,8' (decimal comma) or '43%'."""
     typed = response.strip() if isinstance(response, str) else response
     try:
         if isinstance(typed, bool):
             raise ValueError
-        value = float(str(typed).replace(",", "").replace("_", "").strip())
-    except ValueError:
-        return _not_graded(f"{typed!r} is not a number; type digits such as 42 or 0.5.")
-    if not math.isfinite(value):
+        readings = _readings(typed) if isinstance(typed, str) else [(float(typed), None)]
+    except (TypeError, ValueError):
+        return _not_graded(f"{typed!r} is not a number; type digits such as 42 or 0.5 (a decimal comma, "
+                           "0,5, works too).")
+    if not all(math.isfinite(value) for value, _ in readings):
         return _not_graded(f"{typed!r} is not a finite number; type digits such as 42 or 0.5.")
-    shown = typed if isinstance(typed, str) else f"{value:g}" if value != int(value) else f"{int(value)}"
-    if abs(value - question.answer) <= question.tolerance:
-        return Feedback(True, f"You answered {shown}: {RIGHT}. {question.explanation}")
+    shown = _shown(typed, readings[0][0])
+    for value, how in readings:
+        if abs(value - question.answer) <= question.tolerance:
+            read_as = f" (read as {value:g}, with {how})" if how in ("a decimal comma", "dots between thousands") \
+                else ""
+            return Feedback(True, f"You answered {shown}{read_as}: {RIGHT}. {question.explanation}")
+    value, how = readings[0]
+    mistake = _likely_mistake(question, typed, value)
+    if mistake:
+        return Feedback(False, f"You answered {shown}: {WRONG}. {mistake} Try again.")
+    read_as = f" (read as {value:g})" if how in ("a decimal comma", "dots between thousands") else ""
     direction = "too high" if value > question.answer else "too low"
-    return Feedback(False, f"You answered {shown}: {WRONG}, that is {direction}. Try again.")
+    return Feedback(False, f"You answered {shown}{read_as}: {WRONG}, that is {direction}. Try again.")
 
 
 # --- quizzes by topic ----------------------------------------------------------------------------

@@ -8,6 +8,8 @@ QUIZ = [
         answer=600 * 800, tolerance=0,
         explanation="480,000 dimensions, about half a million: far too many for distances between raw "
                     "pixels to mean much, which is why we look for fewer, better features.",
+        mistakes=((600 * 800 * 3, "A greyscale photo has one number per pixel, not three."),
+                  (600 + 800, "Flattening lays the rows side by side: multiply, don't add.")),
     ),
     Numeric(
         "HOG on a 28×28 image with cells of 4×4 pixels, blocks of 2×2 cells (moving one cell at a time) "
@@ -15,6 +17,12 @@ QUIZ = [
         answer=(28 // 4 - 2 + 1) ** 2 * 2 * 2 * 9, tolerance=0,
         explanation="7×7 cells give 6×6 block positions; each block holds 2×2 cells × 9 orientation bins = 36 "
                     "numbers: 36 × 36 = 1,296.",
+        mistakes=((7 * 7 * 9, "Blocks overlap, so a cell counts once in every block it belongs to: count blocks "
+                              "(6 × 6 positions) × 2 × 2 cells × 9 orientations."),
+                  (7 * 7 * 2 * 2 * 9, "Blocks move one cell at a time but must fit: 7 − 2 + 1 = 6 positions per "
+                                      "row, not 7."),
+                  ((28 // 8) ** 2 * 2 * 2 * 9, "Blocks move one cell at a time, so they overlap: 6 positions "
+                                               "per row, not 3.")),
     ),
     MultipleChoice(
         "In a pipeline PCA → SVM tuned by grid search, which images is the PCA fitted on?",
@@ -28,6 +36,8 @@ QUIZ = [
         answer=(0.9 + 0.3) / 2, tolerance=0.001,
         explanation="Macro F1 is the plain mean over classes, (0.9 + 0.3) / 2 = 0.6, however many images each "
                     "class has: a neglected class pulls it down.",
+        mistakes=((0.9 * 0.3, "Macro F1 averages the per-class scores: add them and divide by 2."),
+                  (0.9 + 0.3, "Macro F1 is the mean of the per-class scores: divide the sum by the 2 classes.")),
     ),
     MultipleChoice(
         "A model scores F1 0.90 on validation and 0.18 on an external test set. Which explanation fits best?",

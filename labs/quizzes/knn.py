@@ -8,12 +8,18 @@ QUIZ = [
         "What is their L1 distance?",
         answer=abs(30 - 50) + abs(95 - 200) + abs(60 - 33) + abs(43 - 140), tolerance=0,
         explanation="Absolute differences 20, 105, 27 and 97 add up to 249.",
+        mistakes=((-195, "Take the absolute value of each difference before adding: -20 and 20 are equally far."),
+                  (195, "Take the absolute value of each difference before adding, not of the total."),
+                  (146.8, "That is the L2 distance; L1 adds the absolute differences, without squares or root.")),
     ),
     Numeric(
         "Same two images: what is their L2 distance? (one decimal)",
         answer=round((20**2 + 105**2 + 27**2 + 97**2) ** 0.5, 1), tolerance=0.1,
         explanation="√(20² + 105² + 27² + 97²) = √21,563 ≈ 146.8. Squaring makes the two big "
                     "differences (105 and 97) dominate: L2 prefers many small disagreements to one big one.",
+        mistakes=((21_563, "That is the squared distance: take its square root."),
+                  (249, "That is the L1 distance; L2 squares the differences, adds them, then takes the square root."),
+                  (147, "Give one decimal: √21,563 lies between 146 and 147.")),
     ),
     MultipleChoice(
         "You want to choose k and the distance for k-NN. Which data do you score the candidates on?",
@@ -30,6 +36,9 @@ QUIZ = [
         answer=10_000 * 60_000 * 8 / 1e9, tolerance=0.05,
         explanation="600 million distances × 8 bytes = 4.8 GB: more than many laptops can spare, which is why "
                     "the course's k-NN works through the test images in blocks.",
+        mistakes=((10_000 * 60_000 * 8, "That is in bytes: divide by 10⁹ for gigabytes."),
+                  (10_000 * 60_000 * 8 / 2**30, "That is in gibibytes (2³⁰ bytes); the question counts 10⁹ bytes."),
+                  (0.6, "That counts the distances; each one takes 8 bytes.")),
     ),
     MultipleChoice(
         "The 4 nearest neighbours of a test digit have labels 3, 1, 1, 3 (nearest first). "

@@ -20,16 +20,23 @@ QUIZ = [
         answer=125, tolerance=0,
         explanation="One epoch visits every image once: 4,000 / 32 = 125 batches, one step each "
                     "(with 4,001 images you would get a 126th, short batch).",
+        mistakes=((4_000, "That is one step per image; a step uses a whole batch of 32 images."),
+                  (4_000 * 32, "Divide the images by the batch size: each step uses 32 of them.")),
     ),
     Numeric(
         "How many parameters does a Dense layer of 512 units have on a flattened 28×28 image?",
         answer=(28 * 28 + 1) * 512, tolerance=0,
         explanation="(784 inputs + 1 bias) × 512 units = 401,920 parameters.",
+        mistakes=((28 * 28 * 512, "Each unit also has a bias: (784 + 1) × 512."),
+                  (28 * 28 * 512 + 1, "One bias per unit, not one in all: (784 + 1) × 512."),
+                  ((28 + 28 + 1) * 512, "Flattened, a 28×28 image has 28 × 28 = 784 inputs.")),
     ),
     Numeric(
         "A dense layer sees a 200×200 colour photo. How many weights does each of its neurons need?",
         answer=200 * 200 * 3, tolerance=0,
         explanation="One weight per input number: 200 × 200 × 3 = 120,000 per neuron (plus a bias). "
                     "That is why dense layers do not scale to images.",
+        mistakes=((200 * 200, "A colour photo has 3 numbers per pixel (red, green, blue)."),
+                  (200 * 200 * 3 + 1, "Count the weights only; the bias is not one of them.")),
     ),
 ]
