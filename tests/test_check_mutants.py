@@ -1433,10 +1433,18 @@ VALID = {
     "check_intensity_histogram": [lambda image: np.histogram(image, bins=256, range=(0, 256))[0],
                                   lambda image: np.histogram(image, bins=256, range=(0, 255))[0]],
     "check_shuffle_pixels": [_shuffle_legacy_seed],
-    "check_compute_l1_distance": [lambda a, b: np.abs(np.subtract(a, b, dtype=float)).sum()],
-    "check_compute_l2_distance": [lambda a, b: np.linalg.norm(a.astype(float) - b.astype(float))],
-    "check_compute_distances_two_loops": [lambda a, b: _one_loop(a, b)],
-    "check_compute_distances_one_loop": [lambda a, b: _two_loops(a, b)],
+    "check_compute_l1_distance": [lambda a, b: np.abs(np.subtract(a, b, dtype=float)).sum(),
+                                  lambda a, b: sum(abs(float(x) - float(y)) for x, y in zip(a.ravel(), b.ravel())),
+                                  lambda a, b: np.add.reduce(np.abs(a.astype(float) - b), axis=None)],
+    "check_compute_l2_distance": [lambda a, b: np.linalg.norm(a.astype(float) - b.astype(float)),
+                                  lambda a, b: __import__("math").dist(a.ravel().tolist(), b.ravel().tolist()),
+                                  lambda a, b: np.sqrt(np.dot(*[(a.astype(float) - b).ravel()] * 2))],
+    "check_compute_distances_two_loops": [lambda a, b: _one_loop(a, b),
+                                          lambda a, b: np.array([[np.linalg.norm(x - y) for y in b.astype(float)]
+                                                                 for x in a.astype(float)])],
+    "check_compute_distances_one_loop": [lambda a, b: _two_loops(a, b),
+                                         lambda a, b: np.stack([np.linalg.norm(b.astype(float) - x, axis=1)
+                                                                for x in a.astype(float)])],
     "check_compute_distances_no_loops": [
         lambda a, b: __import__("scipy.spatial").spatial.distance.cdist(a.astype(float), b.astype(float)),
         lambda a, b: np.sqrt(np.clip(np.einsum("ij,ij->i", a * 1.0, a * 1.0)[:, None] + np.einsum(
@@ -1448,7 +1456,11 @@ VALID = {
         np.mean(__import__("scipy.special").special.logsumexp(s, axis=1) - s[np.arange(len(s)), y]),
         _cross_entropy(s, y)[1])],
     "check_train_sgd": [_sgd_reshuffling_one_index_array],
-    "check_reconstruct_with_pca": [_pca_by_zeroing],
+    "check_reconstruct_with_pca": [_pca_by_zeroing,
+                                   lambda pca, X, k: (X - pca.mean_) @ pca.components_[:k].T @ pca.components_[:k]
+                                   + pca.mean_,
+                                   lambda pca, X, k: pca.mean_ + np.einsum("nk,kd->nd", (X - pca.mean_) @ np.transpose(
+                                       pca.components_[:k]), pca.components_[:k])],
     "check_compute_colour_histogram": [
         lambda image, bins: _histogram(image, bins=np.linspace(0, 256, bins + 1), range_=None),
         lambda image, bins: np.stack([np.bincount(image[..., c].ravel().astype(int) * bins // 256, minlength=bins)
@@ -1459,7 +1471,11 @@ VALID = {
         (abs(dy), abs(dy)), (abs(dx), abs(dx))]), (dy, dx), axis=(-2, -1))[..., abs(dy):abs(dy) + images.shape[-2],
                                                                          abs(dx):abs(dx) + images.shape[-1]],
                            _shift_by_padding],
-    "check_stable_softmax": [lambda s: __import__("scipy.special").special.softmax(s, axis=1)],
+    "check_stable_softmax": [lambda s: __import__("scipy.special").special.softmax(s, axis=1),
+                             lambda s: np.exp(s - __import__("scipy.special").special.logsumexp(s, axis=1,
+                                                                                               keepdims=True)),
+                             lambda s: np.apply_along_axis(lambda r: np.exp(r - r.max()) / np.exp(r - r.max()).sum(),
+                                                           1, s)],
     "check_compute_two_layer_loss": [lambda p, X, y: S["check_compute_two_layer_loss"](p, X, y),
                                      _two_layer_log_softmax, _two_layer_scipy],
     "check_make_minibatches": [lambda n, b, rng: [list(x) for x in _batches(n, b, rng)],
@@ -1477,9 +1493,14 @@ VALID = {
         _functional_cnn, _cnn_separate,
         lambda: _cnn_separate(relu=lambda: layers.Activation("relu"), softmax=lambda: layers.Activation("softmax")),
         lambda: _cnn_separate(after_pool=True)],
-    "check_compute_conv_params": [lambda kh, kw, c, f: np.int64((kh * kw * c + 1) * f)],
-    "check_compute_dense_params": [lambda n, units: n * units + units],
-    "check_compute_output_size": [lambda n, k, p, s: __import__("math").ceil(n / s) if p == "same" else (n - k) // s + 1],
+    "check_compute_conv_params": [lambda kh, kw, c, f: np.int64((kh * kw * c + 1) * f),
+                                  lambda kh, kw, c, f: kh * kw * c * f + f,
+                                  lambda kh, kw, c, f: int(np.prod((kh, kw, c, f))) + f],
+    "check_compute_dense_params": [lambda n, units: n * units + units,
+                                   lambda n, units: int(np.int64(n + 1) * units)],
+    "check_compute_output_size": [lambda n, k, p, s: __import__("math").ceil(n / s) if p == "same" else (n - k) // s + 1,
+                                  lambda n, k, p, s: (n + s - 1) // s if p == "same" else (n - k + s) // s,
+                                  lambda n, k, p, s: len(range(0, n, s)) if p == "same" else len(range(0, n - k + 1, s))],
     "check_apply_dropout": [lambda x, keep, rate, training: np.where(keep, x / (1 - rate), 0.0) if training
                             else x.copy()],
     "check_compute_early_stop": [lambda v, p: list(_early_stop(v, p))],

@@ -287,12 +287,13 @@ def test_check_messages_name_the_mistake(capsys):
     assert "smaller index" in printed_line(capsys)
 
 
-def test_loop_free_broadcasting_passes_the_no_loop_check(capsys):
+def test_loop_free_broadcasting_is_refused_by_the_no_loop_check(capsys):
+    # loop-free, but the exercise forbids the (num_test, num_train, D) array of every difference
     def broadcast(a, b):
         a, b = a.astype(float), b.astype(float)
         return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
-    assert checks.check_compute_distances_no_loops(broadcast) is True
-    printed_line(capsys)
+    assert checks.check_compute_distances_no_loops(broadcast) is False
+    assert "(num_test, num_train, D) array" in printed_line(capsys)
 
 
 # --- quiz ----------------------------------------------------------------------------------------
