@@ -97,7 +97,8 @@ def check_compute_saliency(compute_saliency):
                      raised_hints={"_id": "model.predict returns a NumPy array, which leaves the tape: nothing "
                                           "links the score to x. Call model(x) inside the `with "
                                           "tf.GradientTape()` block instead of model.predict.",
-                                   "watch": "call tape.watch(x) on a tensor made with tf.convert_to_tensor(image[None]).",
+                                   "watch": "call tape.watch(x) on a tensor made with "
+                                            "tf.convert_to_tensor(image[None]).",
                                    "NoneType": "the gradient is None: watch the input tensor with tape.watch(x) "
                                                "and compute the score inside the `with` block."})
 
