@@ -308,8 +308,9 @@ def _f1_mistakes(confusion):
         (floor_f1.mean(),
          "use / for the ratios, not // (floor division turns every precision and recall below 1 into 0)."),
         (100 * f1.mean(), "return a fraction from 0 to 1, not a percentage (no * 100)."),
-    ] + [(round(float(f1.mean()), digits), f"return the score as it is, not rounded (round(score, {digits}) only when you "
-                                            "print it).") for digits in (1, 2, 3, 4) if f1.mean() != 1.0]
+    ] + [(round(float(f1.mean()), digits),
+          f"return the score as it is, not rounded (round(score, {digits}) only when you print it).")
+         for digits in (1, 2, 3, 4) if f1.mean() != 1.0]
 
 
 def check_compute_macro_f1(compute_macro_f1):
