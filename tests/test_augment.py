@@ -408,7 +408,7 @@ def _learner_augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, co
     if zoom:
         pipeline.append(layers.RandomZoom(zoom))
     if contrast:
-        pipeline.append(layers.RandomContrast(contrast, value_range=(0, 1)))
+        pipeline.append(layers.RandomContrast((contrast, contrast), value_range=(0, 1)))
     return keras.Sequential(pipeline)
 
 
@@ -464,8 +464,8 @@ def _mutant_augmentation(change):
         if zoom and change != "no zoom":
             pipeline.append(layers.RandomZoom(zoom))
         if contrast:
-            pipeline.append(layers.RandomContrast(contrast) if change == "value range"
-                            else layers.RandomContrast(contrast, value_range=(0, 1)))
+            pipeline.append(layers.RandomContrast((contrast, contrast)) if change == "value range"
+                            else layers.RandomContrast((contrast, contrast), value_range=(0, 1)))
         if change == "rescaling":
             pipeline.insert(0, layers.Rescaling(1 / 255))
         if change == "list":

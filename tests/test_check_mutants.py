@@ -142,7 +142,17 @@ def test_every_exercise_of_a_notebook_has_a_solution_and_wrong_solutions():
     assert set(EXERCISES) - in_notebooks <= set(PENDING_REFERENCES), "an exercise has no reference solution"
 
 
-@pytest.mark.parametrize("check_name", sorted(EXERCISES))
+# Solution cells that a check now refuses on purpose, until the notebook's exercise is changed (check: why).
+SOLUTION_PENDING_CHANGE = {
+    "check_make_augmentation":
+        "solutions/08's make_augmentation passes RandomContrast(contrast, ...): in Keras 3 one number only raises "
+        "the contrast (factor 1 to 1 + c); the exercise and its solution must pass the pair (contrast, contrast).",
+}
+
+
+@pytest.mark.parametrize("check_name", [
+    pytest.param(name, marks=pytest.mark.xfail(reason=SOLUTION_PENDING_CHANGE[name], strict=True))
+    if name in SOLUTION_PENDING_CHANGE else name for name in sorted(EXERCISES)])
 def test_reference_solution_passes(check_name, capsys):
     result, line = verdict(check_name, SOLUTION[check_name], capsys)
     assert result is True and line.startswith("✅"), line
@@ -764,7 +774,7 @@ def _augmentation(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0
     if zoom or always:
         pipeline.append(layers.RandomZoom(zoom))
     if contrast or always:
-        pipeline.append(layers.RandomContrast(contrast, value_range=value_range))
+        pipeline.append(layers.RandomContrast((contrast, contrast), value_range=value_range))
     return pipeline if as_list else keras.Sequential(pipeline)
 
 
@@ -1209,6 +1219,455 @@ for _check, _table in [("check_split_train_validation", SPLIT_MUTANTS), ("check_
                        ("check_save_and_reload", SAVE_MUTANTS)]:
     MUTANTS[_check] = [(mutant_id, learner, keyword) for mutant_id, (learner, keyword) in _table.items()]
 
+# --- notebooks 08-12: wrong answers and right answers written differently, from learners' reports ------------
+
+def _early_stop_no_reset(val_losses, patience):
+    best, best_epoch, waited = float("inf"), 0, 0
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch = loss, epoch  # the counter is never reset
+        else:
+            waited += 1
+            if waited == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def _early_stop_stop_at_best(val_losses, patience):
+    best_epoch, stop = _early_stop(val_losses, patience)
+    fired = any(_early_stop(val_losses[:n], patience)[1] < n for n in range(1, len(val_losses) + 1))
+    return best_epoch, stop if fired else best_epoch
+
+
+def _early_stop_none(val_losses, patience):
+    best, best_epoch, waited, stop = float("inf"), 0, 0, None
+    for epoch, loss in enumerate(val_losses, start=1):
+        if loss < best:
+            best, best_epoch, waited = loss, epoch, 0
+        else:
+            waited += 1
+            if waited == patience:
+                stop = epoch
+                break
+    return best_epoch, stop
+
+
+def _early_stop_argmin(val_losses, patience):
+    best = int(np.argmin(val_losses)) + 1
+    return best, min(best + patience, len(val_losses))
+
+
+def _early_stop_while(val_losses, patience):
+    epoch, best_epoch, since = 0, 1, 0
+    while epoch < len(val_losses):
+        if val_losses[epoch] < val_losses[best_epoch - 1] or epoch == 0:
+            best_epoch, since = epoch + 1, 0
+        else:
+            since += 1
+            if since >= patience:
+                return best_epoch, epoch + 1
+        epoch += 1
+    return best_epoch, len(val_losses)
+
+
+def _early_stop_vectorised(val_losses, patience):
+    losses = np.asarray(val_losses, dtype=float)
+    best_so_far = np.minimum.accumulate(losses)
+    improved = np.r_[True, losses[1:] < best_so_far[:-1]]
+    last_improvement = np.maximum.accumulate(np.where(improved, np.arange(len(losses)), 0))
+    waited = np.arange(len(losses)) - last_improvement
+    fired = np.flatnonzero(waited >= patience)
+    stop = int(fired[0]) + 1 if len(fired) else len(losses)
+    return int(last_improvement[stop - 1]) + 1, stop
+
+
+def _dropout_flag_inverted(x, keep, rate, training):
+    if not training:
+        return x * keep / (1 - rate)
+    return x
+
+
+def _zoom_independent(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0):
+    pipeline = _augmentation(flip, rotation, translation, 0.0, contrast, as_list=True)
+    if zoom:
+        pipeline.append(layers.RandomZoom(zoom, zoom))
+    return keras.Sequential(pipeline)
+
+
+def _translation_one_factor(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0):
+    pipeline = _augmentation(flip, rotation, 0.0, zoom, contrast, as_list=True)
+    if translation:
+        pipeline.append(layers.RandomTranslation(translation))
+    return keras.Sequential(pipeline)
+
+
+def _contrast_one_number(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0):
+    pipeline = _augmentation(flip, rotation, translation, zoom, 0.0, as_list=True)
+    if contrast:
+        pipeline.append(layers.RandomContrast(contrast, value_range=(0, 1)))
+    return keras.Sequential(pipeline)
+
+
+def _augmentation_with_add(flip=None, rotation=0.0, translation=0.0, zoom=0.0, contrast=0.0):
+    model = keras.Sequential(name="my_augmentation")
+    for wanted, layer in [(flip is not None, lambda: layers.RandomFlip(flip)),
+                          (rotation > 0, lambda: layers.RandomRotation(factor=(-rotation, rotation))),
+                          (translation > 0, lambda: layers.RandomTranslation(height_factor=translation,
+                                                                             width_factor=translation)),
+                          (zoom > 0, lambda: layers.RandomZoom(height_factor=(-zoom, zoom))),
+                          (contrast > 0, lambda: layers.RandomContrast([contrast, contrast], value_range=[0, 1]))]:
+        if wanted:
+            model.add(layer())
+    return model
+
+
+# -- 09 --
+
+def _transfer(base, num_classes, style="functional", dropout=0.2, dropout_place="after", base_training=False,
+              freeze="base", scaling=None, with_input=False):
+    """make_transfer_model written several ways, with one switchable mistake."""
+    if freeze == "base":
+        base.trainable = False
+    elif freeze == "layers":
+        for layer in base.layers:
+            layer.trainable = False
+    head = ([layers.Dropout(dropout)] if dropout and dropout_place == "before" else []) + \
+        [layers.GlobalAveragePooling2D()] + \
+        ([layers.Dropout(dropout)] if dropout and dropout_place == "after" else []) + \
+        [layers.Dense(num_classes, activation="softmax")]
+    front = [layers.Rescaling(*scaling)] if scaling else []
+    if style == "sequential":
+        start = [keras.Input(shape=base.input.shape[1:])] if with_input else []
+        return keras.Sequential(start + front + [base] + head)
+    if style == "subclassed":
+        return _TransferModel(base, front, head, base_training)
+    inputs = keras.Input(shape=base.input.shape[1:])
+    x = inputs
+    for layer in front:
+        x = layer(x)
+    x = base(x, training=base_training)
+    for layer in head:
+        x = layer(x)
+    return keras.Model(inputs, x)
+
+
+class _TransferModel(keras.Model):
+    def __init__(self, base, front, head, base_training=False):
+        super().__init__()
+        self.base, self.front, self.head, self.base_training = base, front, head, base_training
+
+    def call(self, x, training=None):
+        for layer in self.front:
+            x = layer(x)
+        x = self.base(x, training=self.base_training)
+        for layer in self.head:
+            x = layer(x, training=training) if isinstance(layer, layers.Dropout) else layer(x)
+        return x
+
+
+def _top_k_sorted(probabilities, class_names, k=3):
+    return sorted(zip(class_names, probabilities.tolist()), key=lambda pair: pair[1], reverse=True)[:k]
+
+
+def _top_k_heapq(probabilities, class_names, k=3):
+    import heapq
+
+    return [(class_names[i], probabilities[i]) for i in heapq.nlargest(k, range(len(probabilities)),
+                                                                        key=probabilities.__getitem__)]
+
+
+def _top_k_argpartition(probabilities, class_names, k=3):
+    best = np.argpartition(probabilities, -k)[-k:]
+    best = best[np.argsort(probabilities[best])[::-1]]
+    return tuple((class_names[i], probabilities[i]) for i in best)
+
+
+def _unfreeze_with_flag(base, layer_name):
+    base.trainable = True
+    reached = False
+    for layer in base.layers:
+        reached = reached or layer.name == layer_name
+        layer.trainable = reached and not isinstance(layer, layers.BatchNormalization)
+
+
+def _unfreeze_by_get_layer(base, layer_name):
+    base.trainable = True
+    start = base.layers.index(base.get_layer(layer_name))
+    for layer in base.layers[:start]:
+        layer.trainable = False
+    for layer in base.layers[start:]:
+        layer.trainable = type(layer).__name__ != "BatchNormalization"
+
+
+# -- 11 --
+
+def _saliency_with_predict(model, image, class_index):
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(image[None])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        score = model.predict(x, verbose=0)[:, class_index]
+    return np.abs(tape.gradient(score, x).numpy()[0]).max(axis=-1)
+
+
+def _saliency_of(model, image, class_index, of="loss"):
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(image[None])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = model(x, training=False)
+        if of == "loss":
+            target = keras.losses.sparse_categorical_crossentropy(np.array([class_index]), scores, from_logits=True)
+        else:
+            target = tf.nn.softmax(scores)[:, class_index]
+    return np.abs(tape.gradient(target, x).numpy()[0]).max(axis=-1)
+
+
+def _saliency_variable(model, image, class_index):
+    import tensorflow as tf
+
+    x = tf.Variable(image[None].astype("float32"))
+    with tf.GradientTape() as tape:
+        score = tf.reduce_sum(model(x)[0, class_index])
+    return tf.reduce_max(tf.abs(tape.gradient(score, x)), axis=-1)[0].numpy()
+
+
+def _saliency_persistent_float64_result(model, image, class_index):
+    import tensorflow as tf
+
+    x = tf.constant(image[np.newaxis])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        scores = model(x, training=False)
+        score = scores[0][class_index]
+    gradient = np.array(tape.gradient(score, x))[0].astype(np.float64)
+    return np.max(np.abs(gradient), axis=2)
+
+
+def _occlusion_batched(model, image, class_index, patch_size, stride):
+    rows = (image.shape[0] - patch_size) // stride + 1
+    cols = (image.shape[1] - patch_size) // stride + 1
+    batch = np.repeat(image[None], rows * cols + 1, axis=0)
+    for n, (i, j) in enumerate(np.ndindex(rows, cols), start=1):
+        batch[n, i * stride:i * stride + patch_size, j * stride:j * stride + patch_size] = image.mean()
+    scores = np.asarray(model(batch, training=False))[:, class_index]
+    return (scores[0] - scores[1:]).reshape(rows, cols)
+
+
+def _occlusion_predict_loops(model, image, class_index, patch_size, stride):
+    original = model.predict(image[np.newaxis], verbose=0)[0][class_index]
+    result = []
+    for top in range(0, image.shape[0] - patch_size + 1, stride):
+        row = []
+        for left in range(0, image.shape[1] - patch_size + 1, stride):
+            copy = np.array(image)
+            copy[top:top + patch_size, left:left + patch_size, :] = np.mean(image)
+            row.append(original - model.predict(copy[np.newaxis], verbose=0)[0][class_index])
+        result.append(row)
+    return np.array(result)
+
+
+def _drawing_with(crop_end=1, swap=False, shift_sign=1, out="uint8", resizer="skimage", shifter="roll"):
+    """prepare_drawing written several ways (resize, shift), with one switchable mistake."""
+    from scipy import ndimage
+
+    def prepare(drawing):
+        ink = drawing.astype(float) / 255
+        rows, cols = np.nonzero(ink)
+        if swap:
+            rows, cols = cols, rows
+        ink = ink[rows.min():rows.max() + crop_end, cols.min():cols.max() + crop_end]
+        scale = 20 / max(ink.shape)
+        size = (max(1, round(ink.shape[0] * scale)), max(1, round(ink.shape[1] * scale)))
+        if resizer == "skimage":
+            from skimage.transform import resize
+            small = np.clip(resize(ink, size, order=1, anti_aliasing=True), 0, 1)
+        elif resizer.startswith("pil"):
+            from PIL import Image
+            method = Image.BILINEAR if resizer == "pil-bilinear" else Image.LANCZOS
+            small = np.asarray(Image.fromarray((ink * 255).astype(np.uint8)).resize(size[::-1], method),
+                               dtype=float) / 255
+        else:
+            small = np.clip(ndimage.zoom(ink, (size[0] / ink.shape[0], size[1] / ink.shape[1]), order=1), 0, 1)
+            small = small[:size[0], :size[1]]
+            size = small.shape
+        frame = np.zeros((28, 28))
+        top, left = (28 - size[0]) // 2, (28 - size[1]) // 2
+        frame[top:top + size[0], left:left + size[1]] = small
+        r, c = ndimage.center_of_mass(frame)
+        if shifter == "roll":
+            frame = np.roll(frame, (shift_sign * round(14 - r), shift_sign * round(14 - c)), axis=(0, 1))
+        else:
+            frame = np.clip(ndimage.shift(frame, (14 - r, 14 - c), order=1), 0, 1)
+        frame = np.rint(frame * 255)
+        return frame.astype(np.uint8) if out == "uint8" else frame
+    return prepare
+
+
+# -- 12 --
+
+def _split_no_shuffle(labels, fraction, seed):
+    val = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        count = round(fraction * len(members))
+        val.extend(members[:max(count, 1) if len(members) >= 2 else count])
+    val = np.array(sorted(val))
+    return np.setdiff1d(np.arange(len(labels)), val), val
+
+
+def _split_unseeded(labels, fraction, seed):
+    from test_capstone import _split
+
+    return _split(labels, fraction, seed, rng=lambda: np.random.default_rng())
+
+
+def _split_positions_within_class(labels, fraction, seed):
+    rng = np.random.default_rng(seed)
+    val = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        count = round(fraction * len(members))
+        count = max(count, 1) if len(members) >= 2 else count
+        val.append(rng.permutation(len(members))[:count])  # positions within the class, not in labels
+    val = np.concatenate(val)
+    return np.setdiff1d(np.arange(len(labels)), val), val
+
+
+def _split_equal_counts(labels, fraction, seed):
+    rng = np.random.default_rng(seed)
+    classes = np.unique(labels)
+    per_class = max(1, round(fraction * len(labels) / len(classes)))
+    val = np.concatenate([rng.permutation(np.flatnonzero(labels == c))[:per_class] for c in classes])
+    return np.setdiff1d(np.arange(len(labels)), val), np.sort(val)
+
+
+def _split_shuffle_copies(labels, fraction, seed):
+    rng = np.random.default_rng(seed)
+    train, val = [], []
+    for label in sorted(set(labels.tolist())):
+        members = np.where(labels == label)[0].copy()
+        rng.shuffle(members)
+        count = int(np.round(fraction * len(members)))  # no fraction x count ends in .5 here
+        if len(members) > 1 and count == 0:
+            count = 1
+        val += members[:count].tolist()
+        train += members[count:].tolist()
+    return np.array(train), np.array(val)
+
+
+def _reload_with_pathlib(model, path):
+    from pathlib import Path
+
+    path = Path(path)
+    model.save(path)
+    reloaded = keras.models.load_model(path)
+    return reloaded
+
+
+def _f1_python_classes(confusion):
+    scores = []
+    for c in range(len(confusion)):
+        tp = confusion[c][c]
+        predicted = sum(confusion[r][c] for r in range(len(confusion)))
+        actual = sum(confusion[c])
+        p = tp / predicted if predicted else 0.0
+        r = tp / actual if actual else 0.0
+        scores.append(2 * p * r / (p + r) if p + r else 0.0)
+    return sum(scores) / len(scores)
+
+
+from test_capstone import compute_macro_f1 as _f1_reference  # noqa: E402
+
+_REPORTED_MUTANTS = {
+    "check_compute_early_stop": [
+        ("counter never reset", _early_stop_no_reset, "reset the counter"),
+        ("stop at the best epoch when the rule never fires", _early_stop_stop_at_best, "len(val_losses)"),
+        ("argmin over the whole curve", _early_stop_argmin, "cannot look at epochs"),
+        ("stop_epoch None when the rule never fires", _early_stop_none, "stop_epoch is None"),
+    ],
+    "check_apply_dropout": [
+        ("training flag inverted", _dropout_flag_inverted, "branches are swapped"),
+    ],
+    "check_make_augmentation": [
+        ("zoom height and width independently", _zoom_independent, "independently"),
+        ("RandomTranslation with one factor", _translation_one_factor, "RandomTranslation(translation, translation)"),
+        ("RandomContrast with one number", _contrast_one_number, "(contrast, contrast)"),
+    ],
+    "check_make_transfer_model": [
+        ("no Dropout", lambda b, n: _transfer(b, n, dropout=0), "no Dropout"),
+        ("Dropout(0.5)", lambda b, n: _transfer(b, n, dropout=0.5), "Dropout(0.2)"),
+        ("Dropout before the pooling", lambda b, n: _transfer(b, n, dropout_place="before"),
+         "between GlobalAveragePooling2D and the Dense"),
+        ("training=True on the frozen base", lambda b, n: _transfer(b, n, base_training=True), "training=True"),
+        ("training=True in a subclassed model", lambda b, n: _transfer(b, n, style="subclassed", base_training=True),
+         "training=True"),
+        ("scaled x / 255 inside the model", lambda b, n: _transfer(b, n, scaling=(1 / 255,)), "x / 255"),
+        ("Sequential without Dropout", lambda b, n: _transfer(b, n, style="sequential", dropout=0), "no Dropout"),
+    ],
+    "check_top_k": [
+        ("(probability, name) pairs", lambda p, names, k=3: [(float(p[i]), names[i]) for i in np.argsort(-p)[:k]],
+         "name first"),
+        ("percentages", lambda p, names, k=3: [(names[i], float(100 * p[i])) for i in np.argsort(-p)[:k]],
+         "percentage"),
+        ("rounded to 2 decimals", lambda p, names, k=3: [(names[i], round(float(p[i]), 2))
+                                                          for i in np.argsort(-p)[:k]], "not rounded"),
+    ],
+    "check_compute_saliency": [
+        ("model.predict inside the tape", _saliency_with_predict, "model.predict"),
+        ("saliency of the loss", lambda m, x, c: _saliency_of(m, x, c, "loss"), "not a loss"),
+        ("saliency of the softmax probability", lambda m, x, c: _saliency_of(m, x, c, "softmax"), "not a probability"),
+    ],
+    "check_prepare_drawing": [
+        ("floats 0-255, not uint8", _drawing_with(out="float"), "uint8"),
+        ("crop drops the last row and column", _drawing_with(crop_end=0), "rows.max() + 1"),
+        ("centre-of-mass shift reversed", _drawing_with(shift_sign=-1), "14 - centre"),
+        ("rows and columns of np.nonzero swapped", _drawing_with(swap=True), "rows first"),
+    ],
+    "check_split_train_validation": [
+        ("no shuffle", _split_no_shuffle, "shuffle each class"),
+        ("default_rng() unseeded", _split_unseeded, "default_rng() with no argument"),
+        ("positions within each class", _split_positions_within_class, "positions within"),
+        ("equal counts per class", _split_equal_counts, "that class's count"),
+    ],
+    "check_compute_macro_f1": [
+        ("percentage", lambda c: 100 * _f1_reference(c), "percentage"),
+        ("rounded to 2 decimals", lambda c: round(_f1_reference(c), 2), "round"),
+    ],
+}
+
+for _check, _mutants in _REPORTED_MUTANTS.items():
+    MUTANTS[_check] = MUTANTS[_check] + _mutants
+
+_MORE_VALID = {
+    "check_apply_dropout": [lambda x, keep, rate, training: x * keep.astype(float) * (1 / (1 - rate)) if training
+                            else np.array(x), lambda x, keep, rate, training: np.where(keep | (not training), x, 0)
+                            / (1 - rate if training else 1)],
+    "check_compute_early_stop": [_early_stop_while, _early_stop_vectorised],
+    "check_make_augmentation": [lambda **k: keras.Sequential(_augmentation(**k, as_list=True)), _augmentation_with_add],
+    "check_top_k": [_top_k_sorted, _top_k_heapq, _top_k_argpartition],
+    "check_make_transfer_model": [
+        lambda b, n: _transfer(b, n, style="sequential"),
+        lambda b, n: _transfer(b, n, style="sequential", with_input=True),
+        lambda b, n: _transfer(b, n, style="subclassed"),
+        lambda b, n: _transfer(b, n, freeze="layers"),
+        lambda b, n: _transfer(b, n, base_training=None),
+        lambda b, n: _transfer(b, n, scaling=(1 / 128, -127 / 128)),
+        lambda b, n: _transfer(b, n, style="sequential", freeze="layers", scaling=(1 / 128, -127 / 128)),
+    ],
+    "check_unfreeze_from": [_unfreeze_with_flag, _unfreeze_by_get_layer],
+    "check_compute_saliency": [_saliency_variable, _saliency_persistent_float64_result],
+    "check_compute_occlusion": [_occlusion_batched, _occlusion_predict_loops],
+    "check_prepare_drawing": [_drawing_with(), _drawing_with(resizer="pil"), _drawing_with(resizer="pil-bilinear"),
+                              _drawing_with(shifter="ndimage")],
+    "check_split_train_validation": [_split_shuffle_copies],
+    "check_compute_macro_f1": [_f1_python_classes],
+    "check_save_and_reload": [_reload_with_pathlib],
+}
+
+
 MUTANT_CASES = [pytest.param(check_name, learner, keyword, id=f"{check_name}-{mutant_id}")
                 for check_name, mutants in MUTANTS.items() for mutant_id, learner, keyword in mutants]
 
@@ -1508,6 +1967,8 @@ VALID = {
 }
 
 VALID.update(CAPSTONE_VALID)
+for _check, _learners in _MORE_VALID.items():
+    VALID[_check] = VALID.get(_check, []) + _learners
 
 VALID_CASES = [pytest.param(check_name, learner, id=f"{check_name}-{number}")
                for check_name, learners in VALID.items() for number, learner in enumerate(learners, start=1)]

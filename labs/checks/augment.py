@@ -47,13 +47,14 @@ def _settings(layer):
     if kind == "RandomTranslation":
         return kind, {"height_factor": _as_pair(config.get("height_factor")),
                       "width_factor": _as_pair(config.get("width_factor"))}
-    if kind == "RandomZoom":
+    if kind == "RandomZoom":  # width_factor None: one draw zooms both axes together, keeping the aspect ratio
         width = config.get("width_factor")
         return kind, {"height_factor": _as_pair(config.get("height_factor")),
-                      "width_factor": _as_pair(config.get("height_factor") if width is None else width)}
-    if kind == "RandomContrast":  # one number c or the pair (c, c): Keras keeps the strength as the upper bound
+                      "width_factor": "the same draw" if width is None else _as_pair(width)}
+    if kind == "RandomContrast":  # Keras stores one number c as (0, c): the factor then only ranges over [1, 1 + c]
         factor = config.get("factor")
-        return kind, {"factor": float(max(factor)) if isinstance(factor, (tuple, list)) else float(factor),
+        return kind, {"factor": tuple(float(v) for v in factor) if isinstance(factor, (tuple, list))
+                      else (0.0, float(factor)),
                       "value_range": tuple(float(v) for v in config.get("value_range", (0, 255)))}
     return kind, {}
 
@@ -113,7 +114,17 @@ def _setting_hint(kind, key, got, case):
     if kind == "RandomTranslation":
         return "RandomTranslation(translation, translation): move up to the same fraction vertically and horizontally."
     if kind == "RandomZoom":
+        if key == "width_factor":
+            return ("RandomZoom(zoom) with one factor: a second factor zooms height and width independently, "
+                    "which stretches the image; one factor zooms both axes together.")
         return "RandomZoom(zoom): one factor zooms both axes together."
+    if kind == "RandomContrast" and key == "factor":
+        if got is not None and len(got) == 2 and got[0] == 0.0 and got[1] == float(case["contrast"]):
+            return ("one number only ever raises the contrast in this Keras (the factor runs from 1 to "
+                    "1 + contrast); pass the pair (contrast, contrast) to vary it both ways: "
+                    "RandomContrast((contrast, contrast), value_range=(0, 1)).")
+        return ("RandomContrast((contrast, contrast), value_range=(0, 1)): the factor varies from 1 - contrast "
+                "to 1 + contrast.")
     if key == "value_range":
         return "our images are floats from 0 to 1: RandomContrast(contrast, value_range=(0, 1))."
     return f"pass {_ARGUMENT[kind]} as the layer's factor."
@@ -148,6 +159,9 @@ def check_make_augmentation(make_augmentation):
         return (f"the right random layers and strengths on {len(_AUGMENTATION_CASES)} settings, "
                 "and the images pass unchanged outside training.")
     return run_check("make_augmentation", make_augmentation, test,
+                     raised_hints={"width_factor": "RandomTranslation takes two factors, height first: "
+                                                   "RandomTranslation(translation, translation) moves up to the same "
+                                                   "fraction vertically and horizontally."},
                      hint="Keras takes the strengths as fractions: a rotation of 0.05 turns (±18°, not degrees), "
                           "a translation or zoom of 0.1 of the image size.")
 
@@ -188,9 +202,26 @@ def _dropout_hint(got, x, keep, rate, training):
     return "at inference, return x unchanged."
 
 
+def _flag_inverted(function):
+    """Return True when the learner drops at inference and passes x through in training (``if not training``)."""
+    x, keep, rate, _ = _dropout_cases()[0]
+    try:
+        in_training = np.asarray(call_learner(function, x, keep, rate, True), dtype=float)
+        at_inference = np.asarray(call_learner(function, x, keep, rate, False), dtype=float)
+        return (in_training.shape == x.shape and np.allclose(in_training, x)
+                and at_inference.shape == x.shape and np.allclose(at_inference, x * keep / (1 - rate)))
+    except Exception:
+        return False
+
+
 def check_apply_dropout(apply_dropout):
     """Check the learner's ``apply_dropout(x, keep, rate, training)`` (inverted dropout, as in Keras)."""
     def test(function):
+        if _flag_inverted(function):
+            raise CheckFailed("apply_dropout(x, keep, rate, training=True) returns x unchanged, and with "
+                              "training=False it drops units.",
+                              "the two branches are swapped: `if training:` drop and scale "
+                              "(x * keep / (1 - rate)), otherwise return x.")
         for x, keep, rate, training in _dropout_cases():
             got = call_learner(function, x, keep, rate, training)
             expected = reference.apply_dropout(x, keep, rate, training)
@@ -210,37 +241,72 @@ _CURVES = [
     ([0.5, 0.5, 0.5, 0.4], 2),
     ([0.6, 0.5, 0.55, 0.4], 1),
     ([0.9, 0.7, 0.75, 0.8, 0.6, 0.5], 2),
+    ([0.9, 0.7, 0.8, 0.6, 0.65, 0.5, 0.55], 2),  # improvements between misses: the counter must restart
+    ([0.9, 0.7, 0.8, 0.6, 0.65], 2),  # the rule never fires, and the best epoch is not the last
 ]
 
 
-def _variant_rule(curve, patience, ties=False, late=False):
-    """Return (best_epoch, stop_epoch) of early stopping with one usual slip: ties improve, or one epoch late."""
+def _variant_rule(curve, patience, ties=False, late=False, no_reset=False, stop_at_best=False):
+    """Return (best_epoch, stop_epoch) of early stopping with one usual slip.
+
+    ties: a tie improves; late: stops one epoch late; no_reset: the counter is never reset after an
+    improvement; stop_at_best: when the rule never fires, stop_epoch is the best epoch, not the last.
+    """
     best, best_epoch, waited = np.inf, 0, 0
     for epoch, loss in enumerate(curve, start=1):
         if loss < best or (ties and loss == best):
-            best, best_epoch, waited = loss, epoch, 0
+            best, best_epoch = loss, epoch
+            waited = waited if no_reset else 0
             continue
         waited += 1
         if waited > patience if late else waited >= patience:
             return best_epoch, epoch
-    return best_epoch, len(curve)
+    return best_epoch, best_epoch if stop_at_best else len(curve)
 
 
-def _early_stop_hint(got, curve, patience):
-    """Name the usual mistake behind a wrong (best_epoch, stop_epoch), if it is one of them."""
-    best, stop = reference.compute_early_stop(curve, patience)
-    lowest = int(np.argmin(curve)) + 1
-    if got == _variant_rule(curve, patience, ties=True):
-        return "an epoch improves only if its loss is strictly lower than the best so far; a tie is no improvement."
-    if got == (best - 1, stop - 1):
-        return "count epochs from 1, as Keras' logs and history_table do."
-    if got == _variant_rule(curve, patience, late=True):
-        return f"stop as soon as {patience} epoch(s) in a row have not improved, not one epoch later."
-    if got == (stop, stop):
-        return "the weights restored are those of the best epoch, not of the last one trained."
-    if got == (lowest, stop) and lowest > stop:
-        return "early stopping cannot look at epochs after it has stopped: take the best epoch up to the stop."
-    if got[1] == len(curve) and stop < len(curve):
+def _peeking_rule(curve, patience):
+    """Return the best epoch of the whole curve (np.argmin) and the stop patience epochs after it."""
+    best = int(np.argmin(curve)) + 1
+    return best, min(best + patience, len(curve))
+
+
+def _early_stop_hint(results):
+    """Name the usual mistake behind wrong (best_epoch, stop_epoch) answers, given {(curve, patience): got}.
+
+    A slip that gives the learner's answer on every curve wins; failing that, one that explains every
+    wrong answer (some slips only show when the rule fires).
+    """
+    def reference_rule(curve, patience):
+        return reference.compute_early_stop(curve, patience)
+
+    slips = [
+        (lambda c, p: _variant_rule(c, p, no_reset=True),
+         "reset the counter of epochs without improvement to 0 whenever an epoch improves: patience counts "
+         "epochs in a row."),
+        (lambda c, p: _variant_rule(c, p, stop_at_best=True),
+         "when patience never runs out, training runs every epoch: stop_epoch is then the last epoch, "
+         "len(val_losses), not the best one."),
+        (_peeking_rule,
+         "early stopping decides epoch by epoch, so it cannot look at epochs after it has stopped: no np.argmin "
+         "over the whole curve; keep the best loss so far instead."),
+        (lambda c, p: (int(np.argmin(c)) + 1, reference_rule(c, p)[1]),
+         "early stopping cannot look at epochs after it has stopped: take the best epoch up to the stop, not "
+         "np.argmin over the whole curve."),
+        (lambda c, p: _variant_rule(c, p, ties=True),
+         "an epoch improves only if its loss is strictly lower than the best so far; a tie is no improvement."),
+        (lambda c, p: tuple(v - 1 for v in reference_rule(c, p)), "count epochs from 1, as Keras' logs and "
+                                                                   "history_table do."),
+        (lambda c, p: _variant_rule(c, p, late=True),
+         "stop as soon as patience epoch(s) in a row have not improved, not one epoch later."),
+        (lambda c, p: (reference_rule(c, p)[1],) * 2,
+         "the weights restored are those of the best epoch, not of the last one trained."),
+    ]
+    wrong = {key: got for key, got in results.items() if got != reference_rule(list(key[0]), key[1])}
+    for answers in (results, wrong):
+        for rule, hint in slips:
+            if all(got == rule(list(curve), patience) for (curve, patience), got in answers.items()):
+                return hint
+    if all(got[1] == len(curve) for (curve, _), got in results.items()):
         return "count the epochs since the last improvement and stop when that count reaches patience."
     return "keep the best loss so far; reset a counter when an epoch beats it, stop when the counter reaches patience."
 
@@ -248,6 +314,7 @@ def _early_stop_hint(got, curve, patience):
 def check_compute_early_stop(compute_early_stop):
     """Check the learner's ``compute_early_stop(val_losses, patience)`` -> (best_epoch, stop_epoch)."""
     def test(function):
+        results, first_wrong = {}, None
         for curve, patience in _CURVES:
             got = call_learner(function, list(curve), patience)
             expected = reference.compute_early_stop(curve, patience)
@@ -255,11 +322,21 @@ def check_compute_early_stop(compute_early_stop):
             if not isinstance(got, (tuple, list)) or len(got) != 2:
                 raise CheckFailed(f"{what} returned {got!r:.60}; expected a pair (best_epoch, stop_epoch).",
                                   "return best_epoch, stop_epoch")
+            for value, name in zip(got, ("best_epoch", "stop_epoch")):
+                if value is None:
+                    raise CheckFailed(f"{what} returned {tuple(got)!r:.60}: {name} is None.",
+                                      "when patience never runs out, training runs every epoch: after the loop, "
+                                      "return best_epoch, len(val_losses)." if name == "stop_epoch" else
+                                      "best_epoch is the epoch (from 1) of the lowest loss so far: set it whenever "
+                                      "an epoch improves.")
             if not all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in got):
                 raise CheckFailed(f"{what} returned {tuple(got)!r:.60}; expected two whole numbers.",
                                   "epochs are counted in whole numbers: return two ints, not text or floats.")
             got = tuple(int(v) for v in got)
-            if got != expected:
-                raise CheckFailed(f"{what} is {got}, expected {expected}.", _early_stop_hint(got, curve, patience))
+            results[(tuple(curve), patience)] = got
+            if got != expected and first_wrong is None:
+                first_wrong = f"{what} is {got}, expected {expected}."
+        if first_wrong:
+            raise CheckFailed(first_wrong, _early_stop_hint(results))
         return f"best and stopping epochs right on {len(_CURVES)} curves, ties and patience 1 to 3 included."
     return run_check("compute_early_stop", compute_early_stop, test)

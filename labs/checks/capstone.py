@@ -98,6 +98,12 @@ def _check_partition(train, val, labels, what):
     if len(outside):
         raise CheckFailed(f"{what}: index {int(outside[0])} is out of range, as labels has {size} entries (0 to "
                           f"{size - 1}).", "the indices are positions in labels: from 0 to len(labels) - 1.")
+    largest = int(np.unique(labels, return_counts=True)[1].max())
+    if len(np.unique(val)) < len(val) and val.max() < largest < size:
+        raise CheckFailed(f"{what}: val_index holds values from 0 to {int(val.max())} only, some of them twice: "
+                          "these look like positions within each class, not in labels.",
+                          "map them back to positions in labels: members = np.flatnonzero(labels == label), "
+                          "then members[rng.permutation(len(members))[:count]] (or shuffle members itself).")
     for part, name in ((val, "val_index"), (train, "train_index")):
         values, counts = np.unique(part, return_counts=True)
         if np.any(counts > 1):
@@ -154,6 +160,12 @@ def _check_counts(val, labels, fraction, what):
         raise CheckFailed(message, "each class gets exactly round(validation_fraction * its count) validation "
                                    "images (at least 1 when it has 2 or more); a stratified split from a library "
                                    "shares the rounding out differently.")
+    def equal_shares(counts):  # the same number from every class (all of a class smaller than that)
+        return any(all(counts[c] == min(common, sizes[c]) for c in wanted) for common in set(counts.values()))
+
+    if equal_shares(got) and not equal_shares(wanted):
+        raise CheckFailed(message, "each class sends its own share: round(validation_fraction × that class's count), "
+                                   "not the same number for every class.")
     absent = [c for c in wanted if got[c] == 0 and wanted[c] > 0]
     if absent:
         message += f" Class {absent[0]} has no validation image at all."
@@ -170,6 +182,32 @@ def _same_split(a, b):
     return all(np.array_equal(x, y) for x, y in zip(a, b))
 
 
+def _unshuffled_splits(labels, fraction):
+    """Return the splits that take the first (or the last) images of each class without shuffling."""
+    wanted = _validation_counts(labels, fraction)
+    splits = []
+    for end in ("first", "last"):
+        val = np.concatenate([members[:wanted[label]] if end == "first" else members[len(members) - wanted[label]:]
+                              for label in wanted for members in [np.flatnonzero(labels == label)]])
+        splits.append(_as_sets(np.setdiff1d(np.arange(len(labels)), val), val))
+    return splits
+
+
+def _same_global_state(function, labels, fraction, seed):
+    """Return True when two calls give one split after NumPy's global generator is reset to one state."""
+    state = np.random.get_state()
+    try:
+        results = []
+        for _ in range(2):
+            np.random.seed(12345)
+            results.append(_as_sets(*_split_parts(call_learner(function, labels, fraction, seed))))
+        return _same_split(*results)
+    except Exception:
+        return False
+    finally:
+        np.random.set_state(state)
+
+
 def check_split_train_validation(split_train_validation):
     """Check ``split_train_validation(labels, validation_fraction, seed)`` -> (train_index, val_index)."""
     def test(function):
@@ -183,9 +221,17 @@ def check_split_train_validation(split_train_validation):
                 splits.append(_as_sets(train, val))
             again = _as_sets(*_split_parts(call_learner(function, labels, fraction, _SPLIT_SEEDS[0])))
             if not _same_split(again, splits[0]):
+                if not _same_global_state(function, labels, fraction, _SPLIT_SEEDS[0]):
+                    raise CheckFailed(f"two calls with seed={_SPLIT_SEEDS[0]} gave two different splits.",
+                                      "np.random.default_rng() with no argument starts from fresh randomness on "
+                                      "every call: pass the seed, rng = np.random.default_rng(seed).")
                 raise CheckFailed(f"two calls with seed={_SPLIT_SEEDS[0]} gave two different splits.",
                                   "draw from rng = np.random.default_rng(seed), not from np.random.permutation "
                                   "or np.random.shuffle: that global generator does not know your seed.")
+            if any(_same_split(splits[0], unshuffled) for unshuffled in _unshuffled_splits(labels, fraction)):
+                raise CheckFailed(f"every seed puts the first (or last) images of each class in validation.",
+                                  "shuffle each class's indices before slicing: rng.permutation(members) with "
+                                  "rng = np.random.default_rng(seed), so the seed chooses which images go.")
             if all(_same_split(split, splits[0]) for split in splits[1:]):
                 raise CheckFailed(f"seeds {', '.join(map(str, _SPLIT_SEEDS))} all gave the same split.",
                                   "pass seed on: np.random.default_rng(seed), not a fixed number, so another seed "
@@ -261,7 +307,10 @@ def _f1_mistakes(confusion):
          "it."),
         (floor_f1.mean(),
          "use / for the ratios, not // (floor division turns every precision and recall below 1 into 0)."),
-    ]
+        (100 * f1.mean(), "return a fraction from 0 to 1, not a percentage (no * 100)."),
+    ] + [(round(float(f1.mean()), digits),
+          f"return the score as it is, not rounded (round(score, {digits}) only when you print it).")
+         for digits in (1, 2, 3, 4) if f1.mean() != 1.0]
 
 
 def check_compute_macro_f1(compute_macro_f1):

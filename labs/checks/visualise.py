@@ -39,6 +39,21 @@ def _as_numpy(got, what):
     return learner_array(got, what)
 
 
+def _loss_gradients(model, image, class_index, of="loss"):
+    """Return d(cross-entropy loss of class_index)/d(input), or d(softmax probability)/d(input), for one image."""
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(image[None])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        scores = model(x, training=False)
+        if of == "loss":
+            target = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[class_index], logits=scores)
+        else:
+            target = tf.nn.softmax(scores)[:, class_index]
+    return np.asarray(tape.gradient(target, x), dtype=np.float64)[0]
+
+
 def check_compute_saliency(compute_saliency):
     """Check ``compute_saliency(model, image, class_index)``: max over channels of |d score / d pixel|, (H, W)."""
     from ..visualise import compute_input_gradients, compute_saliency as reference
@@ -65,6 +80,12 @@ def check_compute_saliency(compute_saliency):
                                              "(scores[:, class_index]), not the sum of every class's score."),
                 (np.abs(grads * image).max(axis=-1), "that is gradient × input; the vanilla map is the gradient "
                                                      "alone."),
+                (lambda got: np.abs(_loss_gradients(model, image, class_index)).max(axis=-1),
+                 "that is the saliency of the loss: differentiate the class score itself, scores[:, class_index] "
+                 "of model(x), not a loss (cross-entropy) of it."),
+                (lambda got: np.abs(_loss_gradients(model, image, class_index, of="softmax")).max(axis=-1),
+                 "that is the gradient of the softmax probability: differentiate the class score itself, "
+                 "scores[:, class_index] (the model's raw output), not a probability computed from it."),
             ] + [(np.abs(g).max(axis=-1), "differentiate the score of class_index, not another class.")
                  for g in others]
             compare_arrays(got, expected, f"the saliency map for class {class_index}", atol=1e-5, rtol=1e-4,
@@ -73,7 +94,11 @@ def check_compute_saliency(compute_saliency):
                                 "np.abs(gradient).max(axis=-1) of the one image.")
         return "|gradient of the class score| with the max over channels, for 3 models and classes."
     return run_check("compute_saliency", compute_saliency, test,
-                     raised_hints={"watch": "call tape.watch(x) on a tensor made with tf.convert_to_tensor(image[None]).",
+                     raised_hints={"_id": "model.predict returns a NumPy array, which leaves the tape: nothing "
+                                          "links the score to x. Call model(x) inside the `with "
+                                          "tf.GradientTape()` block instead of model.predict.",
+                                   "watch": "call tape.watch(x) on a tensor made with "
+                                            "tf.convert_to_tensor(image[None]).",
                                    "NoneType": "the gradient is None: watch the input tensor with tape.watch(x) "
                                                "and compute the score inside the `with` block."})
 
@@ -149,12 +174,72 @@ def _stroke_drawing(kind, size=140):
         for t in np.linspace(0, 1, 200):
             canvas[int(22 + 100 * t), int(98 - 40 * t)] = 1
         canvas = np.maximum(canvas, ndimage.binary_dilation(canvas > 0, iterations=3))
+    elif kind == "square":  # a small outline, one pixel thick: the last row and column of ink are whole strokes
+        canvas[50:63, 60:70] = 1
+        canvas[52:62, 61:69] = 0  # the top side two pixels thick: the centre of mass sits off the half-pixel
     elif kind == "one":  # a tall thin stroke near the left edge
         canvas[10:120, 12:22] = 1
     else:  # an L, low and to the right
         canvas[60:130, 80:92] = 1
         canvas[118:130, 80:136] = 1
     return np.rint(canvas * 255).astype(np.uint8)
+
+
+def _prepare(drawing, crop_end=1, swap=False, shift_sign=1):
+    """The notebook's prepare_drawing with one switchable mistake (for the check's mistake hints).
+
+    crop_end=0: ink[rows.min():rows.max()] drops the last row and column; swap: the rows and columns of
+    np.nonzero swapped; shift_sign=-1: the centre-of-mass shift reversed (centre - 14).
+    """
+    from scipy import ndimage
+    from skimage.transform import resize
+
+    ink = drawing.astype(float) / 255
+    rows, cols = np.nonzero(ink)
+    if swap:
+        rows, cols = cols, rows
+    ink = ink[rows.min():rows.max() + crop_end, cols.min():cols.max() + crop_end]
+    scale = 20 / max(ink.shape)
+    size = (max(1, round(ink.shape[0] * scale)), max(1, round(ink.shape[1] * scale)))
+    small = np.clip(resize(ink, size, order=1, anti_aliasing=True), 0, 1)
+    frame = np.zeros((28, 28))
+    top, left = (28 - size[0]) // 2, (28 - size[1]) // 2
+    frame[top:top + size[0], left:left + size[1]] = small
+    centre = ndimage.center_of_mass(frame)
+    frame = np.roll(frame, (shift_sign * round(14 - centre[0]), shift_sign * round(14 - centre[1])), axis=(0, 1))
+    return np.rint(frame * 255)
+
+
+_DRAWING_MISTAKES = [
+    ({"crop_end": 0}, "ink[rows.min():rows.max()] stops before the last row and column of ink: slice up to "
+                      "rows.max() + 1 and cols.max() + 1."),
+    ({"swap": True}, "np.nonzero(drawing) gives the rows first, then the columns: rows, cols = np.nonzero(drawing) "
+                     "(you cropped the wrong box)."),
+    ({"shift_sign": -1}, "shift by 14 - centre (towards the middle), not centre - 14: np.roll moved the ink the "
+                         "wrong way and wrapped it around the edge."),
+]
+
+
+def _correlation(a, b):
+    """Return the correlation of two images' pixels (0 when either is constant)."""
+    a, b = np.ravel(a).astype(float), np.ravel(b).astype(float)
+    if a.std() == 0 or b.std() == 0:
+        return 0.0
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def _drawing_mistake(got, drawing, expected):
+    """Return the hint of the known mistake the learner's digit looks like more than the reference, or None."""
+    right = _correlation(got, expected)
+    for mistake, hint in _DRAWING_MISTAKES:
+        try:
+            with np.errstate(all="ignore"):
+                wrong = _prepare(drawing, **mistake)
+        except Exception:  # this mistake cannot even be computed on this drawing
+            continue
+        if _correlation(wrong, expected) < 0.95 and _correlation(got, wrong) > max(0.9, right + 0.02):
+            return hint
+    return None
 
 
 def check_prepare_drawing(prepare_drawing):
@@ -164,10 +249,11 @@ def check_prepare_drawing(prepare_drawing):
     from ..visualise import prepare_drawing as reference
 
     def test(function):
-        for kind in ("seven", "one", "ell"):
+        for kind in ("seven", "one", "ell", "square"):
             drawing = _stroke_drawing(kind)
             expected = reference(drawing).astype(np.float64)
-            got = _as_numpy(call_learner(function, drawing), f"the prepared '{kind}'")
+            result = _as_numpy(call_learner(function, drawing), f"the prepared '{kind}'")
+            got = result
             if got.shape != (28, 28):
                 hint = ("the result is the 28x28 frame, not the 20x20 box: paste the scaled digit into "
                         "np.zeros((28, 28))." if got.shape[:2] == (20, 20) or max(got.shape) == 20
@@ -183,8 +269,16 @@ def check_prepare_drawing(prepare_drawing):
             if got.min() < 0 or got.max() > 255:
                 raise CheckFailed(f"the prepared '{kind}' holds values from {got.min():g} to {got.max():g}.",
                                   "pixel values stay within 0-255 (np.clip).")
+            if result.dtype != np.uint8:
+                raise CheckFailed(f"the prepared '{kind}' has dtype {result.dtype}; the docstring asks for uint8, "
+                                  "as MNIST's pixels.",
+                                  "end with np.rint(frame * 255).astype(np.uint8): whole numbers from 0 to 255.")
             if got.sum() == 0:
                 raise CheckFailed(f"the prepared '{kind}' is all black.", "keep the ink: crop, resize, paste.")
+            mistake = _drawing_mistake(got, drawing, expected)
+            if mistake:
+                raise CheckFailed(f"the prepared '{kind}' does not match the reference (correlation "
+                                  f"{_correlation(got, expected):.2f}).", mistake)
             if got[0, 0] > 128 and got.mean() > 128:
                 raise CheckFailed(f"the prepared '{kind}' is inverted (dark ink on white).",
                                   "keep bright ink on a black background, like MNIST.")
@@ -219,5 +313,5 @@ def check_prepare_drawing(prepare_drawing):
                 raise CheckFailed(f"the prepared '{kind}' does not look like the reference (correlation "
                                   f"{overlap:.2f}).", "crop, scale the longer side to 20, paste into 28x28, "
                                                       "shift the centre of mass to (14, 14).")
-        return "cropped, scaled into a 20x20 box and centred by mass in 28x28, for 3 drawings."
+        return "cropped, scaled into a 20x20 box and centred by mass in 28x28, as uint8, for 4 drawings."
     return run_check("prepare_drawing", prepare_drawing, test)
