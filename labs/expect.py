@@ -17,7 +17,7 @@ seeds and CPU settings and estimates, for every verdict, the chance that a fine
 run lands outside. Set ``LABS_RECORD_EXPECT=file.jsonl`` and every verdict also
 appends its value there.
 
-A ❌ line says what it means to the learner: a change above, cells run out of
+A "❌ unexpected" line says what it means to the learner: a change above, cells run out of
 order, or — rarely — an unusual run whose lesson still holds.
 """
 
@@ -34,7 +34,7 @@ __all__ = ["at_least", "at_most", "between", "ordered", "RECORD_ENV"]
 
 RECORD_ENV = "LABS_RECORD_EXPECT"
 
-# What a ❌ verdict means to a learner, after the sentence that says what was seen.
+# What an "❌ unexpected" verdict means to a learner, after the sentence that says what was seen.
 _WHAT_IT_MEANS = ("If you changed the code, the data or the settings above, that is the likely cause; if you ran "
                   "cells out of order, use Kernel → Restart and Run All. If neither, your run was unusual, not "
                   "wrong: the lesson that follows still holds.")
@@ -97,13 +97,13 @@ def ordered(name, values):
 
 
 def _ok(text):
-    """Print a ✅ verdict line and return True."""
+    """Print a "✅ ok" verdict line and return True."""
     print(status_line(VERDICT_OK, text))
     return True
 
 
 def _unexpected(seen):
-    """Print a ❌ verdict line (what was seen, then what it means) and return False."""
+    """Print an "❌ unexpected" verdict line (what was seen, then what it means) and return False."""
     print(status_line(VERDICT_UNEXPECTED, f"{seen} {_WHAT_IT_MEANS}"))
     return False
 
