@@ -143,11 +143,7 @@ def test_every_exercise_of_a_notebook_has_a_solution_and_wrong_solutions():
 
 
 # Solution cells that a check now refuses on purpose, until the notebook's exercise is changed (check: why).
-SOLUTION_PENDING_CHANGE = {
-    "check_make_augmentation":
-        "solutions/08's make_augmentation passes RandomContrast(contrast, ...): in Keras 3 one number only raises "
-        "the contrast (factor 1 to 1 + c); the exercise and its solution must pass the pair (contrast, contrast).",
-}
+SOLUTION_PENDING_CHANGE = {}  # check -> why the notebook's solution must change (a strict xfail until it has)
 
 
 @pytest.mark.parametrize("check_name", [
