@@ -259,7 +259,7 @@ def summarise(paths, runs):
         fingerprint, verdicts = code_fingerprint(path), verdicts_of(path)
         current = [run for run in runs if run["notebook"] == path.stem and run["code"] == fingerprint]
         problems += [run["failure"].splitlines()[0] for run in current if run["failure"]]
-        current = [run for run in current if not run["failure"]]
+        current = list({(run["seed"], run["setting"]): run for run in current if not run["failure"]}.values())
         seeds = {setting: {run["seed"] for run in current if run["setting"] == setting} for setting in SETTINGS}
         instances = defaultdict(list)
         for run in current:

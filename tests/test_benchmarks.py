@@ -190,3 +190,12 @@ def test_bands_diff_allows_changes_in_ignored_cells_only(tmp_path, capsys):
     path = _tiny_notebook(tmp_path, [(show, [], "unset\n")])
     assert bands.main([str(path), "--diff"]) == 1
     assert "99 cell 1 (CHECKED): 'unset' -> '0'  [FAIL]" in capsys.readouterr().out
+
+
+def test_bands_counts_a_run_stored_twice_once(tmp_path):
+    import bands
+
+    path = _tiny_notebook(tmp_path, [("labs.expect.at_least('accuracy', 0.8, 0.5)", [], "")])
+    runs = _fake_runs(path, [0.8 + 0.001 * i for i in range(20)])
+    (row,), _ = bands.summarise([path], runs + runs[:5])      # two collectors met in the middle
+    assert row["runs"] == "20 (10/10 seeds)"
