@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/bands.py --report                      # the table from the stored runs only
     .venv/bin/python benchmarks/bands.py solutions/07_convolutional_networks.ipynb --seeds 42 1
     .venv/bin/python benchmarks/bands.py --diff                        # outputs a perturbed run changes
+    .venv/bin/python benchmarks/bands.py --rebase solutions/08_*.ipynb # keep runs across a change proven harmless
 
 A trained model's numbers differ between CPUs, so a notebook shows them in a cell
 nbval ignores and prints a verdict (`labs.expect.at_least`, `at_most`, `between`,
@@ -21,7 +22,8 @@ Runs are stored, one JSON line each, in benchmarks/results/bands_runs.jsonl (the
 measurement takes hours on 2 cores, so it resumes where it stopped, and --parallel
 runs the two settings side by side). A run belongs to the notebook's code as it
 was: its fingerprint leaves the verdict statements out, so changing a threshold
-keeps the runs, and changing anything else measures afresh.
+keeps the runs, and changing anything else measures afresh — unless --rebase proves
+that the change leaves every value as it was (one run, compared exactly).
 
 The table takes each verdict as the notebook now writes it and, over the stored
 runs, shows the range seen, the mean and standard deviation, how many standard
@@ -209,6 +211,42 @@ def collect_in_parallel(paths, seeds, store):
             job.result()
 
 
+def rebase(path, store):
+    """Keep a notebook's stored runs across a change that cannot move its values, after proving it cannot.
+
+    Runs the current code once ("as is", the seed of a stored run of the previous code) and
+    compares every recorded value with that stored run, which on the same machine repeats
+    exactly: equal, the previous code's runs are relabelled as this code's; different,
+    nothing changes. Return True if the runs were kept.
+    """
+    fingerprint, runs = code_fingerprint(path), read_store(store)
+    previous = [run for run in runs if run["notebook"] == path.stem and run["code"] != fingerprint
+                and not run["failure"]]
+    if not previous:
+        print(f"{path.name}: no stored runs of other code to keep")
+        return False
+    old = max({run["code"] for run in previous}, key=lambda code: sum(run["code"] == code for run in previous))
+    reference = next(run for run in previous if run["code"] == old and run["setting"] == "as is")
+    print(f"running {path.name}, seed {reference['seed']}, as is, to compare with the runs of code {old} ...",
+          flush=True)
+    records, failure = run_once(path, reference["seed"], "as is")
+    if failure or records != reference["records"]:
+        changed = [(a["name"], a["value"], b["value"]) for a, b in zip(reference["records"], records) if a != b]
+        print(f"{path.name}: the values changed, so its runs must be measured afresh: {changed[:3] or failure}")
+        return False
+    with open(store, "r+", encoding="utf-8") as file:
+        fcntl.flock(file, fcntl.LOCK_EX)
+        kept = [json.loads(line) for line in file.read().splitlines() if line.strip()]
+        for run in kept:
+            if run["notebook"] == path.stem and run["code"] == old:
+                run["code"], run["kept_from"] = fingerprint, old
+        file.seek(0)
+        file.truncate()
+        file.write("".join(json.dumps(run) + "\n" for run in kept))
+    print(f"{path.name}: all {len(records)} values equal; {sum(r['code'] == old for r in previous)} runs kept")
+    return True
+
+
 # --- the table ------------------------------------------------------------------------------------
 
 def _normal_tail(z):
@@ -386,6 +424,8 @@ def main(argv=None):
     parser.add_argument("--core", type=int, help="the core a perturbed run is pinned to")
     parser.add_argument("--parallel", action="store_true", help="collect the two settings side by side")
     parser.add_argument("--report", action="store_true", help="only print the table from the stored runs")
+    parser.add_argument("--rebase", action="store_true",
+                        help="keep the stored runs of changed notebooks if one run proves their values unchanged")
     parser.add_argument("--diff", action="store_true",
                         help="run each notebook once, perturbed, and list the outputs that changed")
     args = parser.parse_args(argv)
@@ -395,6 +435,8 @@ def main(argv=None):
         table = diff_outputs([p.resolve() for p in args.notebooks] or solution_paths())
         table.print_table()
         return table.exit_status()
+    if args.rebase:
+        return 0 if all([rebase(path, args.store) for path in paths]) else 1
     if not args.report:
         if args.parallel:
             collect_in_parallel(paths, args.seeds, args.store)

@@ -199,3 +199,21 @@ def test_bands_counts_a_run_stored_twice_once(tmp_path):
     runs = _fake_runs(path, [0.8 + 0.001 * i for i in range(20)])
     (row,), _ = bands.summarise([path], runs + runs[:5])      # two collectors met in the middle
     assert row["runs"] == "20 (10/10 seeds)"
+
+
+def test_bands_keeps_runs_only_when_a_change_leaves_every_value_as_it_was(tmp_path, capsys):
+    import bands
+
+    path = _tiny_notebook(tmp_path, [("import os, labs\nvalue = int(os.environ['LABS_SEED']) / 10", [], ""),
+                                     ("labs.expect.at_most('seed / 10', value, 1.0)", [], "")])
+    store = tmp_path / "runs.jsonl"
+    bands.main([str(path), "--seeds", "1", "--store", str(store)])
+    _tiny_notebook(tmp_path, [("import os, labs\nvalue = int(os.environ['LABS_SEED']) / 10  # a comment\nx = 1", [], ""),
+                              ("labs.expect.at_most('seed / 10', value, 1.0)", [], "")])
+    assert bands.main([str(path), "--rebase", "--store", str(store)]) == 0
+    assert {run["code"] for run in bands.read_store(store)} == {bands.code_fingerprint(path)}
+    _tiny_notebook(tmp_path, [("import os, labs\nvalue = int(os.environ['LABS_SEED']) / 5", [], ""),
+                              ("labs.expect.at_most('seed / 10', value, 1.0)", [], "")])
+    assert bands.main([str(path), "--rebase", "--store", str(store)]) == 1
+    assert "must be measured afresh" in capsys.readouterr().out
+    assert bands.code_fingerprint(path) not in {run["code"] for run in bands.read_store(store)}
