@@ -38,14 +38,14 @@ QUIZ = [
                  "collect more varied photos of it; meanwhile stratify, augment and judge by macro F1"),
         answer=3,
         explanation="More real, varied photos beat every trick. Until then: a stratified split keeps a few of "
-                    "the 12 in validation, augmentation and class weights stop the model from ignoring the class, "
-                    "and macro F1 shows whether it does. Copies made before the split leak into validation, and "
-                    "accuracy hides a small class: 12 of 812 images is 1.5%.",
+                    "the 12 in validation, augmentation gives the model more varied views of the class, and "
+                    "macro F1 shows whether the model still ignores it. Copies made before the split leak into "
+                    "validation, and accuracy hides a small class: 12 of 812 images is 1.5%.",
     ),
     Numeric(
         "A validation confusion matrix (rows: true class, columns: predicted class) for boots, tents and stoves "
-        "reads: boots [88, 2, 0], tents [6, 2, 0], stoves [2, 0, 0]. The accuracy, which is also the micro F1, "
-        "is 90/100 = 0.90. What is the macro F1 (two decimals)?",
+        "reads: boots [88, 2, 0], tents [6, 2, 0], stoves [2, 0, 0]. The accuracy is 90/100 = 0.90. "
+        "What is the macro F1 (two decimals)?",
         answer=0.43, tolerance=0.01,
         explanation="Boots: precision 88/96, recall 88/90, F1 ≈ 0.95. Tents: precision 2/4, recall 2/8, "
                     "F1 ≈ 0.33. Stoves are never predicted: F1 = 0. The mean, (0.95 + 0.33 + 0) / 3 ≈ 0.43, shows "

@@ -22,9 +22,10 @@ QUIZ = [
                  "the lower layers have no weights",
                  "it makes each epoch slower"),
         answer=0,
-        explanation="More trainable parameters means more overfitting, and the early layers' features are the "
-                    "most reusable ones. The top layers are the most specific to ImageNet, so they gain most "
-                    "from adapting.",
+        explanation="More trainable parameters means more room to overfit and more time per epoch, and the early "
+                    "layers' features are the most reusable ones. On notebook 10's 1,000 images, unfreezing "
+                    "everything scored no better than stage 6 alone and took about twice as long. The top layers "
+                    "are the most specific to ImageNet, so they gain most from adapting.",
     ),
     MultipleChoice(
         "Why keep the BatchNormalization layers frozen (in inference mode) while fine-tuning?",
