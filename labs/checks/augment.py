@@ -294,8 +294,8 @@ def _early_stop_hint(results):
          "np.argmin over the whole curve."),
         (lambda c, p: _variant_rule(c, p, ties=True),
          "an epoch improves only if its loss is strictly lower than the best so far; a tie is no improvement."),
-        (lambda c, p: tuple(v - 1 for v in reference_rule(c, p)), "count epochs from 1, as Keras' logs and "
-                                                                   "history_table do."),
+        (lambda c, p: tuple(v - 1 for v in reference_rule(c, p)), "count epochs from 1, as Keras' training log and "
+                                                                   "the epoch tables of notebooks 05 and 07 do."),
         (lambda c, p: _variant_rule(c, p, late=True),
          "stop as soon as patience epoch(s) in a row have not improved, not one epoch later."),
         (lambda c, p: (reference_rule(c, p)[1],) * 2,
