@@ -167,10 +167,12 @@ def find_ignored_output_problems(nb):
 # Words only the course's authors understand: the material the course grew from, and our test jargon.
 # A learner never saw "the talks" or "the slides"; cite a published source instead ("Chollet's
 # cats-vs-dogs experiment in *Deep Learning with Python*"). "band" was the verdicts' word for an
-# expected range; SYLLABUS.md is not in a learner's copy.
+# expected range; SYLLABUS.md is not in a learner's copy; "the benchmark" is a script a learner has not met
+# (name it once as what it is: "a script in the repository ...: `python benchmarks/transfer.py`").
 REPOSITORY_WORDS = re.compile(
     r"\bthe talks?\b|\btalks'|\bsource talks?\b|\bthe seeds\b|\bseeds'|\bbands?\b|\blecture\b|\blecture's\b"
-    r"|\bof the slides\b|\blecture slides?\b|\bSYLLABUS\b|\bnot compared when the notebooks are tested\b",
+    r"|\bof the slides\b|\blecture slides?\b|\bSYLLABUS\b|\bnot compared when the notebooks are tested\b"
+    r"|\bthe benchmark\b",
     re.IGNORECASE)
 
 
