@@ -22,8 +22,13 @@ QUIZ = [
     MultipleChoice(
         "You feed the same convolutional layers 64×64 images instead of 28×28. "
         "What happens to the convolutional layers' parameter count?",
-        options=("it stays the same", "it grows about 5 times", "it grows about 2.3 times", "it shrinks"),
-        answer=0,
+        options=("it grows about 5 times", "it grows about 2.3 times", "it stays the same", "it shrinks"),
+        answer=2,
+        mistakes=(("it grows about 5 times", "(64 × 64) / (28 × 28) ≈ 5 is the growth in pixels, but a filter's "
+                                            "weights do not depend on the image size."),
+                  ("it grows about 2.3 times", "64 / 28 ≈ 2.3 is the growth in width, but the same small kernel "
+                                              "slides over every position, whatever the size."),
+                  ("it shrinks", "Nothing in a filter depends on the image size, so its weights cannot get fewer.")),
         explanation="A filter's weights depend only on kh, kw, c_in and the number of filters, never on the "
                     "image size: the same small kernel is shared across every position. Only the dense "
                     "layer after Flatten grows.",
@@ -31,7 +36,11 @@ QUIZ = [
     MultipleChoice(
         "A CNN trained on upright digits sees a digit moved 3 pixels to the left, and the same digit "
         "rotated by 90°. Which is it built to cope with?",
-        options=("the shift", "the rotation", "both equally", "neither"), answer=0,
+        options=("the rotation", "the shift", "both equally", "neither"), answer=1,
+        mistakes=(("the rotation", "A turned digit gives different patterns to the same filters; only training "
+                                   "on rotated copies teaches them."),
+                  ("both equally", "Sliding the same filters handles moves, but nothing in the layers turns them."),
+                  ("neither", "Sharing weights across positions finds a pattern wherever it moved.")),
         explanation="Shared weights detect a pattern wherever it is and pooling blurs small moves, so shifts "
                     "are handled; nothing in the architecture handles rotation — only data (augmentation) can.",
     ),

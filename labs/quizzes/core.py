@@ -30,12 +30,17 @@ class MultipleChoice:
 
     Learners see and type the options numbered from 1, so ``answer=1`` is the option
     they know as number 2.
+
+    ``mistakes``: (option text, feedback) pairs for the wrong options, e.g. ``("sigmoid", "Sigmoid squashes
+    each score on its own ...")``; picking that option shows its feedback instead of the generic line. They
+    name the option by its text, so reordering the options keeps each feedback with its option.
     """
 
     prompt: str
     options: tuple
     answer: int
     explanation: str
+    mistakes: tuple = ()
 
     def __post_init__(self):
         _require_text(self.prompt, "prompt")
@@ -58,6 +63,32 @@ class MultipleChoice:
             raise ValueError(f"answer must be the index of the right option, 0 to {last} for "
                              f"{len(self.options)} options (0 is the first), got {self.answer}.")
         object.__setattr__(self, "answer", int(self.answer))
+        if isinstance(self.mistakes, (str, dict)) or not isinstance(self.mistakes, (tuple, list)):
+            raise TypeError(f"mistakes must be a tuple of (option, feedback) pairs, got {type(self.mistakes).__name__}.")
+        object.__setattr__(self, "mistakes", tuple(tuple(pair) if isinstance(pair, (tuple, list)) else pair
+                                                   for pair in self.mistakes))
+        named = set()
+        for i, pair in enumerate(self.mistakes):
+            if not (isinstance(pair, tuple) and len(pair) == 2):
+                raise TypeError(f"mistakes[{i}] must be an (option, feedback) pair, got {pair!r}.")
+            option, feedback = pair
+            _require_text(option, f"mistakes[{i}]'s option")
+            _require_text(feedback, f"mistakes[{i}]'s feedback")
+            if _normalise(option) not in keys:
+                raise ValueError(f"mistakes[{i}] names {option!r}, which is not one of the options {self.options}.")
+            index = keys.index(_normalise(option))
+            if index == self.answer:
+                raise ValueError(f"mistakes[{i}] names the right option {option!r}; its feedback is the explanation.")
+            if index in named:
+                raise ValueError(f"mistakes[{i}] names {option!r} a second time.")
+            named.add(index)
+
+    def feedback_for(self, index):
+        """Return the feedback on the wrong option at 0-based ``index``, or None if it has none."""
+        for option, feedback in self.mistakes:
+            if _normalise(option) == _normalise(self.options[index]):
+                return feedback
+        return None
 
 
 @dataclass(frozen=True)
@@ -143,6 +174,9 @@ def _grade_choice(question, response):
     you_chose = f'You chose {chosen + 1}, "{question.options[chosen]}"'
     if chosen == question.answer:
         return Feedback(True, f"{you_chose}: {RIGHT}. {question.explanation}")
+    why = question.feedback_for(chosen)
+    if why:
+        return Feedback(False, f"{you_chose}: {WRONG}. {why} Try another option.")
     return Feedback(False, f"{you_chose}: {WRONG}. Think again, then try another option.")
 
 

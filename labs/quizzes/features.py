@@ -26,10 +26,16 @@ QUIZ = [
     ),
     MultipleChoice(
         "In a pipeline PCA → SVM tuned by grid search, which images is the PCA fitted on?",
-        options=("all images, test included", "the training part of each cross-validation split",
-                 "the test images", "the validation images only"), answer=1,
+        options=("all images, test included", "the test images", "the validation images only",
+                 "the training part of each cross-validation split"), answer=3,
         explanation="Inside a Pipeline, GridSearchCV refits PCA on the training folds only, so nothing about the "
                     "held-out images leaks into the features.",
+        mistakes=(("all images, test included", "Then the features are shaped by the test images too, so the test "
+                                                "score flatters the model (leakage)."),
+                  ("the test images", "The test images must stay unseen until the final score; nothing is fitted "
+                                      "on them."),
+                  ("the validation images only", "The held-out part of a split is for scoring; fitting PCA on it "
+                                                 "lets those images leak into the features.")),
     ),
     Numeric(
         "A classifier has F1 0.9 on class A and 0.3 on class B. What is its macro F1?",
@@ -44,6 +50,11 @@ QUIZ = [
         options=("the external images come from a different distribution than the training images",
                  "the model is too small", "the external set is too large", "F1 is the wrong metric"),
         answer=0,
+        mistakes=(("the model is too small", "A model too small to learn would score low on validation too, not "
+                                             "0.90."),
+                  ("the external set is too large", "More test images make a score more reliable, not lower."),
+                  ("F1 is the wrong metric", "The same metric gives 0.90 on one set and 0.18 on the other: the "
+                                             "images differ, not the metric.")),
         explanation="Validation images are drawn like the training images, so they flatter the model; images "
                     "from elsewhere (other cameras, backgrounds, writers) show how it really generalises.",
     ),

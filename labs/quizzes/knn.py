@@ -23,12 +23,18 @@ QUIZ = [
     ),
     MultipleChoice(
         "You want to choose k and the distance for k-NN. Which data do you score the candidates on?",
-        options=("the training images", "a validation split, or cross-validation on the training images",
-                 "the test images", "whichever gives the highest number"),
-        answer=1,
+        options=("the training images", "the test images",
+                 "a validation split, or cross-validation on the training images", "whichever gives the highest number"),
+        answer=2,
         explanation="On the training images 1-NN is always perfect (each image is its own neighbour); the "
                     "test set is kept for one final, honest measurement. A validation split or "
                     "cross-validation is what is left.",
+        mistakes=(("the training images", "On its own training images 1-NN is always perfect, since each image is "
+                                          "its own nearest neighbour, so every k=1 candidate looks best."),
+                  ("the test images", "Choosing with the test images uses them up: the final test score would no "
+                                      "longer be an honest measure of new images."),
+                  ("whichever gives the highest number", "A high score on the images you trained on or chose with "
+                                                         "flatters the model; which images you score on matters.")),
     ),
     Numeric(
         "A distance matrix between 10,000 test and 60,000 training images in float64 (8 bytes a number) "
@@ -46,5 +52,10 @@ QUIZ = [
         options=("1", "3", "no prediction", "a random one of 1 and 3"), answer=0,
         explanation="1 and 3 get two votes each; the tie goes to the smallest label, 1 (the rule "
                     "scikit-learn follows too). An odd k avoids most ties between two classes.",
+        mistakes=(("3", "3 is the nearest neighbour's label, but the vote is tied 2 to 2 and the rule gives the "
+                        "tie to the smallest label."),
+                  ("no prediction", "k-NN always predicts: the tie rule decides between the tied labels."),
+                  ("a random one of 1 and 3", "The course's tie rule is fixed, not random: the smallest tied label "
+                                              "wins, so the same image always gets the same answer.")),
     ),
 ]

@@ -6,12 +6,21 @@ QUIZ = [
     MultipleChoice(
         "A network sorts digits into 10 classes. Which activation belongs in its output layer?",
         options=("ReLU", "tanh", "softmax", "step"), answer=2,
+        mistakes=(("ReLU", "ReLU belongs in the hidden layers; its outputs do not add up to 1 over the classes."),
+                  ("tanh", "tanh gives each unit a value between -1 and 1 on its own, not probabilities that sum "
+                           "to 1."),
+                  ("step", "A step gives only 0 or 1 and has no useful gradient, so the network could not learn "
+                           "through it.")),
         explanation="Softmax turns the 10 scores into probabilities that sum to 1: 'which one of the ten'. "
                     "ReLU (or tanh) belongs in the hidden layers.",
     ),
     MultipleChoice(
         "What is the derivative of ReLU for a negative input?",
         options=("0", "1", "the input itself", "it is undefined everywhere"), answer=0,
+        mistakes=(("1", "The slope is 1 for positive inputs; for negative ones ReLU is flat."),
+                  ("the input itself", "That is ReLU's output for a positive input, not its slope."),
+                  ("it is undefined everywhere", "Only the single point 0 has no slope; elsewhere ReLU is a "
+                                                 "straight line.")),
         explanation="ReLU is flat (0) for negative inputs, so no gradient flows back through a unit "
                     "that is switched off; for positive inputs the slope is 1.",
     ),
