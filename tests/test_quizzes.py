@@ -144,6 +144,92 @@ def test_options_that_are_numbers_are_matched_as_text_or_called_ambiguous():
     assert "ambiguous" in grade(same, "3").message
 
 
+# --- feedback on each wrong option, and where the right options sit ---------------------------------
+
+def _choices():
+    """Yield (topic, question number from 1, question) for every multiple-choice question of every quiz."""
+    for topic in quizzes.quiz_topics():
+        for number, q in enumerate(quizzes.load_quiz(topic), start=1):
+            if isinstance(q, MultipleChoice):
+                yield topic, number, q
+
+
+def test_every_wrong_option_of_every_question_has_its_own_feedback():
+    checked = 0
+    for topic, number, q in _choices():
+        wrong = [o for i, o in enumerate(q.options) if i != q.answer]
+        assert sorted(o for o, _ in q.mistakes) == sorted(wrong), (topic, number)
+        for option, why in q.mistakes:
+            index = q.options.index(option)
+            given = grade(q, index + 1)
+            assert not given.correct and given.message == (f'You chose {index + 1}, "{option}": ❌ not quite. {why} '
+                                                           "Try another option."), (topic, number, option)
+            as_text = grade(q, option)  # answered with the option's text ("1" is ambiguous where option 1 reads "0")
+            assert as_text.message == given.message or "ambiguous" in as_text.message
+            assert "Think again" not in given.message and q.explanation not in given.message
+            assert why.strip() == why and why.endswith((".", "!", "?")) and len(why) <= 200, why
+            checked += 1
+        right = grade(q, q.answer + 1)
+        assert right.correct and right.message.endswith(q.explanation)
+        assert not any(why in right.message for _, why in q.mistakes)
+    assert checked >= 100
+
+
+def test_wrong_option_feedback_replaces_the_generic_line_and_moves_with_its_option():
+    q = MultipleChoice("pick", options=("sigmoid", "Soft max", "both"), answer=1, explanation="because",
+                       mistakes=(("SIGMOID", "Sigmoid treats each score on its own."),))
+    assert grade(q, 1).message == 'You chose 1, "sigmoid": ❌ not quite. Sigmoid treats each score on its own. ' \
+                                  "Try another option."
+    assert grade(q, 3).message == 'You chose 3, "both": ❌ not quite. Think again, then try another option.'
+    moved = MultipleChoice("pick", options=("both", "Soft max", "sigmoid"), answer=1, explanation="because",
+                           mistakes=q.mistakes)
+    assert "Sigmoid treats each score" in grade(moved, 3).message and "Think again" in grade(moved, 1).message
+    assert grade(q, 2).message == 'You chose 2, "Soft max": ✅ right. because'
+
+
+@pytest.mark.parametrize("mistakes, error, match", [
+    ((("tanh", "why"),), ValueError, "not one of the options"),
+    ((("b", "why"),), ValueError, "names the right option"),
+    ((("a", "why"), (" A ", "again")), ValueError, "a second time"),
+    ((("a", ""),), ValueError, "feedback must not be empty"),
+    (("a",), TypeError, "pair"),
+    ({"a": "why"}, TypeError, "mistakes must be a tuple"),
+])
+def test_multiple_choice_rejects_bad_mistakes(mistakes, error, match):
+    with pytest.raises(error, match=match):
+        MultipleChoice("pick", options=("a", "b", "c"), answer=1, explanation="why", mistakes=mistakes)
+
+
+def test_right_options_are_spread_over_the_positions():
+    positions = [q.answer for _, _, q in _choices()]
+    counts = np.bincount(positions)
+    assert len(counts) >= 4 and counts.max() <= math.ceil(len(positions) / 3), counts  # about a quarter each
+    for topic in quizzes.quiz_topics():
+        mine = [q.answer for t, _, q in _choices() if t == topic]
+        assert len(mine) < 2 or len(set(mine)) > 1, (topic, mine)
+
+
+def test_the_learners_likely_wrong_numbers_get_their_own_feedback():
+    from labs import augment
+
+    stop_q = next(q for q in quizzes.load_quiz("augment") if "patience 2" in q.prompt)
+    curve = [float(v) for v in stop_q.prompt.split("is ")[1].split(". With")[0].split(", ")]
+    best, never_reset = math.inf, 0  # the counter of epochs without improvement, never set back to 0
+    for epoch, loss in enumerate(curve, start=1):
+        never_reset += loss >= best
+        best = min(best, loss)
+        if never_reset >= 2:
+            break
+    assert (epoch, augment.compute_early_stop(curve, 2)) == (6, (5, 7))
+    assert "resets the count" in grade(stop_q, 6).message and "best epoch" in grade(stop_q, 5).message
+    f1_q = next(q for q in quizzes.load_quiz("capstone") if isinstance(q, Numeric))
+    assert "That is the accuracy" in grade(f1_q, "0.9").message and "accuracy" in grade(f1_q, "0,90").message
+    assert "You typed a percentage" in grade(f1_q, "43").message and grade(f1_q, "43%").correct
+    for topic in ("augment", "transfer", "visualise", "capstone"):  # quizzes 08-12 (finetune has no numbers)
+        for q in quizzes.load_quiz(topic):
+            assert not isinstance(q, Numeric) or len(q.mistakes) >= 2, (topic, q.prompt)
+
+
 def test_grade_rejects_unknown_question_types():
     with pytest.raises(TypeError, match="MultipleChoice or Numeric"):
         grade("what?", 1)
@@ -210,12 +296,12 @@ def test_every_declared_numeric_mistake_gets_its_own_feedback():
     declared = 0
     for topic in quizzes.quiz_topics():
         for q in quizzes.load_quiz(topic):
-            for value, feedback in getattr(q, "mistakes", ()):
+            for value, feedback in q.mistakes if isinstance(q, Numeric) else ():
                 declared += 1
                 given = grade(q, value)
                 assert not given.correct and feedback in given.message, (topic, q.prompt, value)
                 assert "too high" not in given.message and "too low" not in given.message
-    assert declared >= 20
+    assert declared >= 60
 
 
 def test_a_numeric_mistake_cannot_be_the_answer():

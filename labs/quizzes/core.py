@@ -64,7 +64,8 @@ class MultipleChoice:
                              f"{len(self.options)} options (0 is the first), got {self.answer}.")
         object.__setattr__(self, "answer", int(self.answer))
         if isinstance(self.mistakes, (str, dict)) or not isinstance(self.mistakes, (tuple, list)):
-            raise TypeError(f"mistakes must be a tuple of (option, feedback) pairs, got {type(self.mistakes).__name__}.")
+            raise TypeError(f"mistakes must be a tuple of (option, feedback) pairs, "
+                            f"got {type(self.mistakes).__name__}.")
         object.__setattr__(self, "mistakes", tuple(tuple(pair) if isinstance(pair, (tuple, list)) else pair
                                                    for pair in self.mistakes))
         named = set()

@@ -24,7 +24,8 @@ QUIZ = [
     MultipleChoice(
         "You want to choose k and the distance for k-NN. Which data do you score the candidates on?",
         options=("the training images", "the test images",
-                 "a validation split, or cross-validation on the training images", "whichever gives the highest number"),
+                 "a validation split, or cross-validation on the training images",
+                 "whichever gives the highest number"),
         answer=2,
         explanation="On the training images 1-NN is always perfect (each image is its own neighbour); the "
                     "test set is kept for one final, honest measurement. A validation split or "
