@@ -116,8 +116,8 @@ def code_fingerprint(path):
 
 
 def _literal(node):
-    """Return the number a literal node (``0.9``, ``-0.02``, ``49 / 784``) stands for."""
-    return float(eval(compile(ast.Expression(node), "<threshold>", "eval"), {"__builtins__": {}}))
+    """Return the number a threshold's literal (``0.9``, ``-0.02``, ``1e-6``) stands for; nothing is run."""
+    return float(ast.literal_eval(node))
 
 
 def verdicts_of(path):
@@ -257,13 +257,10 @@ def _normal_tail(z):
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def _distances(verdict, values):
-    """Return {side: (mean - threshold) / sd-like data} as arrays of margins, one per side the verdict has."""
-    if verdict["kind"] == "at_least":
-        return {"low": values - verdict["low"]}
-    if verdict["kind"] == "at_most":
-        return {"high": verdict["high"] - values}
-    return {"low": values - verdict["low"], "high": verdict["high"] - values}
+def _margins(verdict, values):
+    """Return the margins of each run on each side the verdict has (positive: the verdict holds)."""
+    return [values - verdict[side] if side == "low" else verdict[side] - values
+            for side in ("low", "high") if side in verdict]
 
 
 def false_alarm(margins):
@@ -283,14 +280,19 @@ def _fmt(x, integral):
     return f"{x:.1e}" if x != 0 and abs(x) < 0.01 else f"{x:.3f}"
 
 
+def _describe(kind, low, high, integral):
+    """Return a threshold or range as the table shows it: '>= 0.900', '<= 35', '0.080 to 0.100'."""
+    return {"at_least": lambda: f">= {_fmt(low, integral)}", "at_most": lambda: f"<= {_fmt(high, integral)}",
+            "between": lambda: f"{_fmt(low, integral)} to {_fmt(high, integral)}"}[kind]()
+
+
 def _suggest(verdict, values, integral):
     """Return thresholds SUGGESTED_Z standard deviations from the mean, rounded outward, as text."""
     mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
     step = 1 if integral else (0.01 if abs(mean) >= 0.05 else 10 ** math.floor(math.log10(max(sd, 1e-12))))
     low = math.floor((mean - SUGGESTED_Z * sd) / step) * step
     high = math.ceil((mean + SUGGESTED_Z * sd) / step) * step
-    return {"at_least": f">= {_fmt(low, integral)}", "at_most": f"<= {_fmt(high, integral)}",
-            "between": f"{_fmt(low, integral)} to {_fmt(high, integral)}"}[verdict["kind"]]
+    return _describe(verdict["kind"], low, high, integral)
 
 
 def summarise(paths, runs):
@@ -333,15 +335,13 @@ def _row(notebook, name, verdict, values, seeds):
     array = np.array(values, dtype=float)
     integral = all(float(v).is_integer() for v in values) and all(
         float(verdict.get(k, 0)).is_integer() for k in ("low", "high"))
-    written = {"at_least": lambda: f">= {_fmt(verdict['low'], integral)}",
-               "at_most": lambda: f"<= {_fmt(verdict['high'], integral)}",
-               "between": lambda: f"{_fmt(verdict['low'], integral)} to {_fmt(verdict['high'], integral)}"}
-    z, chance = false_alarm(list(_distances(verdict, array).values()))
-    inside = all(m.min() >= 0 for m in _distances(verdict, array).values())
+    margins = _margins(verdict, array)
+    z, chance = false_alarm(margins)
+    inside = all(m.min() >= 0 for m in margins)
     sd = float(np.std(array, ddof=1)) if len(array) > 1 else 0.0
     return {"verdict": f"{notebook}: {name}", "runs": runs,
             "seen": f"{_fmt(array.min(), integral)} to {_fmt(array.max(), integral)}",
-            "mean ± sd": f"{_fmt(array.mean(), False)} ± {_fmt(sd, False)}", "written": written[verdict["kind"]](),
+            "mean ± sd": f"{_fmt(array.mean(), False)} ± {_fmt(sd, False)}", "written": _describe(verdict["kind"], verdict.get("low"), verdict.get("high"), integral),
             "z": z, "chance": chance, "suggested": _suggest(verdict, array, integral) if sd else "-",
             "passed": inside and enough and chance < MAX_FALSE_ALARM}
 

@@ -42,26 +42,27 @@ _WHAT_IT_MEANS = ("If you changed the code, the data or the settings above, that
 
 def at_least(name, value, low):
     """Print whether ``value`` is at least ``low``; return True if it is."""
-    name = _require_name(name)
-    low = _finite(_number(low, "low"), "low")
-    value = _number(value, "value")
-    shown = _formatter(value, low, low)
-    _record(name=name, value=value, low=low)
-    if math.isfinite(value) and value >= low:
-        return _ok(f"{name} is at least {shown(low)}, as expected")
-    return _unexpected(f"{name} is {_show(value, shown)}, lower than usual (it is normally at least {shown(low)}).")
+    return _one_sided(name, value, low, "low")
 
 
 def at_most(name, value, high):
     """Print whether ``value`` is at most ``high``; return True if it is."""
+    return _one_sided(name, value, high, "high")
+
+
+def _one_sided(name, value, threshold, side):
+    """The verdict of at_least (side 'low') or at_most (side 'high')."""
     name = _require_name(name)
-    high = _finite(_number(high, "high"), "high")
+    threshold = _finite(_number(threshold, side), side)
     value = _number(value, "value")
-    shown = _formatter(value, high, high)
-    _record(name=name, value=value, high=high)
-    if math.isfinite(value) and value <= high:
-        return _ok(f"{name} is at most {shown(high)}, as expected")
-    return _unexpected(f"{name} is {_show(value, shown)}, higher than usual (it is normally at most {shown(high)}).")
+    shown = _formatter(value, threshold, threshold)
+    _record(name=name, value=value, **{side: threshold})
+    words, holds = (("at least", "lower"), value >= threshold) if side == "low" else \
+        (("at most", "higher"), value <= threshold)
+    if math.isfinite(value) and holds:
+        return _ok(f"{name} is {words[0]} {shown(threshold)}, as expected")
+    return _unexpected(f"{name} is {_show(value, shown)}, {words[1]} than usual (it is normally {words[0]} "
+                       f"{shown(threshold)}).")
 
 
 def between(name, value, low, high):

@@ -170,8 +170,8 @@ def find_ignored_output_problems(nb):
 # expected range; SYLLABUS.md is not in a learner's copy; "the benchmark" is a script a learner has not met
 # (name it once as what it is: "a script in the repository ...: `python benchmarks/transfer.py`").
 REPOSITORY_WORDS = re.compile(
-    r"\bthe talks?\b|\btalks'|\bsource talks?\b|\bthe seeds\b|\bseeds'|\bbands?\b|\blecture\b|\blecture's\b"
-    r"|\bof the slides\b|\blecture slides?\b|\bSYLLABUS\b|\bnot compared when the notebooks are tested\b"
+    r"\bthe talks?\b|\btalks'|\bsource talks?\b|\bthe seeds\b|\bseeds'|\bbands?\b|\blecture\b"
+    r"|\bof the slides\b|\bSYLLABUS\b|\bnot compared when the notebooks are tested\b"
     r"|\bthe benchmark\b",
     re.IGNORECASE)
 
