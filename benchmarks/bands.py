@@ -211,13 +211,23 @@ def collect_in_parallel(paths, seeds, store):
             job.result()
 
 
+def _equal(value, stored):
+    """Equal to float32 precision (within 1e-6): a Keras metric (float32) and a NumPy mean (float64) of the same
+    counts agree, and so do differences of them; an ordering's values are compared name by name."""
+    if isinstance(value, dict) and isinstance(stored, dict):
+        return value.keys() == stored.keys() and all(_equal(value[key], stored[key]) for key in value)
+    if isinstance(value, (int, float)) and isinstance(stored, (int, float)):
+        return abs(value - stored) <= 1e-6
+    return value == stored
+
+
 def rebase(path, store):
     """Keep a notebook's stored runs across a change that cannot move its values, after proving it cannot.
 
     Runs the current code once ("as is", the seed of a stored run of the previous code) and
     compares every recorded value with that stored run, which on the same machine repeats
     exactly (a verdict may have been dropped or its threshold changed; every value still
-    recorded must be there, equal): equal, the previous code's runs are relabelled as this
+    recorded must be there, equal to float32 precision): equal, the previous code's runs are relabelled as this
     code's; different, nothing changes. Return True if the runs were kept.
     """
     fingerprint, runs = code_fingerprint(path), read_store(store)
@@ -231,9 +241,9 @@ def rebase(path, store):
     print(f"running {path.name}, seed {reference['seed']}, as is, to compare with the runs of code {old} ...",
           flush=True)
     records, failure = run_once(path, reference["seed"], "as is")
-    before = [(record["name"], record["value"]) for record in reference["records"]]
+    before = dict((record["name"], record["value"]) for record in reference["records"])
     after = [(record["name"], record["value"]) for record in records]   # thresholds may change, values not
-    changed = [pair for pair in after if pair not in before]
+    changed = [(name, value) for name, value in after if name not in before or not _equal(value, before[name])]
     if failure or not after or changed:
         print(f"{path.name}: the values changed, so its runs must be measured afresh: {changed[:3] or failure}")
         return False

@@ -76,6 +76,7 @@ __all__ = [
     "make_feature_extractor",
     "make_head",
     "make_classifier",
+    "unfreeze_from",
     "unfreeze_top",
     "available_offline",
     "status_table",
@@ -688,13 +689,33 @@ def make_classifier(extractor, head, augmentation=None, seed=config.SEED):
     return keras.Model(images, head(x), name=f"{extractor.name}_classifier")
 
 
+def unfreeze_from(base, layer_name):
+    """Let ``layer_name`` and every later layer of ``base`` train, except BatchNormalization layers.
+
+    The reference of notebook 10's exercise 1. base: a Keras model (a base, or an extractor from
+    make_feature_extractor); layer_name: the name of one of its layers. Layers before it stay frozen.
+    Compile the model that holds the base again afterwards, or fit keeps training what was trainable before.
+    """
+    keras = _keras()
+    if not isinstance(base, keras.Model):
+        raise TypeError(f"base must be a keras.Model, got {describe(base)}.")
+    names = [layer.name for layer in base.layers]
+    if layer_name not in names:
+        raise ValueError(f"layer_name must be the name of a layer of {base.name!r}, "
+                         f"got {layer_name!r}{_similar_names(layer_name, names)}.")
+    base.trainable = True
+    start = names.index(layer_name)
+    for index, layer in enumerate(base.layers):
+        layer.trainable = index >= start and not isinstance(layer, keras.layers.BatchNormalization)
+
+
 def unfreeze_top(model, from_layer=None):
     """Make the base's layers from ``from_layer`` on trainable (every one when None); return the trainable count.
 
     model: a classifier from make_classifier (or an extractor). from_layer: a layer name of
     the base, e.g. "block6a_expand_conv": that layer and all after it train, those before stay
-    frozen. BatchNormalization layers always stay frozen. Returns the number of trainable
-    parameters of the whole model. Compile the model again afterwards (train_with_recipe does).
+    frozen (unfreeze_from on the base inside). BatchNormalization layers always stay frozen. Returns the
+    number of trainable parameters of the whole model. Compile the model again afterwards (train_with_recipe does).
     """
     keras = _keras()
     if not isinstance(model, keras.Model):
@@ -705,10 +726,7 @@ def unfreeze_top(model, from_layer=None):
     if from_layer is not None and from_layer not in names:
         raise ValueError(f"from_layer must be None or the name of a layer of {extractor.name!r}, "
                          f"got {from_layer!r}{_similar_names(from_layer, names)}.")
-    extractor.trainable = True
-    start = 0 if from_layer is None else names.index(from_layer)
-    for index, layer in enumerate(extractor.layers):
-        layer.trainable = index >= start and not isinstance(layer, keras.layers.BatchNormalization)
+    unfreeze_from(extractor, names[0] if from_layer is None else from_layer)
     return int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
 
 

@@ -101,19 +101,23 @@ def _in_notebook():
 class ProgressBar(keras.callbacks.Callback):
     """Show training progress: a bar in notebooks (labs.widgets.TrainingBar), printed lines in scripts, or nothing.
 
+    Pass it to fit: ``model.fit(..., verbose=0, callbacks=[labs.training.ProgressBar()])``.
+    epochs: the bar's length; None takes fit's ``epochs``.
     mode: "auto" (widget in a notebook, silent elsewhere), "display", "print" or "silent".
     The widget changes through its own messages, so a stored notebook keeps one stable line.
     """
 
-    def __init__(self, epochs, mode="auto"):
+    def __init__(self, epochs=None, mode="auto"):
         super().__init__()
-        self.epochs = require_int(epochs, "epochs", minimum=1)
+        self.given_epochs = None if epochs is None else require_int(epochs, "epochs", minimum=1)
+        self.epochs = self.given_epochs
         mode = require_choice(mode, "mode", ("auto", "display", "print", "silent"))
         self.mode = ("display" if _in_notebook() else "silent") if mode == "auto" else mode
         self.bar = None
 
     def on_train_begin(self, logs=None):
         """Show an empty bar (notebooks only: labs.widgets.TrainingBar)."""
+        self.epochs = self.given_epochs or int((self.params or {}).get("epochs") or 1)
         if self.mode == "display":
             from .widgets import TrainingBar
 

@@ -212,6 +212,9 @@ def test_bands_keeps_runs_only_when_a_change_leaves_every_value_as_it_was(tmp_pa
                               ("labs.expect.at_most('seed / 10', value, 1.0)", [], "")])
     assert bands.main([str(path), "--rebase", "--store", str(store)]) == 0
     assert {run["code"] for run in bands.read_store(store)} == {bands.code_fingerprint(path)}
+    _tiny_notebook(tmp_path, [("import os, labs, numpy\nvalue = float(numpy.float32(int(os.environ['LABS_SEED']) / 10))",
+                               [], ""), ("labs.expect.at_most('seed / 10', value, 1.0)", [], "")])
+    assert bands.main([str(path), "--rebase", "--store", str(store)]) == 0   # a Keras metric's float32: equal
     _tiny_notebook(tmp_path, [("import os, labs\nvalue = int(os.environ['LABS_SEED']) / 5", [], ""),
                               ("labs.expect.at_most('seed / 10', value, 1.0)", [], "")])
     assert bands.main([str(path), "--rebase", "--store", str(store)]) == 1

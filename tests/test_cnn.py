@@ -353,3 +353,17 @@ def test_the_layer_table_by_formula_agrees_with_keras():
     assert table["parameters"].tolist() == keras_says["parameters"].tolist()
     keras_shapes = [ast.literal_eval(shape)[1:] for shape in keras_says["output shape"]]  # "(None, 26, 26, 32)" -> (26, 26, 32)
     assert [ast.literal_eval(shape) for shape in table["output shape"]] == keras_shapes
+
+
+def test_progress_bar_takes_its_length_from_fit(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    bar = training.ProgressBar(mode="display")
+    model.fit(np.zeros((4, 2)), np.array([0, 1, 0, 1]), epochs=3, verbose=0, callbacks=[bar])
+    model.fit(np.zeros((4, 2)), np.array([0, 1, 0, 1]), epochs=2, verbose=0, callbacks=[bar])
+    first, second = (box.children[0] for box in shown)
+    assert (first.max, first.value, second.max, second.value) == (3, 3, 2, 2)

@@ -797,3 +797,36 @@ def test_make_transfer_model_needs_a_feature_map():
     pooled = load_base(input_shape=(48, 48, 3), include_top=False, pooling="avg")
     with pytest.raises(ValueError, match=r"feature map \(N, h, w, channels\), got shape \(None, 1280\)"):
         pretrained.make_transfer_model(pooled, 10)
+
+
+def test_unfreeze_from_is_the_reference_of_notebook_10s_exercise(small_base, capsys):
+    from labs.checks import check_unfreeze_from
+
+    assert check_unfreeze_from(pretrained.unfreeze_from)
+    assert "✅ passed" in capsys.readouterr().out
+    base = load_base(input_shape=(48, 48, 3), include_top=False)
+    with pytest.raises(ValueError, match="layer_name must be the name of a layer.*similar layers: block6a_"):
+        pretrained.unfreeze_from(base, "block6a_conv")
+    with pytest.raises(TypeError, match="base must be a keras.Model"):
+        pretrained.unfreeze_from("base", "block6a_expand_conv")
+
+
+def test_fit_without_compiling_again_leaves_newly_unfrozen_layers_as_they_were(small_images):
+    """What notebook 10 shows: unfreezing after a fit changes nothing until the model is compiled again."""
+    import keras
+
+    images, labels = small_images
+    base = load_base(input_shape=(48, 48, 3), include_top=False)
+    extractor = pretrained.make_feature_extractor(base, ("block6d_add",))
+    head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
+    classifier = pretrained.make_classifier(extractor, head)
+    classifier.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    classifier.fit(images, labels, epochs=1, verbose=0)
+    pretrained.unfreeze_from(extractor, "block6a_expand_conv")
+    kernel = extractor.get_layer("block6a_expand_conv").kernel
+    before = keras.ops.convert_to_numpy(kernel)
+    classifier.fit(images, labels, epochs=1, verbose=0)
+    assert np.array_equal(before, keras.ops.convert_to_numpy(kernel))
+    classifier.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
+    classifier.fit(images, labels, epochs=1, verbose=0)
+    assert not np.array_equal(before, keras.ops.convert_to_numpy(kernel))
