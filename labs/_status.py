@@ -6,13 +6,15 @@ readiness report and quiz feedback all take their marks from here; ``python -m l
 status`` and ``python -m labs.pretrained status`` their table layout.
 """
 
-__all__ = ["CHECK_PASSED", "CHECK_FAILED", "CHECK_TO_DO", "VERDICT_OK", "VERDICT_UNEXPECTED", "READY", "NOT_READY",
+__all__ = ["CHECK_PASSED", "CHECK_FAILED", "CHECK_TO_DO", "VERDICT_OK", "VERDICT_UNEXPECTED", "VERDICT_COMPARE", "READY", "NOT_READY",
            "AVAILABLE", "MISSING", "RIGHT", "WRONG", "NOT_GRADED", "status_line", "format_status_table"]
 
 # exercise checks (labs.checks.core): the learner's function is right, wrong, or still the stub
 CHECK_PASSED, CHECK_FAILED, CHECK_TO_DO = "✅ passed", "❌ failed", "❌ to do"
 # verdicts on learned values (labs.expect): the threshold, range or ordering holds, or not
 VERDICT_OK, VERDICT_UNEXPECTED = "✅ ok", "❌ unexpected"
+# ... and on a learner's own data, where the demo's thresholds do not apply: a comparison, never a grade
+VERDICT_COMPARE = "📊 compare"
 # the readiness report (labs.environment): one line per thing the default profile needs
 READY, NOT_READY = "✅ ready", "❌ not ready"
 # datasets available offline right now (labs.environment): a missing one is downloaded on first use

@@ -19,6 +19,10 @@ appends its value there.
 
 A "❌ unexpected" line says what it means to the learner: a change above, cells run out of
 order, or — rarely — an unusual run whose lesson still holds.
+
+On a learner's own data the thresholds (measured on the course's data) do not apply:
+``compare_only("the demo folders")`` turns every later verdict into a "📊 compare" line that
+shows the value beside what the course's data gives, never a grade; ``compare_only(None)`` ends it.
 """
 
 import json
@@ -28,9 +32,9 @@ import os
 
 import numpy as np
 
-from ._status import VERDICT_OK, VERDICT_UNEXPECTED, status_line
+from ._status import VERDICT_COMPARE, VERDICT_OK, VERDICT_UNEXPECTED, status_line
 
-__all__ = ["at_least", "at_most", "between", "ordered", "RECORD_ENV"]
+__all__ = ["at_least", "at_most", "between", "ordered", "compare_only", "RECORD_ENV"]
 
 RECORD_ENV = "LABS_RECORD_EXPECT"
 
@@ -38,6 +42,27 @@ RECORD_ENV = "LABS_RECORD_EXPECT"
 _WHAT_IT_MEANS = ("If you changed the code, the data or the settings above, that is the likely cause; if you ran "
                   "cells out of order, use Kernel → Restart and Run All. If neither, your run was unusual, not "
                   "wrong: the lesson that follows still holds.")
+
+
+_compare_with = None   # set by compare_only: what the thresholds were measured on, when the data is another
+
+
+def compare_only(reference):
+    """Make the verdicts that follow comparisons with ``reference`` (e.g. "the demo folders"); None: verdicts again.
+
+    Use it when a notebook runs on the learner's own data: a threshold measured on the course's data
+    says nothing about theirs, so the line shows their value beside the course's, never an ❌ unexpected.
+    """
+    global _compare_with
+    if reference is not None and (not isinstance(reference, str) or not reference.strip()):
+        raise TypeError(f"reference must be None or a non-empty string naming the course's data, got {reference!r}")
+    _compare_with = reference.strip() if reference else None
+
+
+def _compared(name, value_text, usual_text):
+    """Print a "📊 compare" line (the value here beside the course's usual one) and return True."""
+    print(status_line(VERDICT_COMPARE, f"{name} is {value_text} here; on {_compare_with} it is {usual_text}."))
+    return True
 
 
 def at_least(name, value, low):
@@ -59,6 +84,8 @@ def _one_sided(name, value, threshold, side):
     _record(name=name, value=value, **{side: threshold})
     words, holds = (("at least", "lower"), value >= threshold) if side == "low" else \
         (("at most", "higher"), value <= threshold)
+    if _compare_with:
+        return _compared(name, _show(value, shown), f"normally {words[0]} {shown(threshold)}")
     if math.isfinite(value) and holds:
         return _ok(f"{name} is {words[0]} {shown(threshold)}, as expected")
     return _unexpected(f"{name} is {_show(value, shown)}, {words[1]} than usual (it is normally {words[0]} "
@@ -74,6 +101,8 @@ def between(name, value, low, high):
     value = _number(value, "value")
     shown = _formatter(value, low, high)
     _record(name=name, value=value, low=low, high=high)
+    if _compare_with:
+        return _compared(name, _show(value, shown), f"normally between {shown(low)} and {shown(high)}")
     if math.isfinite(value) and low <= value <= high:
         return _ok(f"{name} is between {shown(low)} and {shown(high)}, as expected")
     side = "lower" if math.isfinite(value) and value < low else "higher"
@@ -90,6 +119,9 @@ def ordered(name, values):
     _record(name=name, value=numbers_)
     labels = list(numbers_)
     broken = [(a, b) for a, b in zip(labels, labels[1:]) if not numbers_[a] > numbers_[b]]
+    if _compare_with:
+        here = ", ".join(f"{label} {numbers_[label]:.3f}" for label in labels)
+        return _compared(name, here, "usually " + " > ".join(labels))
     if not broken:
         return _ok(f"{name}: " + " > ".join(labels) + ", as expected")
     a, b = broken[0]

@@ -57,6 +57,8 @@ __all__ = [
     "MAX_PIXELS",
     "IMAGE_EXTENSIONS",
     "scan_image_folder",
+    "clean_copy",
+    "split_train_validation",
     "keras_archive_problem",
     "load_image_folder",
     "load_image_file",
@@ -69,12 +71,17 @@ __all__ = [
 MIN_SIZE = 16  # images smaller than this on a side are skipped (a 1x1 "image" teaches nothing)
 MAX_PIXELS = 89_478_485  # Pillow's own decompression-bomb limit (about 9,500 x 9,500 pixels)
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".bmp", ".webp", ".tif", ".tiff")
+HEIC_EXTENSIONS = (".heic", ".heif")  # iPhones' default format: neither Pillow nor TensorFlow reads it
+HEIC_ADVICE = ("HEIC/HEIF photos: convert them to JPEG first. On a Mac, open them in Preview and use File → Export "
+               "(format JPEG), or set Settings → Camera → Formats → Most Compatible on the iPhone before taking "
+               "them; on Windows, open them in Photos and use Save as; anywhere, `pip install pillow-heif` and "
+               "`heif-convert photo.heic photo.jpg`, or any photo editor's export.")
 KERAS_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")  # what image_dataset_from_directory reads
 # Pillow opens only these formats here: none of them runs an external program (EPS would run Ghostscript).
 PIL_FORMATS = ("JPEG", "PNG", "GIF", "BMP", "WEBP", "TIFF")
 # Formats TensorFlow decodes (an RGB one goes to Keras as it is; GIFs are palette images, so converted anyway).
 KERAS_FORMATS = ("JPEG", "MPO", "PNG", "GIF", "BMP")  # MPO: a camera's JPEG with extra pictures
-MIRROR_VERSION = 1  # bump when the mirror's layout or the conversions change
+MIRROR_VERSION = 2  # bump when the mirror's layout or the conversions change
 MIRROR_MARKER = ".labs-mirror.json"
 EXAMPLES = 3  # file names shown per problem line
 
@@ -84,6 +91,7 @@ PROBLEMS = {
     "not_image": "not an image (skipped)",
     "too_large": f"over {MAX_PIXELS:,} pixels (skipped)",
     "tiny": "under {min_size} pixels on a side (skipped)",
+    "heic": "HEIC/HEIF photo, an iPhone's format (skipped: convert it to JPEG; see the note below)",
     "other_extension": "other file type (skipped)",
     "hidden": "hidden, name starts with '.' (skipped)",
     "outside_class": "outside any class folder (skipped)",
@@ -147,6 +155,8 @@ class FolderReport:
         for words, examples in rows:
             more = f", ... and {len(examples) - EXAMPLES} more" if len(examples) > EXAMPLES else ""
             lines.append(f"  {words:<{width}}  {len(examples):>4}: {_shown(', '.join(examples[:EXAMPLES]))}{more}")
+        if self.problems.get("heic"):
+            lines.append(f"  Note: {HEIC_ADVICE}")
         lines.append("Images kept per class:" if self.class_names else "No images kept in any class folder.")
         name_width = max((len(_shown(name)) for name in self.class_names), default=0)
         for name in self.class_names:
@@ -181,6 +191,41 @@ def scan_image_folder(directory, min_size=MIN_SIZE):
     listing = _list_folder(root)
     cached = _cached_report(_mirror_path(root, min_size, listing))
     return cached if cached is not None else _scan(root, min_size, listing)[0]
+
+
+def clean_copy(directory, min_size=MIN_SIZE):
+    """Return the folder of a cleaned copy of ``directory``, for ``keras.utils.image_dataset_from_directory``.
+
+    The copy holds the images scan_image_folder keeps, under the same class folders (converted to RGB
+    where Keras could not read them as they are); skipped files are left out. It is built once in
+    $KERAS_HOME/datasets/image_folders and reused while the folder is unchanged. Your folder is never written.
+    """
+    root = _require_directory(directory)
+    _require_class_folders(root)
+    report = _mirror_folder(root, require_int(min_size, "min_size", minimum=1))
+    return Path(report.mirror)
+
+
+def split_train_validation(labels, validation_fraction, seed):
+    """Split positions into (train_index, val_index), class by class: notebook 12's exercise 1.
+
+    labels: 1-D int array. Each class sends round(validation_fraction × its count) images to validation,
+    at least 1 when it has 2 or more; which ones is drawn from np.random.default_rng(seed).
+    Both results are sorted int arrays; together they hold every position once.
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be a 1-D array of int class labels, got {describe(labels)}.")
+    validation_fraction = require_number_between(validation_fraction, "validation_fraction", 0, 1, low_ok=False,
+                                                 expected="a fraction between 0 and 1 such as 0.2")
+    rng = np.random.default_rng(require_int(seed, "seed", minimum=0))
+    val_parts = [np.zeros(0, dtype=int)]
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        count = round(validation_fraction * len(members))
+        val_parts.append(members[:max(count, 1) if len(members) >= 2 else count])
+    val_index = np.sort(np.concatenate(val_parts))
+    return np.setdiff1d(np.arange(len(labels)), val_index), val_index
 
 
 def _require_directory(directory, name="directory"):
@@ -238,6 +283,8 @@ def _scan(root, min_size, listing):
             problems["hidden"].append((relative, ""))
         elif kind == "root":
             problems["outside_class"].append((relative, ""))
+        elif relative.lower().endswith(HEIC_EXTENSIONS):
+            problems["heic"].append((relative, ""))
         elif not relative.lower().endswith(IMAGE_EXTENSIONS):
             problems["other_extension"].append((relative, ""))
         else:

@@ -53,7 +53,7 @@ MARKS = {name: value for name, value in vars(_status).items() if name.isupper()}
 @pytest.mark.parametrize("name", sorted(MARKS))
 def test_every_status_mark_is_an_emoji_and_a_word(name):
     emoji, _, word = MARKS[name].partition(" ")
-    assert emoji in "✅❌⬜" and len(emoji) == 1 and re.fullmatch(r"[a-z][a-z ]*[a-z]", word), MARKS[name]
+    assert emoji in "✅❌⬜📊" and len(emoji) == 1 and re.fullmatch(r"[a-z][a-z ]*[a-z]", word), MARKS[name]
 
 
 def test_no_emoji_is_printed_alone():
@@ -64,7 +64,7 @@ def test_no_emoji_is_printed_alone():
         if path.name == "_status.py":  # the one home of the marks, which its docstring explains
             continue
         for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            for match in re.finditer(r"[✅❌⬜]", line):
+            for match in re.finditer(r"[✅❌⬜📊]", line):
                 after = line[match.end():]
                 assert any(after.startswith(f" {word}") for word in words), \
                     f"{path.relative_to(root)}:{line_number}: {match.group()} without its word: {line.strip()}"

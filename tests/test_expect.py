@@ -144,3 +144,25 @@ def test_nothing_is_recorded_by_default(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     expect.between("accuracy", 0.5, 0.4, 0.6)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_on_the_learners_own_data_a_verdict_is_a_comparison_never_a_grade(capsys):
+    expect.compare_only("the demo folders")
+    try:
+        assert expect.at_least("external macro F1", 0.12, 0.4) is True
+        assert expect.at_most("epochs", 30, 19) is True
+        assert expect.between("gap", 0.9, 0.1, 0.2) is True
+        assert expect.ordered("external macro F1", {"transfer": 0.2, "from scratch": 0.3}) is True
+    finally:
+        expect.compare_only(None)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "📊 compare — external macro F1 is 0.120 here; on the demo folders it is normally at least 0.400.",
+        "📊 compare — epochs is 30 here; on the demo folders it is normally at most 19.",
+        "📊 compare — gap is 0.900 here; on the demo folders it is normally between 0.100 and 0.200.",
+        "📊 compare — external macro F1 is transfer 0.200, from scratch 0.300 here; on the demo folders it is "
+        "usually transfer > from scratch."]
+    assert expect.at_least("external macro F1", 0.12, 0.4) is False        # verdicts again
+    assert "❌ unexpected" in capsys.readouterr().out
+    with pytest.raises(TypeError, match="reference must be None or a non-empty string"):
+        expect.compare_only(3)

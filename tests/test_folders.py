@@ -409,3 +409,39 @@ def test_non_utf8_file_names_are_shown_not_crashed_on(tmp_path, cache):
     assert "dog/caf\\xe9.jpg" in text
     text.encode("utf-8")  # printable
 
+
+
+def test_heic_photos_are_named_with_what_to_do(tmp_path, cache):
+    save(tmp_path / "shoes/a.jpg", pixels())
+    (tmp_path / "shoes/IMG_0001.HEIC").write_bytes(b"\x00\x00\x00\x18ftypheic")
+    (tmp_path / "shoes/notes.txt").write_text("size 42")
+    report = folders.scan_image_folder(tmp_path)
+    assert report.counts() == {"heic": 1, "other_extension": 1}
+    text = str(report)
+    assert "HEIC/HEIF photo, an iPhone's format" in text and "shoes/IMG_0001.HEIC" in text
+    assert "File → Export" in text and "pillow-heif" in text
+
+
+def test_clean_copy_is_a_folder_keras_reads_as_it_is(messy, cache):
+    import keras
+
+    before = snapshot(messy)
+    clean = folders.clean_copy(messy)
+    assert clean.is_relative_to(cache) and folders.clean_copy(messy) == clean
+    dataset = keras.utils.image_dataset_from_directory(clean, image_size=(16, 16), shuffle=False, verbose=False)
+    assert dataset.class_names == sorted(KEPT) and len(dataset.file_paths) == 11
+    assert snapshot(messy) == before
+
+
+def test_split_train_validation_is_the_reference_of_exercise_1(capsys):
+    from labs.checks import check_split_train_validation
+
+    assert check_split_train_validation(folders.split_train_validation)
+    assert "✅ passed" in capsys.readouterr().out
+    train, val = folders.split_train_validation(np.array([0] * 10 + [1] * 3 + [2]), 0.2, seed=1)
+    assert np.bincount(np.array([0] * 10 + [1] * 3 + [2])[val], minlength=3).tolist() == [2, 1, 0]
+    assert sorted(np.concatenate([train, val]).tolist()) == list(range(14))
+    with pytest.raises(ValueError, match="validation_fraction must be a fraction between 0 and 1"):
+        folders.split_train_validation(np.array([0, 1]), 1.5, seed=0)
+    with pytest.raises(TypeError, match="labels must be a 1-D array of int class labels"):
+        folders.split_train_validation(["a", "b"], 0.2, seed=0)
