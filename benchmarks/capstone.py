@@ -5,8 +5,10 @@
 
 Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
 target is missed. It runs what notebook 12 runs, through the same code paths: the demo folders
-written by labs.demo.make_demo_folders, loaded by labs.folders.load_image_folder (the training
-folder split 80 / 20 by the seed, the external folder whole), then every rung of the ladder
+written by labs.demo.make_demo_folders; the training folder's clean copy read whole by
+keras.utils.image_dataset_from_directory and split 80 / 20 class by class with the seed
+(labs.folders.split_train_validation, the notebook's exercise 1); the external folder whole
+(labs.folders.load_image_folder); then every rung of the ladder
 with labs.demo.RECIPES and labs.pretrained.RECIPES:
 
   1. baseline: HOG features + an RBF SVM on greyscale 96x96 images (notebook 04's pipeline);
@@ -47,11 +49,19 @@ RUNGS = ("baseline: HOG + SVM", "small CNN from scratch", "from scratch + augmen
 
 
 def load(train_dir, external_dir, seed, image_size):
-    """Return (X_train, y_train, X_val, y_val, X_external, y_external) as arrays, loaded as the notebook does."""
-    train, val = folders.load_image_folder(train_dir, image_size=image_size, seed=seed, verbose=False)
+    """Return (X_train, y_train, X_val, y_val, X_external, y_external) as arrays, loaded and split as the notebook does.
+
+    The whole training folder (its clean copy, in file order), split class by class with the seed
+    (the notebook's exercise 1); the external folder whole, with the training folder's class names.
+    """
+    keras = models.keras
+    everything = keras.utils.image_dataset_from_directory(folders.clean_copy(train_dir), image_size=image_size,
+                                                          shuffle=False, verbose=False)
+    X, y = folders.to_arrays(everything)
+    train_index, val_index = folders.split_train_validation(y, 0.2, seed)
     external = folders.load_image_folder(external_dir, image_size=image_size, validation_split=None,
-                                         shuffle=False, class_names=train.class_names, verbose=False)
-    return (*folders.to_arrays(train), *folders.to_arrays(val), *folders.to_arrays(external))
+                                         shuffle=False, class_names=everything.class_names, verbose=False)
+    return (X[train_index], y[train_index], X[val_index], y[val_index], *folders.to_arrays(external))
 
 
 def macro_f1(model, X, y):
@@ -81,11 +91,11 @@ def ladder(train_dir, external_dir, seed):
     results[RUNGS[0]] = (macro_f1(svm, grey(X_val), y_val), macro_f1(svm, grey(X_ext), y_ext),
                          time.perf_counter() - started)
 
-    for rung, augmentation, training in ((RUNGS[1], None, "scratch_training"),
-                                         (RUNGS[2], recipe["augmentation"], "augmented_scratch_training")):
+    for rung, augmentation, recipe_name in ((RUNGS[1], None, "scratch_training"),
+                                            (RUNGS[2], recipe["augmentation"], "augmented_scratch_training")):
         cnn = models.make_small_cnn(input_shape=recipe["scratch_size"] + (3,), num_classes=num_classes, seed=seed,
                                     augmentation=augmentation)
-        history = training.train_with_recipe(cnn, small(X_train), y_train, recipe[training], seed=seed,
+        history = training.train_with_recipe(cnn, small(X_train), y_train, recipe[recipe_name], seed=seed,
                                            progress="silent")
         results[rung] = (macro_f1(cnn, small(X_val), y_val), macro_f1(cnn, small(X_ext), y_ext),
                          history.train_seconds)
