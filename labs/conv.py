@@ -89,55 +89,94 @@ def flip_kernel(kernel):
     return kernel[::-1, ::-1].copy()
 
 
+def _pair(value, name, minimum):
+    """Return (along rows, along columns) from one whole number or a pair of them, as Keras takes them."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(f"{name} must be one whole number or a pair (rows, columns) such as (2, 3), "
+                             f"got {describe(value)}.")
+        return tuple(require_int(v, name, minimum=minimum) for v in value)
+    value = require_int(value, name, minimum=minimum)
+    return value, value
+
+
+def _require_padding(padding):
+    """Return "valid", "same", or explicit zeros per side as ((top, bottom), (left, right))."""
+    if isinstance(padding, str):
+        return require_choice(padding, "padding", PADDINGS)
+    try:
+        rows, cols = _pair(padding, "padding", 0)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"padding must be 'valid', 'same', a number of zeros such as 1, or a pair "
+                          f"(rows, columns) such as (0, 1); got {describe(padding)}.") from None
+    return (rows, rows), (cols, cols)
+
+
 def compute_output_size(input_size, kernel_size, padding="valid", stride=1):
     """Return the output length along one axis for a kernel of ``kernel_size`` sliding with ``stride``.
 
     "valid": floor((input_size - kernel_size) / stride) + 1 (the kernel stays inside);
-    "same": ceil(input_size / stride) (zero padding keeps the size at stride 1).
+    "same": ceil(input_size / stride) (zero padding keeps the size at stride 1);
+    a number p of zeros on each side: floor((input_size + 2p - kernel_size) / stride) + 1.
     """
     input_size = require_int(input_size, "input_size", minimum=1)
     kernel_size = require_int(kernel_size, "kernel_size", minimum=1)
-    padding = require_choice(padding, "padding", PADDINGS)
     stride = require_int(stride, "stride", minimum=1)
-    if padding == "same":
-        return math.ceil(input_size / stride)
-    if kernel_size > input_size:
-        raise ValueError(f"kernel_size {kernel_size} is larger than input_size {input_size}; "
-                         "with padding='valid' the kernel must fit inside the input.")
-    return (input_size - kernel_size) // stride + 1
+    if isinstance(padding, str):
+        padding = require_choice(padding, "padding", PADDINGS)
+        if padding == "same":
+            return math.ceil(input_size / stride)
+        padding = 0
+    padding = require_int(padding, "padding", minimum=0)
+    if kernel_size > input_size + 2 * padding:
+        raise ValueError(f"kernel_size {kernel_size} is larger than input_size {input_size}"
+                         + (f" plus {2 * padding} zeros" if padding else "")
+                         + "; the kernel must fit inside the (padded) input.")
+    return (input_size + 2 * padding - kernel_size) // stride + 1
 
 
 def compute_same_padding(input_size, kernel_size, stride=1):
-    """Return (before, after): the zeros 'same' padding adds along one axis, as Keras/TensorFlow do."""
+    """Return (before, after): the zeros 'same' padding adds along one axis, as Keras/TensorFlow do.
+
+    An odd total (an even kernel at stride 1, say) puts the extra zero after: below or to the right.
+    """
     output_size = compute_output_size(input_size, kernel_size, "same", stride)
     total = max((output_size - 1) * stride + kernel_size - input_size, 0)
     return total // 2, total - total // 2
 
 
-def pad_image(image, kernel_shape, padding="same", stride=1):
-    """Pad the first two axes of ``image`` with zeros so a (kh, kw) kernel gives a 'same'-sized output.
+def _padding_per_side(shape, kernel_shape, padding, strides):
+    """((top, bottom), (left, right)) for an image of ``shape`` (H, W, ...)."""
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":
+        return tuple(compute_same_padding(n, k, s) for n, k, s in zip(shape[:2], kernel_shape, strides))
+    return padding
 
-    image: array of shape (H, W) or (H, W, C). padding: "valid" returns the image unchanged.
+
+def pad_image(image, kernel_shape, padding="same", stride=1):
+    """Pad the first two axes of ``image`` with zeros for a (kh, kw) kernel.
+
+    image: array of shape (H, W) or (H, W, C). padding: "same" (the output keeps ceil(H / stride) rows,
+    as in Keras), "valid" (the image unchanged), or p zeros on each side (an int, or a pair (rows, columns)).
     """
     image = as_array(image, "image", ndim=(2, 3), dtype_kind="uifb")
-    padding = require_choice(padding, "padding", PADDINGS)
+    padding = _require_padding(padding)
     if not isinstance(kernel_shape, (tuple, list)) or len(kernel_shape) != 2:
         error = ValueError if isinstance(kernel_shape, (tuple, list)) else TypeError
         raise error(f"kernel_shape must be a pair (kh, kw) such as (3, 3), got {describe(kernel_shape)}.")
-    kh, kw = (require_int(n, "kernel_shape", minimum=1) for n in kernel_shape)
-    stride = require_int(stride, "stride", minimum=1)
-    if padding == "valid":
-        return image
-    pads = [compute_same_padding(image.shape[0], kh, stride), compute_same_padding(image.shape[1], kw, stride)]
-    return np.pad(image, pads + [(0, 0)] * (image.ndim - 2))
+    kernel_shape = tuple(require_int(n, "kernel_shape", minimum=1) for n in kernel_shape)
+    strides = _pair(stride, "stride", 1)
+    pads = _padding_per_side(image.shape, kernel_shape, padding, strides)
+    return np.pad(image, list(pads) + [(0, 0)] * (image.ndim - 2))
 
 
 def _require_conv_inputs(image, kernel, padding, stride):
-    """Validate a conv2d call and return (image, kernel, padding, stride) as float arrays and ints."""
+    """Validate a conv2d call; return the image padded, the kernel (as floats) and the strides."""
     image = require_finite(as_array(image, "image", ndim=(2, 3), dtype_kind="uifb").astype(float), "image")
     kernel = require_finite(as_array(kernel, "kernel", ndim=(2, 3, 4), dtype_kind="uifb").astype(float), "kernel")
-    padding = require_choice(padding, "padding", PADDINGS)
-    stride = require_int(stride, "stride", minimum=1)
+    padding = _require_padding(padding)
+    strides = _pair(stride, "stride", 1)
     if image.ndim == 2 and kernel.ndim != 2:
         raise ValueError(f"a 2-D (H, W) image needs a 2-D (kh, kw) kernel, got {describe(kernel)}. "
                          "For several filters pass image[..., None] and a (kh, kw, 1, filters) kernel.")
@@ -148,31 +187,31 @@ def _require_conv_inputs(image, kernel, padding, stride):
         raise ValueError(f"kernel has {kernel.shape[2]} input channel(s) but the image has {image.shape[2]}; "
                          f"kernel shape {kernel.shape} must have {image.shape[2]} on axis 2.")
     kh, kw = kernel.shape[:2]
-    if padding == "same" and (kh % 2 == 0 or kw % 2 == 0):
-        raise ValueError(f"padding='same' needs an odd-sized kernel (3x3, 5x5, ...) that has a centre pixel; "
-                         f"got a {kh}x{kw} kernel.")
-    if padding == "valid" and (kh > image.shape[0] or kw > image.shape[1]):
-        raise ValueError(f"kernel is {kh}x{kw} but the image is only {image.shape[0]}x{image.shape[1]}; "
-                         "with padding='valid' the kernel must fit inside the image (or use padding='same').")
-    return image, kernel, padding, stride
+    padded = np.pad(image, list(_padding_per_side(image.shape, (kh, kw), padding, strides))
+                    + [(0, 0)] * (image.ndim - 2))
+    if kh > padded.shape[0] or kw > padded.shape[1]:
+        words = "the image" if padding == "valid" else "the padded image"
+        raise ValueError(f"kernel is {kh}x{kw} but {words} is only {padded.shape[0]}x{padded.shape[1]}; "
+                         "the kernel must fit inside the image (or use padding='same').")
+    return padded, kernel, strides
 
 
 def conv2d_loops(image, kernel, padding="valid", stride=1):
     """Slide ``kernel`` over ``image`` with explicit loops over output pixels (no kernel flip).
 
     image: array of shape (H, W) or (H, W, C). kernel: (kh, kw), (kh, kw, C) or (kh, kw, C, F).
-    Returns an array of shape (H', W') or (H', W', F) for a 4-D kernel.
+    padding: "valid", "same" (as Keras: any kernel size, the odd zero after) or zeros per side (p or (ph, pw)).
+    stride: one number or a pair (rows, columns). Returns (H', W') or (H', W', F) for a 4-D kernel.
     """
-    image, kernel, padding, stride = _require_conv_inputs(image, kernel, padding, stride)
-    padded = pad_image(image, kernel.shape[:2], padding, stride)
+    padded, kernel, (sh, sw) = _require_conv_inputs(image, kernel, padding, stride)
     kh, kw = kernel.shape[:2]
-    out_h = compute_output_size(image.shape[0], kh, padding, stride)
-    out_w = compute_output_size(image.shape[1], kw, padding, stride)
-    output = np.zeros((out_h, out_w) + kernel.shape[image.ndim:])
+    out_h = (padded.shape[0] - kh) // sh + 1
+    out_w = (padded.shape[1] - kw) // sw + 1
+    output = np.zeros((out_h, out_w) + kernel.shape[padded.ndim:])
     for row in range(out_h):
         for col in range(out_w):
-            patch = padded[row * stride: row * stride + kh, col * stride: col * stride + kw]
-            if kernel.ndim == image.ndim:  # one filter: multiply and add up
+            patch = padded[row * sh: row * sh + kh, col * sw: col * sw + kw]
+            if kernel.ndim == padded.ndim:  # one filter: multiply and add up
                 output[row, col] = np.sum(patch * kernel)
             else:  # several filters: one sum per filter
                 output[row, col] = np.tensordot(patch, kernel, axes=3)
@@ -183,12 +222,12 @@ def conv2d(image, kernel, padding="valid", stride=1):
     """Slide ``kernel`` over ``image``, vectorised with sliding_window_view and einsum (no kernel flip).
 
     image: array of shape (H, W) or (H, W, C). kernel: (kh, kw), (kh, kw, C) or (kh, kw, C, F).
-    Returns an array of shape (H', W') or (H', W', F) for a 4-D kernel.
+    padding: "valid", "same" (as Keras: any kernel size, the odd zero after) or zeros per side (p or (ph, pw)).
+    stride: one number or a pair (rows, columns). Returns (H', W') or (H', W', F) for a 4-D kernel.
     """
-    image, kernel, padding, stride = _require_conv_inputs(image, kernel, padding, stride)
-    padded = pad_image(image, kernel.shape[:2], padding, stride)
-    windows = sliding_window_view(padded, kernel.shape[:2], axis=(0, 1))[::stride, ::stride]
-    if image.ndim == 2:  # windows: (H', W', kh, kw)
+    padded, kernel, (sh, sw) = _require_conv_inputs(image, kernel, padding, stride)
+    windows = sliding_window_view(padded, kernel.shape[:2], axis=(0, 1))[::sh, ::sw]
+    if padded.ndim == 2:  # windows: (H', W', kh, kw)
         return np.einsum("ijkl,kl->ij", windows, kernel)
     if kernel.ndim == 3:  # windows: (H', W', C, kh, kw)
         return np.einsum("ijckl,klc->ij", windows, kernel)
@@ -202,25 +241,30 @@ def relu(x):
 
 
 def pool2d(feature_map, size=2, stride=None, mode="max", padding="valid"):
-    """Summarise each size x size window of a feature map by its maximum or average.
+    """Summarise each window of a feature map by its maximum or average.
 
     feature_map: array of shape (H, W) or (H, W, C); each channel is pooled on its own.
-    stride defaults to size. padding "same" keeps partial windows at the border (ceil(H / stride) rows).
+    size and stride: one number or a pair (rows, columns); stride defaults to size.
+    padding: "valid", "same" (partial windows at the border, ceil(H / stride) rows, as Keras) or a number
+    of cells per side (p or (ph, pw)). Padded cells never count: a border window summarises only real
+    values (as TensorFlow does; PyTorch's average pooling counts them as zeros unless count_include_pad=False).
     """
     feature_map = require_finite(as_array(feature_map, "feature_map", ndim=(2, 3), dtype_kind="uifb")
                                .astype(float), "feature_map")
-    size = require_int(size, "size", minimum=1)
-    stride = size if stride is None else require_int(stride, "stride", minimum=1)
+    size = _pair(size, "size", 1)
+    strides = size if stride is None else _pair(stride, "stride", 1)
     mode = require_choice(mode, "mode", POOL_MODES)
-    padding = require_choice(padding, "padding", PADDINGS)
-    if padding == "valid" and size > min(feature_map.shape[:2]):
-        raise ValueError(f"size {size} is larger than the feature map {feature_map.shape[:2]}; "
+    padding = _require_padding(padding)
+    pads = _padding_per_side(feature_map.shape, size, padding, strides)
+    if padding != "same" and any(p >= k for (p, _), k in zip(pads, size)):
+        raise ValueError(f"padding {padding} leaves windows with no real value in a {size[0]}x{size[1]} window; "
+                         "pad less than the window size.")
+    padded = np.pad(feature_map, list(pads) + [(0, 0)] * (feature_map.ndim - 2), constant_values=np.nan)
+    if size[0] > padded.shape[0] or size[1] > padded.shape[1]:
+        raise ValueError(f"size {size[0]}x{size[1]} is larger than the feature map {feature_map.shape[:2]}; "
                          "use a smaller window or padding='same'.")
-    padded = feature_map
-    if padding == "same":  # pad with NaN so the border windows summarise only real values
-        pads = [compute_same_padding(n, size, stride) for n in feature_map.shape[:2]]
-        padded = np.pad(feature_map, pads + [(0, 0)] * (feature_map.ndim - 2), constant_values=np.nan)
-    windows = sliding_window_view(padded, (size, size), axis=(0, 1))[::stride, ::stride]
+    # NaN padding: the border windows summarise only real values
+    windows = sliding_window_view(padded, size, axis=(0, 1))[::strides[0], ::strides[1]]
     summarise = np.nanmax if mode == "max" else np.nanmean
     return summarise(windows, axis=(-2, -1))
 

@@ -132,7 +132,8 @@ def compute_loss_and_gradients(params, X, y, reg=0.0, penalty="l2"):
     """Return the regularised softmax loss of a linear classifier and its gradients {"W", "b"}.
 
     params: {"W": (C, D), "b": (C,)}; X: array of shape (N, D); y: int array of shape (N,).
-    loss = mean cross-entropy + reg * R(W), R = sum(W²) for "l2" or sum(|W|) for "l1" (b is not penalised).
+    loss = mean cross-entropy + reg * R(W), R = sum(W²) for "l2" or sum(|W|) for "l1" (b is not penalised):
+    the convention of Keras' regularizers.L2(reg) / L1(reg) and of labs.nn.
     """
     penalty = require_choice(penalty, "penalty", PENALTIES)
     reg = require_number(reg, "reg", minimum=0, hint=" (zero or a positive regularisation strength)")

@@ -93,8 +93,10 @@ def two_layer_forward(params, X, activation="relu"):
 
 
 def compute_two_layer_loss(params, X, y, activation="relu", reg=0.0):
-    """Return (loss, grads): softmax cross-entropy (+ reg/2 * sum of squared weights) and its gradients.
+    """Return (loss, grads): softmax cross-entropy + reg * (sum of squared weights) and its gradients.
 
+    The penalty is the one labs.linear and Keras' regularizers.L2(reg) use: reg * sum(W**2), biases
+    not penalised, so its gradient is 2 * reg * W.
     X: array of shape (N, D); y: int labels of shape (N,). grads has the keys and shapes of params.
     """
     scores, cache = two_layer_forward(params, X, activation)
@@ -103,15 +105,15 @@ def compute_two_layer_loss(params, X, y, activation="relu", reg=0.0):
     reg = _require_reg(reg)
     probs = softmax(scores)
     data_loss = -np.mean(np.log(probs[np.arange(N), y] + 1e-300))
-    loss = data_loss + 0.5 * reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
+    loss = data_loss + reg * (np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
 
     dscores = probs.copy()                      # d loss / d scores = (probs - one_hot) / N
     dscores[np.arange(N), y] -= 1
     dscores /= N
-    grads = {"W2": cache["hidden"].T @ dscores + reg * params["W2"], "b2": dscores.sum(axis=0)}
+    grads = {"W2": cache["hidden"].T @ dscores + 2 * reg * params["W2"], "b2": dscores.sum(axis=0)}
     dhidden = dscores @ params["W2"].T          # back through the output layer
     dz1 = dhidden * compute_activation_grad(cache["activation"], cache["z1"])  # back through the activation
-    grads["W1"] = cache["X"].T @ dz1 + reg * params["W1"]
+    grads["W1"] = cache["X"].T @ dz1 + 2 * reg * params["W1"]
     grads["b1"] = dz1.sum(axis=0)
     return float(loss), grads
 

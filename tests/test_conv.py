@@ -130,7 +130,11 @@ def test_output_size_and_same_padding_follow_keras():
 @pytest.mark.parametrize("call, error, words", [
     (lambda: conv.conv2d(np.ones((3, 4)), np.ones((5, 5))), ValueError, "kernel is 5x5 but the image is only 3x4"),
     (lambda: conv.conv2d_loops(np.ones((3, 4)), np.ones((3, 5))), ValueError, "must fit inside"),
-    (lambda: conv.conv2d(np.ones((8, 8)), np.ones((4, 4)), padding="same"), ValueError, "odd-sized kernel"),
+    (lambda: conv.conv2d(np.ones((4, 4)), np.ones((3, 3)), padding=-1), ValueError, "padding must be 'valid', 'same'"),
+    (lambda: conv.conv2d(np.ones((4, 4)), np.ones((3, 3)), padding=(1, 2, 3)), ValueError, "or a pair"),
+    (lambda: conv.conv2d(np.ones((4, 4)), np.ones((3, 3)), stride=(1, 0)), ValueError, "stride must be at least 1"),
+    (lambda: conv.conv2d(np.ones((4, 4)), np.ones((3, 3)), stride=(1, 2, 1)), ValueError, r"stride must be one whole"),
+    (lambda: conv.conv2d(np.ones((2, 2)), np.ones((7, 7)), padding=1), ValueError, "the padded image is only 4x4"),
     (lambda: conv.conv2d(np.ones((8, 8, 3)), np.ones((3, 3, 2))), ValueError, "2 input channel.*has 3"),
     (lambda: conv.conv2d(np.ones((8, 8, 3)), np.ones((3, 3, 1, 4))), ValueError, "1 input channel.*has 3"),
     (lambda: conv.conv2d(np.ones((8, 8, 3)), np.ones((3, 3))), ValueError, r"needs a kernel of shape \(kh, kw, 3\)"),
@@ -192,16 +196,92 @@ def test_pooling_is_tf_pooling(mode, tf_pool, padding, size, stride):
     np.testing.assert_allclose(got, expected, atol=1e-12)
 
 
+# --- parity with the peers: even kernels with 'same', pairs of strides and windows, explicit padding ----
+
+@pytest.mark.parametrize("function", [conv.conv2d, conv.conv2d_loops])
+@pytest.mark.parametrize("kernel_shape, stride", [((4, 4), 1), ((2, 2), 1), ((4, 2), 2), ((2, 5), (1, 3))])
+def test_same_padding_takes_even_kernels_as_tensorflow_does(function, kernel_shape, stride):
+    image, kernel = RNG.normal(size=(7, 8, 2)), RNG.normal(size=kernel_shape + (2, 3))
+    got = function(image, kernel, padding="same", stride=stride)
+    expected = tf.nn.conv2d(image[None], kernel, strides=stride, padding="SAME").numpy()[0]
+    np.testing.assert_allclose(got, expected, atol=1e-10)
+    assert conv.compute_same_padding(8, 4) == (1, 2)  # the odd zero goes after: below, to the right
+
+
+@pytest.mark.parametrize("function", [conv.conv2d, conv.conv2d_loops])
+@pytest.mark.parametrize("padding, stride", [(1, 1), (1, 2), ((0, 1), (3, 4)), ((2, 1), (1, 2)), (0, (2, 1))])
+def test_explicit_padding_and_stride_pairs_are_tf_nn_conv2d(function, padding, stride):
+    image, kernel = RNG.normal(size=(8, 9, 3)), RNG.normal(size=(3, 5, 3, 2))
+    ph, pw = (padding, padding) if isinstance(padding, int) else padding
+    explicit = [[0, 0], [ph, ph], [pw, pw], [0, 0]]
+    expected = tf.nn.conv2d(image[None], kernel, strides=stride, padding=explicit).numpy()[0]
+    got = function(image, kernel, padding=padding, stride=stride)
+    np.testing.assert_allclose(got, expected, atol=1e-10)
+    sh, sw = (stride, stride) if isinstance(stride, int) else stride
+    assert got.shape[:2] == (conv.compute_output_size(8, 3, ph, sh), conv.compute_output_size(9, 5, pw, sw))
+
+
+def test_d2l_strided_examples_give_d2l_shapes():
+    # d2l 7.3: an 8x8 input, Conv2d(kernel_size=3, padding=1, stride=2) -> 4x4;
+    # Conv2d(kernel_size=(3, 5), padding=(0, 1), stride=(3, 4)) -> 2x2
+    assert conv.conv2d(np.ones((8, 8)), np.ones((3, 3)), padding=1, stride=2).shape == (4, 4)
+    assert conv.conv2d(np.ones((8, 8)), np.ones((3, 5)), padding=(0, 1), stride=(3, 4)).shape == (2, 2)
+
+
+def test_d2l_pooling_examples_give_d2l_values():
+    # d2l 7.5: X = arange(16) as 4x4
+    X = np.arange(16, dtype=float).reshape(4, 4)
+    assert conv.pool2d(X, 3).tolist() == [[10]]
+    assert conv.pool2d(X, 3, stride=2, padding=1).tolist() == [[5, 7], [13, 15]]
+    assert conv.pool2d(X, (2, 3), stride=(2, 3), padding=(0, 1)).tolist() == [[5, 7], [13, 15]]
+
+
+def test_cs231n_conv_forward_with_pad_1_stride_2_is_tf_nn_conv2d():
+    # cs231n assignment 2, conv_forward_naive: x (2, 3, 4, 4), w (3, 3, 4, 4), pad 1, stride 2
+    x = np.linspace(-0.1, 0.5, num=2 * 3 * 4 * 4).reshape(2, 3, 4, 4)
+    w = np.linspace(-0.2, 0.3, num=3 * 3 * 4 * 4).reshape(3, 3, 4, 4)
+    b = np.linspace(-0.1, 0.2, num=3)
+    correct_out = np.array([[[[-0.08759809, -0.10987781], [-0.18387192, -0.2109216]],
+                             [[0.21027089, 0.21661097], [0.22847626, 0.23004637]],
+                             [[0.50813986, 0.54309974], [0.64082444, 0.67101435]]],
+                            [[[-0.98053589, -1.03143541], [-1.19128892, -1.24695841]],
+                             [[0.69108355, 0.66880383], [0.59480972, 0.56776003]],
+                             [[2.36270298, 2.36904306], [2.38090835, 2.38247847]]]])
+    kernel = w.transpose(2, 3, 1, 0)  # (F, C, kh, kw) -> (kh, kw, C, F)
+    ours = np.stack([conv.conv2d(image.transpose(1, 2, 0), kernel, padding=1, stride=2) + b for image in x])
+    np.testing.assert_allclose(ours.transpose(0, 3, 1, 2), correct_out, atol=1e-7)
+
+
+@pytest.mark.parametrize("mode, tf_pool", [("max", tf.nn.max_pool2d), ("average", tf.nn.avg_pool2d)])
+@pytest.mark.parametrize("size, stride", [((2, 3), None), ((3, 2), (1, 2)), (2, (2, 1))])
+def test_pooling_with_pairs_is_tf_pooling(mode, tf_pool, size, stride):
+    feature_map = RNG.normal(size=(7, 9, 2))
+    for padding in ("valid", "same"):
+        got = conv.pool2d(feature_map, size, stride, mode=mode, padding=padding)
+        expected = tf_pool(feature_map[None], size, stride or size, padding.upper()).numpy()[0]
+        np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
+def test_explicit_pool_padding_is_tf_max_pool_with_explicit_padding():
+    feature_map = RNG.normal(size=(6, 7, 2))
+    got = conv.pool2d(feature_map, 3, stride=2, padding=(1, 1))
+    padded = np.pad(feature_map, [(1, 1), (1, 1), (0, 0)], constant_values=-np.inf)
+    expected = tf.nn.max_pool2d(padded[None], 3, 2, "VALID").numpy()[0]
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+
+
 def test_relu_zeroes_negatives_only():
     assert activations.relu(np.array([[-2, 0], [3, -0.5]])).tolist() == [[0, 0], [3, 0]]
 
 
 @pytest.mark.parametrize("call, words", [
-    (lambda: conv.pool2d(np.ones((3, 3)), 4), "size 4 is larger than the feature map"),
+    (lambda: conv.pool2d(np.ones((3, 3)), 4), "size 4x4 is larger than the feature map"),
     (lambda: conv.pool2d(np.ones((4, 4)), 2, mode="median"), "mode must be one of"),
     (lambda: conv.pool2d(np.ones((4, 4)), 0), "size must be at least 1"),
     (lambda: conv.pool2d(np.full((4, 4), np.nan), 2), "feature_map contains 16 NaN"),
     (lambda: conv.pool2d(np.ones((2, 2, 2, 2)), 2), "feature_map must be 2-D or 3-D"),
+    (lambda: conv.pool2d(np.ones((4, 4)), 2, padding=2), "pad less than the window size"),
+    (lambda: conv.pool2d(np.ones((4, 4)), (2, 0)), "size must be at least 1"),
 ])
 def test_pooling_bad_input_gets_a_clear_error(call, words):
     with pytest.raises(ValueError, match=words):

@@ -94,7 +94,7 @@ def test_loss_and_gradients_match_tensorflow_autodiff(activation, reg):
         hidden = getattr(tf.nn, activation)(X @ variables["W1"] + variables["b1"])
         scores = hidden @ variables["W2"] + variables["b2"]
         tf_loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(y, scores))
-        tf_loss += 0.5 * reg * (tf.reduce_sum(variables["W1"] ** 2) + tf.reduce_sum(variables["W2"] ** 2))
+        tf_loss += reg * (tf.reduce_sum(variables["W1"] ** 2) + tf.reduce_sum(variables["W2"] ** 2))
     tf_grads = tape.gradient(tf_loss, variables)
     assert loss == pytest.approx(float(tf_loss), rel=1e-12)
     for name in params:
@@ -380,3 +380,17 @@ def test_playground_widget_retrains_when_a_slider_moves():
     assert picture.value != first
     with pytest.raises(ValueError, match="dataset must be one of"):
         widgets.playground("swirls")
+
+
+def test_nn_and_linear_penalise_weights_as_keras_l2_does():
+    import keras
+    from labs import linear
+    params, X, y = _problem(seed=3)
+    keras_penalty = sum(float(keras.regularizers.L2(0.1)(params[name].astype("float32"))) for name in ("W1", "W2"))
+    ours = nn.compute_two_layer_loss(params, X, y, reg=0.1)[0] - nn.compute_two_layer_loss(params, X, y)[0]
+    assert ours == pytest.approx(keras_penalty, rel=1e-5)
+    linear_params = {"W": params["W2"].T, "b": params["b2"]}  # (classes, features)
+    features = np.random.default_rng(0).normal(size=(len(y), params["W2"].shape[0]))
+    linear_penalty = (linear.compute_loss_and_gradients(linear_params, features, y, reg=0.1)[0]
+                      - linear.compute_loss_and_gradients(linear_params, features, y)[0])
+    assert linear_penalty == pytest.approx(float(keras.regularizers.L2(0.1)(params["W2"].astype("float32"))), rel=1e-5)
