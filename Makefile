@@ -21,22 +21,19 @@ lab: setup
 
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
+# Every part of the suite (tools/run_tests.py says which and in what order): the unit tests beside the
+# perturbed nbval pass (pinned to one core), then the browser suite and nbval on every core.
 test: setup
-	$(BIN)/python -m pytest tests solutions $(NBVAL)
+	$(BIN)/python tools/run_tests.py
 
 # Only the stored outputs of the solution notebooks, compared with a fresh run.
 nbval: setup
 	$(BIN)/python -m pytest solutions $(NBVAL)
 
-# The same, with the float sums done in another order, as another CPU would: one core,
-# TensorFlow's oneDNN kernels off, another OpenBLAS kernel, NumPy's widest SIMD paths off.
-# Trained models' numbers then change (their cells are ignored); every checked output must not.
-PERTURB := TF_ENABLE_ONEDNN_OPTS=0 NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" \
-	OPENBLAS_CORETYPE=$(if $(filter x86_64,$(shell uname -m)),Haswell,ARMV8) \
-	$(if $(shell command -v taskset),taskset -c 0,)
-
+# The same, with the float sums done in another order, as another CPU would (one core, oneDNN off,
+# another OpenBLAS kernel, NumPy's widest SIMD paths off: tools/run_tests.py). make test runs it too.
 nbval-perturbed: setup
-	$(PERTURB) $(BIN)/python -m pytest solutions $(NBVAL)
+	$(BIN)/python tools/run_tests.py perturbed
 
 setup: $(STAMP) data
 

@@ -2,13 +2,14 @@
 
     .venv/bin/python benchmarks/augmentation.py                  # small target + shifted digits (20-30 min, 2 cores)
     .venv/bin/python benchmarks/augmentation.py --profile full   # adds the batch-norm CNN on Fashion-MNIST 60k / 10k
+    .venv/bin/python benchmarks/augmentation.py --profile smoke  # the same steps, 1 seed, a little data, 1 epoch
 
 Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
 target is missed. Every number is a mean over the seeds (LABS seeds 42, 1, 2) with its spread
 (max - min); training times are wall-clock seconds on this machine at this moment, with the
 load average, since a CPU shared with other jobs trains more slowly.
 
-What it measures, with the recipes of labs.augment.RECIPES:
+What it measures, with the recipes of labs.overfitting.RECIPES:
 
 - the small target (1,000 Fashion-MNIST training images, 1,000 validation, 2,000 test): the
   plain small CNN, dropout, augmentation and both, with the notebook's recipe (20 epochs of
@@ -22,6 +23,9 @@ What it measures, with the recipes of labs.augment.RECIPES:
 - mnist_small's digits shifted by 3 pixels: the small CNN with and without random translations,
   with notebook 07's recipe (20 epochs; the full profile) and the notebook's 6 epochs.
 - full profile: the batch-norm CNN with augmentation and dropout on all of Fashion-MNIST.
+- smoke profile: the default profile's steps with seed 42 alone, 1 epoch of every recipe, a small
+  target of 100 / 100 / 200 images and a stratified 400 / 200 of mnist_small, to show that they
+  still run; its numbers are not judged (see benchmarks/smoke.py).
 
 How the recipes were chosen, honestly. Every choice was made on validation data: the small
 target's 1,000 validation images (from Fashion-MNIST's training split), and for the digits 800
@@ -98,13 +102,29 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: n
 import numpy as np  # noqa: E402
 
 import labs  # noqa: E402
-from labs import augment, data, models, training  # noqa: E402
-from _report import Report, load_average, machine_summary, parse_profile  # noqa: E402
+from labs import data, models, overfitting, training  # noqa: E402
+from _report import Report, load_average, machine_summary, one_epoch, parse_profile, subset  # noqa: E402
 
 REPORT = Report()
 record = REPORT.record
 SEEDS = (42, 1, 2)
 PATIENCES = (2, 3, 5)
+
+# The seeds and data of the default and full profiles, and the smoke profile's one seed and little data, where
+# every recipe is trained for 1 epoch.
+SIZES = {"seeds": SEEDS, "small_target": {}, "digits": None, "one_epoch": False}
+SMOKE = {"seeds": SEEDS[:1], "small_target": {"num_train": 100, "num_val": 100, "num_test": 200},
+         "digits": (400, 200), "one_epoch": True}
+
+
+def sizes(profile):
+    """Return the sizes of a profile (SMOKE for "smoke", else SIZES)."""
+    return SMOKE if profile == "smoke" else SIZES
+
+
+def recipe_for(recipe, size):
+    """Return a training recipe as it is, or a copy with 1 epoch in the smoke profile (the shared dict unchanged)."""
+    return one_epoch(recipe) if size["one_epoch"] else recipe
 
 
 def mean_spread(values, fmt="{:.3f}"):
@@ -113,17 +133,17 @@ def mean_spread(values, fmt="{:.3f}"):
     return f"{fmt.format(values.mean())} (range {fmt.format(values.min())}-{fmt.format(values.max())})"
 
 
-def ladder(target, recipe, dropout):
+def ladder(target, recipe, dropout, seeds):
     """Train baseline, dropout, augmentation and both on the small target for every seed; return the runs."""
-    flip = augment.RECIPES["small_target_augmentation"]
+    flip = overfitting.RECIPES["small_target_augmentation"]
     variants = {"baseline": {}, "dropout": {"dropout": dropout}, "augmentation": {"augmentation": flip},
                 "dropout + augmentation": {"dropout": dropout, "augmentation": flip}}
     runs = {name: [] for name in variants}
-    for seed in SEEDS:
+    for seed in seeds:
         for name, settings in variants.items():
             model = models.make_small_cnn(seed=seed, **settings)
-            history = augment.train_on_target(model, target, recipe, seed=seed, progress="silent")
-            scores = augment.compute_accuracies(model, target)
+            history = overfitting.train_on_target(model, target, recipe, seed=seed, progress="silent")
+            scores = overfitting.compute_accuracies(model, target)
             curves = history.history
             runs[name].append({**scores, "seconds": history.train_seconds, "val_loss": curves["val_loss"],
                                "val_accuracy": curves["val_accuracy"],
@@ -146,7 +166,7 @@ def report_ladder(label, runs, judge):
                mean_spread([r["seconds"] for r in results], "{:.1f}"))
     base, both = runs["baseline"], runs["dropout + augmentation"]
     gain = np.mean([r["test"] for r in both]) - np.mean([r["test"] for r in base])
-    record(f"{label}: dropout + augmentation minus baseline, test accuracy (mean of {len(SEEDS)} seeds)", gain,
+    record(f"{label}: dropout + augmentation minus baseline, test accuracy (mean of {len(base)} seeds)", gain,
            ">= 0.020" if judge else None, (gain >= 0.02) if judge else None)
     for kind in ("curve_gap", "clean_gap"):
         ratio = np.mean([r[kind] for r in both]) / np.mean([r[kind] for r in base])
@@ -162,7 +182,7 @@ def patience_choice(runs):
     for patience in PATIENCES:
         restored = []
         for result in runs["baseline"]:
-            best, _ = augment.compute_early_stop(result["val_loss"], patience)
+            best, _ = overfitting.compute_early_stop(result["val_loss"], patience)
             restored.append(result["val_accuracy"][best - 1])
         scores[patience] = np.mean(restored)
         record(f"early stopping, patience {patience}: validation accuracy of the restored epoch",
@@ -170,36 +190,42 @@ def patience_choice(runs):
     # the rule: the shortest patience within 0.01 (about the seeds' spread) of the best; a shorter one saves epochs
     best = max(scores.values())
     shortest = min(p for p, s in scores.items() if s >= best - 0.01)
-    chosen = augment.RECIPES["early_stopping_patience"]
+    chosen = overfitting.RECIPES["early_stopping_patience"]
     record("RECIPES['early_stopping_patience']: the shortest within 0.01 of the best on validation", chosen,
            f"{shortest}", chosen == shortest, fmt="{}")
 
 
-def small_target():
+def small_target(size):
     """Run the ladder with the notebook's recipe and with the full profile's."""
-    target = augment.load_small_target()
+    target = overfitting.load_small_target(**size["small_target"])
     print(f"  small target: {target}; load average {load_average()}", flush=True)
-    short = ladder(target, augment.RECIPES["small_target"], augment.RECIPES["small_target_dropout"])
-    report_ladder("small target, notebook recipe (20 epochs)", short, judge=False)
+    recipe = recipe_for(overfitting.RECIPES["small_target"], size)
+    short = ladder(target, recipe, overfitting.RECIPES["small_target_dropout"], size["seeds"])
+    report_ladder(f"small target, notebook recipe ({recipe['epochs']} epochs)", short, judge=False)
     patience_choice(short)
-    long = ladder(target, augment.RECIPES["small_target_long"], augment.RECIPES["small_target_long_dropout"])
-    report_ladder("small target, full recipe (60 epochs)", long, judge=True)
+    recipe = recipe_for(overfitting.RECIPES["small_target_long"], size)
+    long = ladder(target, recipe, overfitting.RECIPES["small_target_long_dropout"], size["seeds"])
+    report_ladder(f"small target, full recipe ({recipe['epochs']} epochs)", long, judge=True)
 
 
-def shifted_digits():
+def shifted_digits(size):
     """Train the small CNN with and without random shifts on mnist_small; test on digits shifted 3 pixels."""
     ds = data.load_dataset("mnist_small")
+    if size["digits"]:
+        ds = subset(ds, *size["digits"])
     X = models.prepare_images(ds.X_train)
-    for label, recipe, judge in [("notebook 07's recipe, 20 epochs", training.RECIPES["small_cnn"], True),
-                                 ("the notebook's 6 epochs", augment.RECIPES["shifted_digits"], False)]:
+    for label, recipe, judge in [("notebook 07's recipe, {} epochs", training.RECIPES["small_cnn"], True),
+                                 ("the notebook's {} epochs", overfitting.RECIPES["shifted_digits"], False)]:
+        recipe = recipe_for(recipe, size)
+        label = label.format(recipe["epochs"])
         curves = {"plain": [], "augmented": []}
-        for seed in SEEDS:
-            for name, settings in [("plain", None), ("augmented", augment.RECIPES["shifted_digits_augmentation"])]:
+        for seed in size["seeds"]:
+            for name, settings in [("plain", None), ("augmented", overfitting.RECIPES["shifted_digits_augmentation"])]:
                 model = models.make_small_cnn(seed=seed, augmentation=settings)
                 training.train_with_recipe(model, X, ds.y_train, recipe, seed=seed, progress="silent")
                 predict = lambda images: model.predict(models.prepare_images(images), verbose=0,  # noqa: E731
                                                        batch_size=500).argmax(axis=1)
-                curves[name].append(augment.compute_shift_curve(predict, ds.X_test, ds.y_test, (0, 3)))
+                curves[name].append(overfitting.compute_shift_curve(predict, ds.X_test, ds.y_test, (0, 3)))
                 print(f"    seed {seed}, {name}: unshifted {curves[name][-1][0]:.3f}, "
                       f"shifted 3 px {curves[name][-1][1]:.3f}", flush=True)
         plain, moved = np.array(curves["plain"]), np.array(curves["augmented"])
@@ -217,11 +243,11 @@ def fashion_full():
     """Train the batch-norm CNN with augmentation and dropout on Fashion-MNIST 60k; test on 10k."""
     fashion = data.load_dataset("fashion_mnist")
     X, X_test = models.prepare_images(fashion.X_train), models.prepare_images(fashion.X_test)
-    recipe = augment.RECIPES["fashion_full"]
+    recipe = overfitting.RECIPES["fashion_full"]
     accuracies, seconds = [], []
     for seed in SEEDS:
-        model = models.make_batchnorm_cnn(seed=seed, dropout=augment.RECIPES["fashion_full_dropout"],
-                                          augmentation=augment.RECIPES["fashion_full_augmentation"])
+        model = models.make_batchnorm_cnn(seed=seed, dropout=overfitting.RECIPES["fashion_full_dropout"],
+                                          augmentation=overfitting.RECIPES["fashion_full_augmentation"])
         history = training.train_with_recipe(model, X, fashion.y_train, recipe, seed=seed, progress="print")
         accuracies.append(model.evaluate(X_test, fashion.y_test, verbose=0, batch_size=1000)[1])
         seconds.append(history.train_seconds)
@@ -235,12 +261,13 @@ def fashion_full():
 def main(argv=None):
     """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
     profile = parse_profile(__doc__.splitlines()[0], argv)
+    REPORT.smoke, size = profile == "smoke", sizes(profile)
     labs.setup()
-    print(f"Augmentation benchmark, profile {profile}, seeds {SEEDS}; "
+    print(f"Augmentation benchmark, profile {profile}, seeds {size['seeds']}; "
           f"{machine_summary(f'Keras {models.keras.__version__}')}", flush=True)
     started = time.perf_counter()
-    small_target()
-    shifted_digits()
+    small_target(size)
+    shifted_digits(size)
     if profile == "full":
         fashion_full()
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")

@@ -2,12 +2,15 @@
 
     .venv/bin/python benchmarks/classical.py                  # default profile: mnist_small (about 3 minutes)
     .venv/bin/python benchmarks/classical.py --profile full   # adds Fashion-MNIST 60k / 10k (much longer)
+    .venv/bin/python benchmarks/classical.py --profile smoke  # the same steps on 500 / 200 images, no verdicts
 
 Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
 target is missed. Hyperparameters are chosen on the training images only (cross-validation
 or a validation split); every test set is used once, for the number in the table.
 Timings are ratios measured side by side in this run (best of a few repeats), never
-absolute numbers compared across machines.
+absolute numbers compared across machines. The smoke profile runs the default profile's steps on a
+stratified 500 / 200 of mnist_small with 1 SGD epoch and single timings, to show that they still
+run; its numbers are not judged (see benchmarks/smoke.py).
 """
 
 import sys
@@ -17,10 +20,21 @@ import numpy as np
 
 import labs
 from labs import config, features, knn, linear
-from _report import Report, flat, machine_summary, parse_profile
+from _report import Report, flat, machine_summary, parse_profile, subset
 
 REPORT = Report()
 record = REPORT.record
+
+# How much each step measures on mnist_small: all of it in the default and full profiles, a little in the smoke one.
+SIZES = {"images": None, "sgd_epochs": 20, "distance_images": (200, 2000), "distance_repeats": (2, 5, 20),
+         "knn_repeats": 3}
+SMOKE = {"images": (500, 200), "sgd_epochs": 1, "distance_images": (50, 500), "distance_repeats": (1, 1, 1),
+         "knn_repeats": 1}
+
+
+def sizes(profile):
+    """Return the sizes of a profile (SMOKE for "smoke", else SIZES)."""
+    return SMOKE if profile == "smoke" else SIZES
 
 
 def best_time(function, repeats):
@@ -35,7 +49,7 @@ def best_time(function, repeats):
 
 # --- default profile: mnist_small --------------------------------------------------------------
 
-def knn_on_mnist_small(ds):
+def knn_on_mnist_small(ds, size):
     """Choose k and the distance by 5-fold cross-validation on the training split; test once."""
     ks = list(range(1, 11))
     scores = knn.cross_validate_knn(flat(ds.X_train), ds.y_train, ks, metrics=knn.METRICS, num_folds=5,
@@ -50,25 +64,27 @@ def knn_on_mnist_small(ds):
            accuracy >= 0.93)
 
 
-def softmax_on_mnist_small(ds):
+def softmax_on_mnist_small(ds, size):
     """Pick lr and L2 strength on a validation split of the training images, retrain on all, test once."""
+    epochs = size["sgd_epochs"]
     X, X_test = flat(ds.X_train) / 255.0, flat(ds.X_test) / 255.0
     cut = int(0.8 * len(X))
     grid = [(lr, reg) for lr in (0.1, 0.5) for reg in (0.0, 1e-4, 1e-3)]
     best = None
     for lr, reg in grid:
-        params, _ = linear.train_sgd(X[:cut], ds.y_train[:cut], 10, learning_rate=lr, batch_size=64, epochs=20, reg=reg)
+        params, _ = linear.train_sgd(X[:cut], ds.y_train[:cut], 10, learning_rate=lr, batch_size=64, epochs=epochs,
+                                     reg=reg)
         val = np.mean(linear.predict_linear(params, X[cut:]) == ds.y_train[cut:])
         if best is None or val > best[0]:
             best = (val, lr, reg)
     _, lr, reg = best
     print(f"  validation chose lr={lr}, reg={reg} (validation accuracy {best[0]:.4f})", flush=True)
-    params, _ = linear.train_sgd(X, ds.y_train, 10, learning_rate=lr, batch_size=64, epochs=20, reg=reg)
+    params, _ = linear.train_sgd(X, ds.y_train, 10, learning_rate=lr, batch_size=64, epochs=epochs, reg=reg)
     accuracy = np.mean(linear.predict_linear(params, X_test) == ds.y_test)
     record(f"mnist_small softmax (SGD) test accuracy (lr={lr}, reg={reg})", accuracy, ">= 0.88", accuracy >= 0.88)
 
 
-def hog_svm_on_mnist_small(ds):
+def hog_svm_on_mnist_small(ds, size):
     """HOG -> SVM pipeline, C chosen by 3-fold grid search on the training images; test once."""
     from sklearn.model_selection import GridSearchCV
     from sklearn.pipeline import make_pipeline
@@ -83,17 +99,20 @@ def hog_svm_on_mnist_small(ds):
     record("mnist_small HOG + SVM test macro F1", scores["macro F1"])
 
 
-def distance_speed(ds):
-    """Time the two-loop, one-loop and no-loop distance codes on the same 200 x 2,000 images, on one core."""
+def distance_speed(ds, size):
+    """Time the two-loop, one-loop and no-loop distance codes on the same 200 x 2,000 images (the smoke
+    profile: fewer), on one core."""
     from threadpoolctl import threadpool_limits
 
-    X_test, X_train = flat(ds.X_test[:200]), flat(ds.X_train[:2000])
+    num_test, num_train = size["distance_images"]
+    X_test, X_train = flat(ds.X_test[:num_test]), flat(ds.X_train[:num_train])
+    repeats = size["distance_repeats"]
     with threadpool_limits(1):  # the speed-up measured is vectorisation's alone, not extra cores'
-        two, d2 = best_time(lambda: knn.compute_distances_two_loops(X_test, X_train), 2)
-        one, d1 = best_time(lambda: knn.compute_distances_one_loop(X_test, X_train), 5)
-        none, d0 = best_time(lambda: knn.compute_distances_no_loops(X_test, X_train), 20)
+        two, d2 = best_time(lambda: knn.compute_distances_two_loops(X_test, X_train), repeats[0])
+        one, d1 = best_time(lambda: knn.compute_distances_one_loop(X_test, X_train), repeats[1])
+        none, d0 = best_time(lambda: knn.compute_distances_no_loops(X_test, X_train), repeats[2])
     agree = np.allclose(d2, d1) and np.allclose(d2, d0, atol=1e-6)
-    record("distance matrices 200 x 2,000: three codes agree", str(agree), "True", agree)
+    record(f"distance matrices {num_test:,} x {num_train:,}: three codes agree", str(agree), "True", agree)
     record(f"two-loop / no-loop time ratio (same data, one core: {two:.2f} s / {none * 1000:.1f} ms)", two / none,
            ">= 100", two / none >= 100, fmt="{:.0f}x")
     record(f"one-loop / no-loop time ratio (same data, one core: {one:.2f} s / {none * 1000:.1f} ms)", one / none,
@@ -172,14 +191,18 @@ HOG_GAMMA_FACTOR = 2.0
 def main(argv=None):
     """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
     profile = parse_profile(__doc__.splitlines()[0], argv)
+    REPORT.smoke, size = profile == "smoke", sizes(profile)
     print(f"Classical benchmark, profile {profile}; {machine_summary()}", flush=True)
     started = time.perf_counter()
     ds = labs.data.load_dataset("mnist_small")
+    if size["images"]:
+        ds = subset(ds, *size["images"])
     print(f"mnist_small: {len(ds.X_train)} training / {len(ds.X_test)} held-out test images "
           "(stratified split, seed labs.config.SEED)", flush=True)
     for step in (knn_on_mnist_small, softmax_on_mnist_small, hog_svm_on_mnist_small, distance_speed):
-        step(ds)
-    knn_against_sklearn("mnist_small", flat(ds.X_train), ds.y_train, flat(ds.X_test), ds.y_test, repeats=3)
+        step(ds, size)
+    knn_against_sklearn("mnist_small", flat(ds.X_train), ds.y_train, flat(ds.X_test), ds.y_test,
+                        repeats=size["knn_repeats"])
     if profile == "full":
         fashion = labs.data.load_dataset("fashion_mnist")
         print(f"fashion_mnist: {len(fashion.X_train)} training / {len(fashion.X_test)} test images", flush=True)

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/networks.py                  # default profile: mnist_small (a few minutes)
     .venv/bin/python benchmarks/networks.py --profile full   # adds the batch-norm CNN on Fashion-MNIST 60k / 10k
+    .venv/bin/python benchmarks/networks.py --profile smoke  # the same steps on 500 / 200 digits, 1 epoch, no verdicts
 
 Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
 target is missed. It runs the same steps as the notebooks, with the recipes of
@@ -13,7 +14,10 @@ exploratory runs that shaped the candidate lists (optimiser schedule, batch norm
 did look at test accuracy, and the small CNN's first recipe missed its target on the test
 digits (0.971) before the cross-validated search was run. Training times are
 wall-clock seconds on this machine at this moment: the load average is printed with them,
-since a CPU shared with other jobs trains more slowly.
+since a CPU shared with other jobs trains more slowly. The smoke profile runs the default
+profile's steps on a stratified 500 / 200 of mnist_small, 1 epoch each, with the gradient
+check on a 784-2-10 network and 5 digits, to show that they still run; its numbers are not
+judged (see benchmarks/smoke.py).
 """
 
 import sys
@@ -23,43 +27,65 @@ import numpy as np
 
 import labs
 from labs import config, features, knn, models, training, nn
-from _report import Report, flat, load_average, machine_summary, parse_profile
+from _report import Report, flat, load_average, machine_summary, parse_profile, subset
 
 REPORT = Report()
 record = REPORT.record
 
+# What each step trains on mnist_small: everything in the default and full profiles, a little in the smoke one
+# (whose "epochs" replaces every recipe's).
+SIZES = {"images": None, "epochs": None, "gradient_check": (20, 16)}
+SMOKE = {"images": (500, 200), "epochs": 1, "gradient_check": (5, 2)}
+
+
+def sizes(profile):
+    """Return the sizes of a profile (SMOKE for "smoke", else SIZES)."""
+    return SMOKE if profile == "smoke" else SIZES
+
+
+def recipe_for(name, size):
+    """Return labs.training.RECIPES[name], or a copy with the profile's epochs (never the shared dict changed)."""
+    recipe = training.RECIPES[name]
+    return recipe if size["epochs"] is None else dict(recipe, epochs=size["epochs"])
+
 
 # --- notebook 05 --------------------------------------------------------------------------------
 
-def gradient_check(ds):
+def gradient_check(ds, size):
     """Compare backprop with central differences on 20 real digits (784-16-10 network, every activation)."""
-    X, y = flat(ds.X_train[:20], divide_by=255.0), ds.y_train[:20]
+    images, hidden = size["gradient_check"]
+    X, y = flat(ds.X_train[:images], divide_by=255.0), ds.y_train[:images]
     worst = 0.0
     for activation in nn.HIDDEN_ACTIVATIONS:
-        params = nn.make_two_layer_params(784, 16, 10, seed=config.SEED)
-        params["b1"] = np.random.default_rng(0).normal(scale=0.1, size=16)  # not all zero: a fuller test
+        params = nn.make_two_layer_params(784, hidden, 10, seed=config.SEED)
+        params["b1"] = np.random.default_rng(0).normal(scale=0.1, size=hidden)  # not all zero: a fuller test
         errors = nn.compute_gradient_errors(params, X, y, activation=activation, reg=1e-3)
         worst = max(worst, max(errors.values()))
-    record("NumPy backprop gradient check: max relative error (4 activations, 12,730 weights)", worst,
-           "< 1e-6", worst < 1e-6, fmt="{:.1e}")
+    weights = sum(value.size for value in params.values())
+    record(f"NumPy backprop gradient check: max relative error ({len(nn.HIDDEN_ACTIVATIONS)} activations, "
+           f"{weights:,} weights)", worst, "< 1e-6", worst < 1e-6, fmt="{:.1e}")
 
 
-def numpy_network(ds):
+def numpy_network(ds, size):
     """Train the NumPy two-layer network as notebook 05 does (3,200 fit / 800 validation); test once."""
     X = flat(ds.X_train, divide_by=255.0)
+    fit = len(X) * 4 // 5  # 3,200 of mnist_small's 4,000
+    epochs = size["epochs"] or 10
     params = nn.make_two_layer_params(784, 64, 10, seed=0)
-    params, history = nn.train_two_layer(params, X[:3200], ds.y_train[:3200], learning_rate=0.1, batch_size=32,
-                                         epochs=10, X_val=X[3200:], y_val=ds.y_train[3200:])
+    params, history = nn.train_two_layer(params, X[:fit], ds.y_train[:fit], learning_rate=0.1, batch_size=32,
+                                         epochs=epochs, X_val=X[fit:], y_val=ds.y_train[fit:])
     accuracy = np.mean(nn.predict_two_layer(params, flat(ds.X_test, divide_by=255.0)) == ds.y_test)
-    record("mnist_small NumPy 784-64-10 network test accuracy (10 epochs mini-batch SGD)", accuracy)
+    record(f"mnist_small NumPy 784-64-10 network test accuracy ({epochs} epoch{'s' * (epochs > 1)} mini-batch SGD)",
+           accuracy)
 
 
-def dense_network(ds):
+def dense_network(ds, size):
     """Train the dense 512-512 network as notebook 05 does (3,200 fit / 800 validation); test once."""
     X, X_test = models.prepare_images(ds.X_train), models.prepare_images(ds.X_test)
+    fit = len(X) * 4 // 5
     model = models.make_dense_mnist(input_shape=(28, 28, 1))
-    history = training.train_with_recipe(model, X[:3200], ds.y_train[:3200], "dense_mnist",
-                                       validation_data=(X[3200:], ds.y_train[3200:]))
+    history = training.train_with_recipe(model, X[:fit], ds.y_train[:fit], recipe_for("dense_mnist", size),
+                                       validation_data=(X[fit:], ds.y_train[fit:]))
     _, accuracy = model.evaluate(X_test, ds.y_test, verbose=0)
     gap = history.history["accuracy"][-1] - history.history["val_accuracy"][-1]
     record(f"mnist_small dense 512-512 test accuracy ({model.count_params():,} parameters)", accuracy,
@@ -70,20 +96,20 @@ def dense_network(ds):
 
 # --- notebook 07 --------------------------------------------------------------------------------
 
-def small_cnn(ds):
+def small_cnn(ds, size):
     """Train the classic small CNN and the dense network on all 4,000 images as notebook 07 does."""
     X, X_test = models.prepare_images(ds.X_train), models.prepare_images(ds.X_test)
     cnn = models.make_small_cnn()
     record("small CNN parameters (formula (kh*kw*c_in+1)*filters)", cnn.count_params(), "93322",
            cnn.count_params() == 93_322, fmt="{:,}")
-    history = training.train_with_recipe(cnn, X, ds.y_train, "small_cnn")
+    history = training.train_with_recipe(cnn, X, ds.y_train, recipe_for("small_cnn", size))
     _, accuracy = cnn.evaluate(X_test, ds.y_test, verbose=0)
     record("mnist_small small CNN test accuracy", accuracy, ">= 0.975", accuracy >= 0.975)
     record(f"small CNN training time, s (load average {load_average()})", history.train_seconds, fmt="{:.1f}")
     dense = models.make_dense_mnist(input_shape=(28, 28, 1))
-    training.train_with_recipe(dense, X, ds.y_train, "dense_mnist")
+    training.train_with_recipe(dense, X, ds.y_train, recipe_for("dense_mnist", size))
     _, dense_accuracy = dense.evaluate(X_test, ds.y_test, verbose=0)
-    record("mnist_small dense network test accuracy, trained on all 4,000", dense_accuracy)
+    record(f"mnist_small dense network test accuracy, trained on all {len(X):,}", dense_accuracy)
     shifted_comparison(ds, cnn)
 
 
@@ -121,13 +147,16 @@ def fashion_cnn():
 def main(argv=None):
     """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
     profile = parse_profile(__doc__.splitlines()[0], argv)
+    REPORT.smoke, size = profile == "smoke", sizes(profile)
     labs.setup()
     keras_version = f"Keras {models.keras.__version__}"
     print(f"Networks benchmark, profile {profile}; {machine_summary(keras_version)}", flush=True)
     started = time.perf_counter()
     ds = labs.data.load_dataset("mnist_small")
+    if size["images"]:
+        ds = subset(ds, *size["images"])
     for step in (gradient_check, numpy_network, dense_network, small_cnn):
-        step(ds)
+        step(ds, size)
     if profile == "full":
         fashion_cnn()
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")

@@ -4,9 +4,13 @@
     .venv/bin/python benchmarks/transfer.py --profile full   # 5 seeds
     .venv/bin/python benchmarks/transfer.py --save           # also write benchmarks/results/transfer_ladder.csv
     .venv/bin/python benchmarks/transfer.py --search         # how labs.pretrained.RECIPES was chosen (17 minutes)
+    .venv/bin/python benchmarks/transfer.py --profile smoke  # the same steps, 1 seed, 100 / 200 images, 1 epoch
 
 Prints the ladder, then a plain-text table (metric, value, target, pass/fail), and exits with
-status 1 if a target is missed.
+status 1 if a target is missed. The smoke profile runs the default profile's steps with seed 42
+alone, 100 training and 200 test images, 1 epoch of every recipe and single timings, to show
+that they still run; its numbers are not judged, it neither saves (--save) nor searches
+(--search) (see benchmarks/smoke.py).
 
 Speed: EfficientNet-Lite0 on 96x96 images, through labs.pretrained.compute_features (uint8
 images in: checks, scaling, batches) and through a raw Keras call of the same model on
@@ -21,7 +25,7 @@ The ladder, each rung trained on the same 1,000 images per seed and scored once 
 
 1. from scratch: the course's small CNN (labs.models.make_small_cnn), recipe RECIPES["small_cnn"]
    as is (chosen on mnist_small, not on this task);
-2. from scratch + augmentation: the same CNN with labs.augment.RECIPES["small_target_augmentation"]
+2. from scratch + augmentation: the same CNN with labs.overfitting.RECIPES["small_target_augmentation"]
    (a random horizontal flip) as its first layer, trained 40 epochs instead of 20;
 3. transfer, frozen features: pooled block5c + block6d outputs of EfficientNet-Lite0 (304
    numbers, computed once per image), a small head trained on them (standardise -> Dropout 0.5
@@ -83,16 +87,37 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import labs
-from labs import augment, config, models, training, pretrained
-from _report import Report, load_average, machine_summary
+from labs import config, models, overfitting, training, pretrained
+from _report import Report, add_profile_option, load_average, machine_summary, one_epoch
 
 REPORT = Report()
 record = REPORT.record
 
 SPEED_SIZE, SPEED_IMAGES, BATCH_SIZE, REPEATS = 96, 384, 32, 7
 RECIPES = pretrained.RECIPES
-SCRATCH_AUGMENTATION = augment.RECIPES["small_target_augmentation"]  # notebook 08's horizontal flip
+SCRATCH_AUGMENTATION = overfitting.RECIPES["small_target_augmentation"]  # notebook 08's horizontal flip
 SCRATCH_AUGMENTED_RECIPE = dict(training.RECIPES["small_cnn"], epochs=40)  # epochs chosen on validation (--search)
+
+# The ladder's images and the timings' repeats in the default and full profiles, and the smoke profile's little:
+# there every recipe is trained for 1 epoch.
+SIZES = {"train": 1000, "test": 2000, "speed_images": SPEED_IMAGES, "repeats": REPEATS, "build_repeats": 3,
+         "photos": 64, "photo_repeats": 3, "one_epoch": False}
+SMOKE = {"train": 100, "test": 200, "speed_images": 2 * BATCH_SIZE, "repeats": 1, "build_repeats": 1,
+         "photos": 8, "photo_repeats": 1, "one_epoch": True}
+
+
+def sizes(profile):
+    """Return the sizes of a profile (SMOKE for "smoke", else SIZES)."""
+    return SMOKE if profile == "smoke" else SIZES
+
+
+def ladder_recipes(plan):
+    """Return the ladder's training recipes by name (RECIPES' and the scratch ones); 1-epoch copies in the smoke
+    profile."""
+    recipes = {"head_training": RECIPES["head_training"], "augmented_training": RECIPES["augmented_training"],
+               "fine_tune": RECIPES["fine_tune"], "scratch": training.RECIPES["small_cnn"],
+               "scratch_augmented": SCRATCH_AUGMENTED_RECIPE}
+    return {name: one_epoch(recipe) for name, recipe in recipes.items()} if plan["one_epoch"] else recipes
 
 
 def best_time(function, repeats):
@@ -105,50 +130,57 @@ def best_time(function, repeats):
     return min(times)
 
 
+def sd(values):
+    """Return the standard deviation over seeds, or NaN for one seed (the smoke profile's), which has none."""
+    return statistics.stdev(values) if len(values) > 1 else float("nan")
+
+
 def mean_sd(values):
     """Return 'mean ± sd' of accuracies, three decimals."""
-    return f"{statistics.mean(values):.3f} ± {statistics.stdev(values):.3f}"
+    return f"{statistics.mean(values):.3f} ± {sd(values):.3f}"
 
 
 # --- speed --------------------------------------------------------------------------------------
 
-def build_time():
+def build_time(plan):
     """Time load_base() (224x224 with the classifier): read, verify, build, copy the weights."""
     start = time.perf_counter()
     pretrained.load_base()
     first = time.perf_counter() - start
-    again = statistics.median(best_time(pretrained.load_base, 1) for _ in range(3))
+    repeats = plan["build_repeats"]
+    again = statistics.median(best_time(pretrained.load_base, 1) for _ in range(repeats))
     record("efficientnet_lite0 first load_base(), s (includes TensorFlow's warm-up)", first, fmt="{:.2f}")
-    record("efficientnet_lite0 load_base(): verify + read + build + copy weights, s (median of 3)", again,
+    record(f"efficientnet_lite0 load_base(): verify + read + build + copy weights, s (median of {repeats})", again,
            "< 1", again < 1, fmt="{:.2f}")
 
 
-def inference_speed():
+def inference_speed(plan):
     """Compare compute_features with a raw Keras call on the same batch at 96x96; then 224x224."""
+    count, repeats = plan["speed_images"], plan["repeats"]
     model = pretrained.load_base(input_shape=(SPEED_SIZE, SPEED_SIZE, 3), include_top=False, pooling="avg")
-    images = np.random.default_rng(config.SEED).integers(0, 256, (SPEED_IMAGES, SPEED_SIZE, SPEED_SIZE, 3),
-                                                         dtype=np.uint8)
+    images = np.random.default_rng(config.SEED).integers(0, 256, (count, SPEED_SIZE, SPEED_SIZE, 3), dtype=np.uint8)
     scaled = pretrained.preprocess_input(images)
-    batches = [(images[i:i + BATCH_SIZE], scaled[i:i + BATCH_SIZE]) for i in range(0, SPEED_IMAGES, BATCH_SIZE)]
+    batches = [(images[i:i + BATCH_SIZE], scaled[i:i + BATCH_SIZE]) for i in range(0, count, BATCH_SIZE)]
     ours_times, raw_times = np.full(len(batches), np.inf), np.full(len(batches), np.inf)
     pretrained.compute_features(model, batches[0][0]), model.predict_on_batch(batches[0][1])  # warm-up
-    for _ in range(REPEATS):  # per batch, back to back: a busy moment on a shared CPU hurts both alike
+    for _ in range(repeats):  # per batch, back to back: a busy moment on a shared CPU hurts both alike
         for index, (raw_batch, scaled_batch) in enumerate(batches):
             ours_times[index] = min(ours_times[index], best_time(
                 lambda: pretrained.compute_features(model, raw_batch, batch_size=BATCH_SIZE), 1))
             raw_times[index] = min(raw_times[index], best_time(lambda: model.predict_on_batch(scaled_batch), 1))
-    ours_rate, raw_rate = SPEED_IMAGES / ours_times.sum(), SPEED_IMAGES / raw_times.sum()
+    ours_rate, raw_rate = count / ours_times.sum(), count / raw_times.sum()
     record(f"96x96 images/s, compute_features on uint8 images (batch {BATCH_SIZE}, load average {load_average()})",
            ours_rate, ">= 300", ours_rate >= 300, fmt="{:.0f}")
     record(f"96x96 images/s, raw model.predict_on_batch on pre-scaled float32 (batch {BATCH_SIZE})", raw_rate,
            fmt="{:.0f}")
     ratio = ours_times.sum() / raw_times.sum()
-    record(f"compute_features time / raw Keras time (the wrapper's cost; per batch, best of {REPEATS})", ratio,
+    record(f"compute_features time / raw Keras time (the wrapper's cost; per batch, best of {repeats})", ratio,
            "<= 1.10", ratio <= 1.10, fmt="{:.3f}")
     classifier = pretrained.load_base()
-    photos = np.random.default_rng(config.SEED).integers(0, 256, (64, 224, 224, 3), dtype=np.uint8)
+    photos = np.random.default_rng(config.SEED).integers(0, 256, (plan["photos"], 224, 224, 3), dtype=np.uint8)
     pretrained.compute_features(classifier, photos[:BATCH_SIZE], batch_size=BATCH_SIZE)
-    seconds = best_time(lambda: pretrained.compute_features(classifier, photos, batch_size=BATCH_SIZE), 3)
+    seconds = best_time(lambda: pretrained.compute_features(classifier, photos, batch_size=BATCH_SIZE),
+                        plan["photo_repeats"])
     record("224x224 images/s with the classifier, compute_features", len(photos) / seconds, fmt="{:.0f}")
 
 
@@ -168,10 +200,10 @@ def extractor_for(size=None):
     return pretrained.make_feature_extractor(base, RECIPES["layers"])
 
 
-def train_head(features, y, seed):
+def train_head(features, y, seed, recipe=RECIPES["head_training"]):
     """Train the recipe's head on precomputed features; return (head, seconds)."""
     head = pretrained.make_head(features, **RECIPES["head"], seed=seed)
-    history = training.train_with_recipe(head, features, y, RECIPES["head_training"], seed=seed, progress="silent")
+    history = training.train_with_recipe(head, features, y, recipe, seed=seed, progress="silent")
     return head, history.train_seconds
 
 
@@ -230,22 +262,24 @@ def save_ladder(path, seeds, scores, seconds):
                          "training s (mean)", "machine"])
         for key, _ in RUNGS:
             writer.writerow([SHORT_NAMES[key], f"{statistics.mean(scores[key]):.4f}",
-                             f"{statistics.stdev(scores[key]):.4f}", " ".join(map(str, seeds)),
+                             f"{sd(scores[key]):.4f}", " ".join(map(str, seeds)),
                              " ".join(f"{v:.4f}" for v in scores[key]), f"{statistics.mean(seconds[key]):.0f}",
                              machine_summary(f"Keras {models.keras.__version__}")])
     print(f"ladder saved to {path}", flush=True)
 
 
-def ladder(seeds, save=None):
+def ladder(seeds, plan, save=None):
     """Train every rung for each seed, print the ladder and record the targets."""
+    recipes = ladder_recipes(plan)
     test_features = None
     scores = {key: [] for key, _ in RUNGS}
     seconds = {key: [] for key, _ in RUNGS}
     steps = {"features_train": [], "head": [], "epoch": []}
     probe_scores = []
     for seed in seeds:
-        target = pretrained.load_small_target(n_train=1000, n_test=2000, seed=seed, size=RECIPES["size"])
-        small = pretrained.load_small_target(n_train=1000, n_test=2000, seed=seed, size=28, grey=True)
+        target = pretrained.load_small_target(n_train=plan["train"], n_test=plan["test"], seed=seed,
+                                              size=RECIPES["size"])
+        small = pretrained.load_small_target(n_train=plan["train"], n_test=plan["test"], seed=seed, size=28, grey=True)
         X_test_small = models.prepare_images(small.X_test)
         extractor = extractor_for()
         if test_features is None:  # the test set is the same for every seed
@@ -260,32 +294,33 @@ def ladder(seeds, save=None):
             scores[key].append(score)
             seconds[key].append(elapsed)
 
-        cnn, elapsed = train_scratch(small.X_train, small.y_train, seed)
+        cnn, elapsed = train_scratch(small.X_train, small.y_train, seed, recipe=recipes["scratch"])
         add("scratch", accuracy(cnn, X_test_small, small.y_test), elapsed)
-        cnn, elapsed = train_scratch(small.X_train, small.y_train, seed, SCRATCH_AUGMENTATION, SCRATCH_AUGMENTED_RECIPE)
+        cnn, elapsed = train_scratch(small.X_train, small.y_train, seed, SCRATCH_AUGMENTATION,
+                                     recipes["scratch_augmented"])
         add("scratch_aug", accuracy(cnn, X_test_small, small.y_test), elapsed)
-        head, elapsed = train_head(train_features, target.y_train, seed)
+        head, elapsed = train_head(train_features, target.y_train, seed, recipes["head_training"])
         steps["head"].append(elapsed)
         add("frozen", accuracy(head, test_features, target.y_test), steps["features_train"][-1] + elapsed)
         probe_scores.append(fit_probe(train_features, target.y_train, test_features, target.y_test))
         model, elapsed = train_augmented_transfer(head, train_features, target.X_train, target.y_train, seed,
-                                                  RECIPES["augmented_training"])
+                                                  recipes["augmented_training"])
         add("frozen_aug", accuracy(model, target.X_test, target.y_test), elapsed)
         for key, from_layer in (("fine_tune", RECIPES["fine_tune_from"]), ("unfreeze_all", None)):
             model, elapsed = fine_tune(head, train_features, target.X_train, target.y_train, seed, from_layer,
-                                       RECIPES["fine_tune"])
+                                       recipes["fine_tune"])
             add(key, accuracy(model, target.X_test, target.y_test), elapsed)
-        steps["epoch"].append(seconds["fine_tune"][-1] / RECIPES["fine_tune"]["epochs"])
+        steps["epoch"].append(seconds["fine_tune"][-1] / recipes["fine_tune"]["epochs"])
         print(f"  seed {seed}: " + ", ".join(f"{key} {scores[key][-1]:.4f} ({seconds[key][-1]:.0f} s)"
                                               for key, _ in RUNGS), flush=True)
-    print_ladder(seeds, scores, seconds)
+    print_ladder(seeds, scores, seconds, plan)
     if save is not None:
         save_ladder(save, seeds, scores, seconds)
     record_targets(seeds, scores, probe_scores)
-    record_notebook_steps(test_seconds, steps)
+    record_notebook_steps(test_seconds, steps, plan, recipes)
 
 
-def print_ladder(seeds, scores, seconds):
+def print_ladder(seeds, scores, seconds, plan):
     """Print the ladder: test accuracy mean ± sd, per seed, gain over scratch, training time."""
     scratch = statistics.mean(scores["scratch"])
     rows = [("rung", f"test accuracy (mean ± sd, {len(seeds)} seeds)", f"per seed ({', '.join(map(str, seeds))})",
@@ -294,7 +329,7 @@ def print_ladder(seeds, scores, seconds):
         rows.append((label, mean_sd(scores[key]), " / ".join(f"{v:.3f}" for v in scores[key]),
                      f"{100 * (statistics.mean(scores[key]) - scratch):+.1f}", f"{statistics.mean(seconds[key]):.0f}"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    print("\nThe ladder (Fashion-MNIST, 1,000 training images -> 2,000 test images):")
+    print(f"\nThe ladder (Fashion-MNIST, {plan['train']:,} training images -> {plan['test']:,} test images):")
     for index, row in enumerate(rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
         if index == 0:
@@ -309,7 +344,7 @@ def record_targets(seeds, scores, probe_scores):
     record("  (reported only) logistic regression on the same 304 features, C by 5-fold CV", mean_sd(probe_scores))
     gap = 100 * (statistics.mean(scores["frozen"]) - statistics.mean(scores["scratch"]))
     record("transfer (rung 3) minus scratch (rung 1), percentage points", gap, ">= 4", gap >= 4, fmt="{:.1f}")
-    noise = 100 * max(statistics.stdev(scores["frozen"]), statistics.stdev(scores["fine_tune"]))
+    noise = 100 * max(sd(scores["frozen"]), sd(scores["fine_tune"]))
     change = 100 * (statistics.mean(scores["fine_tune"]) - statistics.mean(scores["frozen"]))
     record("fine-tuning (rung 5) minus frozen head (rung 3), points; noise = larger seed sd",
            f"{change:+.1f} (noise {noise:.1f})", f">= -{noise:.1f}", change >= -noise)
@@ -317,20 +352,20 @@ def record_targets(seeds, scores, probe_scores):
            100 * (statistics.mean(scores["unfreeze_all"]) - statistics.mean(scores["fine_tune"])), fmt="{:+.1f}")
 
 
-def record_notebook_steps(test_seconds, steps):
+def record_notebook_steps(test_seconds, steps, plan, recipes):
     """Record what notebook 10's steps cost: features, head, one fine-tuning epoch."""
-    size = RECIPES["size"]
-    epochs = RECIPES["fine_tune"]["epochs"]
-    record(f"notebook step: features of the 1,000 training images ({size}x{size}), s (mean)",
+    side, train, test = RECIPES["size"], f"{plan['train']:,}", f"{plan['test']:,}"
+    epochs = recipes["fine_tune"]["epochs"]
+    record(f"notebook step: features of the {train} training images ({side}x{side}), s (mean)",
            statistics.mean(steps["features_train"]), fmt="{:.1f}")
-    record(f"notebook step: features of the 2,000 test images ({size}x{size}), s", test_seconds, fmt="{:.1f}")
-    record(f"notebook step: train the head on features ({RECIPES['head_training']['epochs']} epochs), s (mean)",
+    record(f"notebook step: features of the {test} test images ({side}x{side}), s", test_seconds, fmt="{:.1f}")
+    record(f"notebook step: train the head on features ({recipes['head_training']['epochs']} epochs), s (mean)",
            statistics.mean(steps["head"]), fmt="{:.1f}")
-    record("notebook step: one fine-tuning epoch on 1,000 images (blocks 6a-6d + head), s (mean)",
+    record(f"notebook step: one fine-tuning epoch on {train} images (blocks 6a-6d + head), s (mean)",
            statistics.mean(steps["epoch"]), fmt="{:.1f}")
     total = (statistics.mean(steps["features_train"]) + test_seconds + statistics.mean(steps["head"])
              + epochs * statistics.mean(steps["epoch"]) + test_seconds)
-    record(f"notebook path: features + head + {epochs} fine-tuning epochs + scoring 2,000 test images, s",
+    record(f"notebook path: features + head + {epochs} fine-tuning epochs + scoring {test} test images, s",
            total, "< 90", total < 90, fmt="{:.0f}")
 
 
@@ -502,22 +537,28 @@ def search(seeds):
 def main(argv=None):
     """Run the benchmark (or the search) for a profile and print the table; return 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=config.PROFILES, default="default")
+    add_profile_option(parser)
     parser.add_argument("--search", action="store_true", help="repeat the search behind labs.pretrained.RECIPES")
-    parser.add_argument("--save", action="store_true",
-                        help=f"write the ladder to {LADDER_CSV.relative_to(LADDER_CSV.parents[2])} (notebook 10 shows it)")
+    saved = LADDER_CSV.relative_to(LADDER_CSV.parents[2])
+    parser.add_argument("--save", action="store_true", help=f"write the ladder to {saved} (notebook 10 shows it)")
     args = parser.parse_args(argv)
+    if args.profile == "smoke" and (args.save or args.search):
+        # the smoke profile's numbers come from too little data to replace the saved ladder, and the search has
+        # no smoke profile of its own
+        parser.error("--profile smoke runs the ladder on a little data: it does not take --save (which would "
+                     f"overwrite {saved}) or --search")
+    REPORT.smoke, plan = args.profile == "smoke", sizes(args.profile)
     labs.setup()
     keras_version = f"Keras {models.keras.__version__}"
     print(f"Transfer benchmark, profile {args.profile}; {machine_summary(keras_version)}", flush=True)
     started = time.perf_counter()
-    seeds = tuple(config.SEED + i for i in range(5 if args.profile == "full" else 3))
+    seeds = tuple(config.SEED + i for i in range({"full": 5, "default": 3, "smoke": 1}[args.profile]))
     if args.search:
         search(seeds)
     else:
-        build_time()
-        inference_speed()
-        ladder(seeds, save=LADDER_CSV if args.save else None)
+        build_time(plan)
+        inference_speed(plan)
+        ladder(seeds, plan, save=LADDER_CSV if args.save else None)
     print(f"\ntotal time {time.perf_counter() - started:.0f} s")
     REPORT.print_table()
     return REPORT.exit_status()

@@ -1,10 +1,14 @@
 """Benchmark of notebook 11: where explanations land, a spurious cue, and drawings made MNIST-style.
 
-    .venv/bin/python benchmarks/visualisation.py          # about 3-5 minutes on 2 cores
+    .venv/bin/python benchmarks/visualisation.py                  # about 3-5 minutes on 2 cores
+    .venv/bin/python benchmarks/visualisation.py --profile smoke  # the same steps, 1 seed, a little data, 1 epoch
 
 Prints a plain-text table (metric, value, target, pass/fail) and exits with status 1 if a
 target is missed. Numbers over seeds are "mean ± spread (max - min)" over the model seeds
-42, 1 and 2; nothing is rounded up.
+42, 1 and 2; nothing is rounded up. The full profile is the default one. The smoke profile runs
+the default profile's steps with seed 42 alone, the chelsea photo alone, a stratified 500 / 100
+of mnist_small, 1 epoch of training and a few images per explanation, to show that they still
+run; its numbers are not judged (see benchmarks/smoke.py).
 
 What it measures:
 
@@ -88,7 +92,7 @@ import time
 import numpy as np
 
 import labs
-from _report import Report, machine_summary
+from _report import Report, machine_summary, parse_profile, subset
 
 SEEDS = (42, 1, 2)
 BOXES = {"chelsea": (40, 16, 224, 224), "coffee": (0, 40, 168, 192)}   # (top, left, bottom, right), 224x224
@@ -99,13 +103,26 @@ SALIENCY_IMAGES = 200
 EXPLAINED_IMAGES = 50  # Grad-CAM and occlusion (reported only: the issue's target is on the saliency)
 GRADCAM_LAYER = "conv_3"  # the small CNN's last convolution
 
+# The default profile's seeds, photos, digits and explained images, and the smoke profile's little of each.
+SIZES = {"seeds": SEEDS, "photos": tuple(BOXES), "photo_smoothgrad": 10, "digits": None, "validation": 800,
+         "saliency": SALIENCY_IMAGES, "smoothgrad": (50, 20), "explained": EXPLAINED_IMAGES, "cue_epochs": 3,
+         "drawing_epochs": 5}
+SMOKE = {"seeds": SEEDS[:1], "photos": ("chelsea",), "photo_smoothgrad": 2, "digits": (500, 100), "validation": 100,
+         "saliency": 10, "smoothgrad": (5, 5), "explained": 5, "cue_epochs": 1, "drawing_epochs": 1}
 
-def gradcam_rows(report):
+
+def sizes(profile):
+    """Return the sizes of a profile (SMOKE for "smoke", else SIZES)."""
+    return SMOKE if profile == "smoke" else SIZES
+
+
+def gradcam_rows(report, size):
     """Grad-CAM (and the other maps) mass inside the hand-drawn boxes."""
     V = labs.visualise
     model = labs.pretrained.load_base("efficientnet_lite0", classifier_activation=None)
     names = labs.pretrained.load_class_names()
-    for name, box in BOXES.items():
+    for name in size["photos"]:
+        box = BOXES[name]
         photo = labs.pretrained.prepare_photo(labs.data.load_photo(name))
         x = labs.pretrained.preprocess_input(photo)
         c = int(np.argmax(V.compute_class_scores(model, x[None])[0]))
@@ -115,7 +132,7 @@ def gradcam_rows(report):
         report.record(f"{name} ({names[c]}): Grad-CAM mass in the box", mass, ">= 0.60", mass >= 0.60, fmt="{:.3f}")
         report.record(f"{name}: the box's share of the area", area, fmt="{:.3f}")
         others = {"saliency": V.compute_saliency(model, x, c),
-                  "SmoothGrad": V.compute_smoothgrad(model, x, c, num_samples=10),
+                  "SmoothGrad": V.compute_smoothgrad(model, x, c, num_samples=size["photo_smoothgrad"]),
                   "occlusion (56 px, stride 28)": V.resize_heatmap(
                       np.maximum(V.compute_occlusion(model, x, c, patch_size=56, stride=28), 0), (224, 224))}
         for method, heatmap in others.items():
@@ -128,57 +145,59 @@ def spread(values):
     return f"{values.mean():.3f} ± {values.max() - values.min():.3f}"
 
 
-def spurious_cue_rows(report, digits):
+def spurious_cue_rows(report, digits, size):
     """Validation, cue-swapped test accuracy and saliency mass on the cue, over the seeds."""
     V = labs.visualise
+    held, saliency_images, explained = size["validation"], size["saliency"], size["explained"]
+    smoothgrad_images, smoothgrad_samples = size["smoothgrad"]
+    recipe = {**labs.training.RECIPES["small_cnn"], "epochs": size["cue_epochs"]}
     swapped = (digits.y_test + np.random.default_rng(0).integers(1, 10, len(digits.y_test))) % 10
     X_swapped = labs.models.prepare_images(V.add_class_cue(digits.X_test, digits.y_test, cue_labels=swapped, **CUE))
-    X_val = labs.models.prepare_images(V.add_class_cue(digits.X_train[:800], digits.y_train[:800], seed=1, **CUE))
+    X_val = labs.models.prepare_images(V.add_class_cue(digits.X_train[:held], digits.y_train[:held], seed=1, **CUE))
     results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": [], "SmoothGrad mass": [],
                "Grad-CAM mass": [], "occlusion mass": [], "control mass": [], "control swapped": []}
     saliency_boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])
-                      for k in range(SALIENCY_IMAGES)]
+                      for k in range(saliency_images)]
     empty = {"Grad-CAM mass": 0, "occlusion mass": 0}
     # half the training digits swapped for a digit of another class, label and mark kept: the mark is right on
     # every image, the digit on half of them
-    X_mixed = V.replace_with_other_class(digits.X_train[800:], digits.y_train[800:], MIXED_UP, seed=0)
-    X_train = labs.models.prepare_images(V.add_class_cue(X_mixed, digits.y_train[800:], seed=0, **CUE))
-    for seed in SEEDS:
+    X_mixed = V.replace_with_other_class(digits.X_train[held:], digits.y_train[held:], MIXED_UP, seed=0)
+    X_train = labs.models.prepare_images(V.add_class_cue(X_mixed, digits.y_train[held:], seed=0, **CUE))
+    for seed in size["seeds"]:
         model = labs.models.make_small_cnn(seed=seed)
-        labs.training.train_with_recipe(model, X_train, digits.y_train[800:],
-                                      {**labs.training.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
+        labs.training.train_with_recipe(model, X_train, digits.y_train[held:], recipe, seed=seed, progress="silent")
         guesses = model.predict(X_swapped, verbose=0).argmax(axis=1)
-        results["validation"].append(np.mean(model.predict(X_val, verbose=0).argmax(axis=1) == digits.y_train[:800]))
+        results["validation"].append(np.mean(model.predict(X_val, verbose=0).argmax(axis=1) == digits.y_train[:held]))
         results["swapped"].append(np.mean(guesses == digits.y_test))
         results["follows"].append(np.mean(guesses == swapped))
         masses = np.array([V.compute_box_mass(V.compute_saliency(model, X_swapped[k], int(guesses[k])), saliency_boxes[k])
-                           for k in range(SALIENCY_IMAGES)])
+                           for k in range(saliency_images)])
         results["mass"].append(masses.mean())
-        results["mass when following"].append(masses[guesses[:SALIENCY_IMAGES] == swapped[:SALIENCY_IMAGES]].mean())
+        results["mass when following"].append(masses[guesses[:saliency_images] == swapped[:saliency_images]].mean())
         results["SmoothGrad mass"].append(np.mean([V.compute_box_mass(
-            V.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=20, seed=k),
-            V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])) for k in range(50)]))
-        boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"]) for k in range(EXPLAINED_IMAGES)]
+            V.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=smoothgrad_samples, seed=k),
+            V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])) for k in range(smoothgrad_images)]))
+        boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"]) for k in range(explained)]
         gradcams = [V.resize_heatmap(V.compute_gradcam(model, X_swapped[k], int(guesses[k]), GRADCAM_LAYER), (28, 28))
-                    for k in range(EXPLAINED_IMAGES)]
+                    for k in range(explained)]
         occlusions = [V.resize_heatmap(np.maximum(V.compute_occlusion(
             model, X_swapped[k], int(guesses[k]), patch_size=CUE["cue_size"], stride=2), 0), (28, 28))
-            for k in range(EXPLAINED_IMAGES)]
+            for k in range(explained)]
         for key, maps in (("Grad-CAM mass", gradcams), ("occlusion mass", occlusions)):
             # a map of zeros (no positive evidence anywhere) has no mass to share out: left out, and counted
             masses = [V.compute_box_mass(m, box) for m, box in zip(maps, boxes) if m.sum() > 0]
             results[key].append(np.mean(masses))
-            empty[key] += EXPLAINED_IMAGES - len(masses)
+            empty[key] += explained - len(masses)
         # the control: the same training images (mixed-up digits included) without any mark, the same saliency,
         # the same boxes
         control = labs.models.make_small_cnn(seed=seed)
-        labs.training.train_with_recipe(control, labs.models.prepare_images(X_mixed), digits.y_train[800:],
-                                      {**labs.training.RECIPES["small_cnn"], "epochs": 3}, seed=seed, progress="silent")
+        labs.training.train_with_recipe(control, labs.models.prepare_images(X_mixed), digits.y_train[held:], recipe,
+                                      seed=seed, progress="silent")
         control_guesses = control.predict(X_swapped, verbose=0).argmax(axis=1)
         results["control swapped"].append(np.mean(control_guesses == digits.y_test))
         results["control mass"].append(np.mean([V.compute_box_mass(
             V.compute_saliency(control, X_swapped[k], int(control_guesses[k])), saliency_boxes[k])
-            for k in range(SALIENCY_IMAGES)]))
+            for k in range(saliency_images)]))
         print(f"  seed {seed}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in results.items()), flush=True)
     checks = {"validation": (">= 0.95", min(results["validation"]) >= 0.95),
               "swapped": ("<= 0.6", max(results["swapped"]) <= 0.6),
@@ -190,11 +209,12 @@ def spurious_cue_rows(report, digits):
     report.record("cue: control (trained without marks): mass on the same boxes", spread(results["control mass"]))
     report.record("cue: control: accuracy on the cue-swapped test digits", spread(results["control swapped"]))
     report.record("cue: the same, on digits whose prediction follows the mark", spread(results["mass when following"]))
-    report.record("cue: SmoothGrad mass on the mark (first 50 digits)", spread(results["SmoothGrad mass"]))
-    report.record(f"cue: Grad-CAM ({GRADCAM_LAYER}) mass on the mark, upsampled to 28x28 (first {EXPLAINED_IMAGES})",
+    report.record(f"cue: SmoothGrad mass on the mark (first {smoothgrad_images} digits)",
+                  spread(results["SmoothGrad mass"]))
+    report.record(f"cue: Grad-CAM ({GRADCAM_LAYER}) mass on the mark, upsampled to 28x28 (first {explained})",
                   f"{spread(results['Grad-CAM mass'])} ({empty['Grad-CAM mass']} all-zero maps left out)")
     patch = f"{CUE['cue_size']}x{CUE['cue_size']}"
-    report.record(f"cue: occlusion mass on the mark ({patch} patch, stride 2, positive drops, first {EXPLAINED_IMAGES})",
+    report.record(f"cue: occlusion mass on the mark ({patch} patch, stride 2, positive drops, first {explained})",
                   f"{spread(results['occlusion mass'])} ({empty['occlusion mass']} all-zero maps left out)")
 
 
@@ -218,17 +238,17 @@ def render_like_a_drawing(digit, rng, canvas=280):
     return out
 
 
-def drawing_rows(report, digits):
+def drawing_rows(report, digits, size):
     """Accuracy on MNIST test digits redrawn as drawings and prepared, against the originals."""
     rng = np.random.default_rng(0)
     prepared = np.stack([labs.visualise.prepare_drawing(render_like_a_drawing(d, rng)) for d in digits.X_test])
     X_train, X_test = labs.models.prepare_images(digits.X_train), labs.models.prepare_images(digits.X_test)
     X_drawn = labs.models.prepare_images(prepared)
     original, drawn, gaps = [], [], []
-    for seed in SEEDS:
+    recipe = {**labs.training.RECIPES["small_cnn"], "epochs": size["drawing_epochs"]}
+    for seed in size["seeds"]:
         model = labs.models.make_small_cnn(seed=seed)
-        labs.training.train_with_recipe(model, X_train, digits.y_train, {**labs.training.RECIPES["small_cnn"], "epochs": 5},
-                                      seed=seed, progress="silent")
+        labs.training.train_with_recipe(model, X_train, digits.y_train, recipe, seed=seed, progress="silent")
         original.append(np.mean(model.predict(X_test, verbose=0).argmax(axis=1) == digits.y_test))
         drawn.append(np.mean(model.predict(X_drawn, verbose=0).argmax(axis=1) == digits.y_test))
         gaps.append(original[-1] - drawn[-1])
@@ -239,17 +259,22 @@ def drawing_rows(report, digits):
                   f"{100 * max(gaps):.1f})", "<= 2 points", max(gaps) <= 0.02)
 
 
-def main():
+def main(argv=None):
+    """Run the benchmark for a profile and print the table; return 1 if a target is missed."""
+    profile = parse_profile(__doc__.splitlines()[0], argv)
+    size = sizes(profile)
     labs.setup()
     import keras
 
-    print(machine_summary(f"Keras {keras.__version__}"))
-    report = Report()
+    print(f"Visualisation benchmark, profile {profile}; {machine_summary(f'Keras {keras.__version__}')}", flush=True)
+    report = Report(smoke=profile == "smoke")
     start = time.perf_counter()
     digits = labs.data.load_dataset("mnist_small")
-    gradcam_rows(report)
-    spurious_cue_rows(report, digits)
-    drawing_rows(report, digits)
+    if size["digits"]:
+        digits = subset(digits, *size["digits"])
+    gradcam_rows(report, size)
+    spurious_cue_rows(report, digits, size)
+    drawing_rows(report, digits, size)
     report.record("wall-clock seconds", time.perf_counter() - start, fmt="{:.0f}")
     report.print_table()
     return report.exit_status()

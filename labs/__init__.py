@@ -16,7 +16,7 @@ from .environment import environment_report, readiness_report, setup
 # Every public module, in the order of the course: tab completion on ``labs.`` shows them all.
 SUBMODULES = (
     "config", "environment", "data", "folders", "shapes", "demo", "download", "pretrained",  # set-up and data
-    "images", "knn", "activations", "gradcheck", "linear", "features", "nn", "conv", "models", "training", "augment",
+    "images", "knn", "activations", "gradcheck", "linear", "features", "nn", "conv", "models", "training", "augment", "overfitting",
     "visualise",  # topics
     "plots", "widgets", "checks", "quizzes", "expect",  # figures, widgets, exercise checks, quizzes, verdicts
 )

@@ -1,13 +1,17 @@
-"""Old names kept for one release: a warning that says what to call instead."""
+"""Old names kept until REMOVAL_DATE: a warning that says what to call instead, and when the old name goes."""
 
 import importlib
 import sys
 import warnings
 
+# The old names of labs (listed at the end of each room) are removed after this date; a test fails once it
+# has passed, so they cannot outstay it.
+REMOVAL_DATE = "2027-03-31"
+
 
 def warn_deprecated(old, new, why="", stacklevel=3):
     """Warn that ``old`` is deprecated in favour of ``new`` (``why``: what changed), from the caller's caller."""
-    warnings.warn(f"{old} is deprecated and will be removed in the next release; use {new} instead{why}.",
+    warnings.warn(f"{old} is deprecated and will be removed after {REMOVAL_DATE}; use {new} instead{why}.",
                   DeprecationWarning, stacklevel=stacklevel)
 
 
@@ -24,13 +28,13 @@ def renamed(module, old, new):
 
 
 def moved(module, names, new_module):
-    """Return a module ``__getattr__`` that still serves ``names`` (moved to ``new_module``) for one release.
+    """Return a module ``__getattr__`` that still serves ``names`` (moved to ``new_module``) until REMOVAL_DATE.
 
     The moved function is the same; the old attribute warns on use and says where it lives now.
     """
     def __getattr__(name):
         if name in names:
-            warnings.warn(f"{module}.{name} has moved and will be removed from {module} in the next release; "
+            warnings.warn(f"{module}.{name} has moved and will be removed from {module} after {REMOVAL_DATE}; "
                           f"use {new_module}.{name} instead.", DeprecationWarning, stacklevel=2)
             return getattr(importlib.import_module(new_module), name)
         raise AttributeError(f"module {module!r} has no attribute {name!r}")
@@ -41,7 +45,7 @@ def moved(module, names, new_module):
 def renamed_arguments(function, old, renames, **current):
     """Return the values of ``current`` (in order), taking any old keyword in ``old`` (renames: old -> new name).
 
-    An old keyword still works for one release and warns; a keyword that never existed is refused.
+    An old keyword still works until REMOVAL_DATE and warns; a keyword that never existed is refused.
     """
     for name, value in old.items():
         if name not in renames:

@@ -563,7 +563,7 @@ def show_kernel_response(image, kernel, title=None):
     return fig
 
 
-# --- old names, kept for one release --------------------------------------------------------------
+# --- old names, kept until 2027-03-31 --------------------------------------------------------------
 
 plot_kernels = renamed(__name__, "plot_kernels", "show_kernels")
 plot_gallery = renamed(__name__, "plot_gallery", "show_gallery")

@@ -34,8 +34,8 @@ _MANIFEST = "labs-demo.json"
 
 # Notebook 12's ladder on the demo folders, shared with benchmarks/capstone.py. Chosen before the
 # external photos were scored and never tuned on them: the transfer rungs use labs.pretrained.RECIPES
-# unchanged; the small CNN the course's small_cnn recipe at 48x48 (96x96 trained 2-3x slower in a first
-# run, with the same scores); augmentation the label-keeping kinds of notebook 08 for clothes photos.
+# unchanged; the small CNN the course's small_cnn recipe at 48x48 (96x96 trains 2-3x slower for the
+# same scores); augmentation the label-keeping kinds of notebook 08 for clothes photos.
 RECIPES = {
     "image_size": (IMAGE_SIZE, IMAGE_SIZE),  # what the folders are loaded at, for the baseline and the transfer
     "scratch_size": (48, 48),  # the small CNN's input

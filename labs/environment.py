@@ -38,6 +38,9 @@ def setup(seed=config.SEED):
     keras = import_keras()
     keras.utils.set_random_seed(seed)
     _set_plot_defaults()
+    from . import training, widgets  # the progress bar labs.training.ProgressBar shows in notebooks
+
+    training.register_notebook_bar(widgets.TrainingBar)
 
 
 def _require_seed(seed):

@@ -115,7 +115,7 @@ def _remap(picture, rows, cols):
                      for c in range(picture.shape[2])], axis=-1)
 
 
-# --- old names, kept for one release (the same function and constant under the house spelling) ---------
+# --- old names, kept until 2027-03-31 (the same function and constant under the house spelling) ---------
 
 to_grayscale = to_greyscale
 GRAY_WEIGHTS = GREY_WEIGHTS

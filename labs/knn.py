@@ -513,7 +513,7 @@ def show_explanation(x, X_train, explanation, class_names=None, true_label=None)
     return fig
 
 
-# --- old names, kept for one release --------------------------------------------------------------
+# --- old names, kept until 2027-03-31 --------------------------------------------------------------
 
 plot_explanation = renamed(__name__, "plot_explanation", "show_explanation")
 __getattr__ = moved(__name__, ("neighbour_explorer",), "labs.widgets")

@@ -1,7 +1,7 @@
 """Linear classifiers: scores f(x) = Wx + b, cross-entropy and its gradient, SGD.
 
 Sigmoid and softmax live in ``labs.activations``, the gradient check in ``labs.gradcheck``
-(their old names here still work for one release).
+(their old names here still work until 2027-03-31).
 
 Shapes used throughout: X is (N, D) with one flattened image per row, W is (C, D) with one
 template per class (row), b is (C,), scores are (N, C), y holds N class numbers 0..C-1.
@@ -19,7 +19,7 @@ __all__ = ["PENALTIES", "one_hot", "compute_scores", "softmax_cross_entropy", "s
            "compute_loss_and_gradients", "train_sgd", "predict_linear", "show_templates", "plot_loss_curves"]
 
 PENALTIES = ("l2", "l1")
-RENAMED_ARGUMENTS = {"lr": "learning_rate", "num_epochs": "epochs"}  # old keywords, kept for one release
+RENAMED_ARGUMENTS = {"lr": "learning_rate", "num_epochs": "epochs"}  # old keywords, kept until 2027-03-31
 
 
 # --- checks --------------------------------------------------------------------------------------
@@ -249,6 +249,6 @@ def plot_loss_curves(curves, epochs=None, ax=None, smooth=1, title="Training los
     return ax
 
 
-# --- old names, kept for one release --------------------------------------------------------------
+# --- old names, kept until 2027-03-31 --------------------------------------------------------------
 
 plot_templates = renamed(__name__, "plot_templates", "show_templates")

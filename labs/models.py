@@ -5,6 +5,7 @@ against ``model.summary()``. Training them (recipes, loss, fitting, history) is 
 """
 
 from . import config
+from .augment import make_augmentation
 from ._validate import as_image, describe, require_choice, require_int, require_number_between
 from ._deprecation import moved
 from ._keras import import_keras
@@ -65,7 +66,7 @@ def make_small_cnn(input_shape=(28, 28, 1), num_classes=10, seed=config.SEED, dr
     l2: an L2 weight-decay factor >= 0 on every kernel (the loss gains l2 * sum of squared weights);
     augmentation: a dict of labs.augment.make_augmentation strengths (e.g. {"flip": "horizontal"}),
     built seeded as the model's first layers, active only in training.
-    dense_units: the hidden dense layer's width (64 in the classic CNN; the talks' cats-vs-dogs head has 512).
+    dense_units: the hidden dense layer's width (64 in the classic CNN; Chollet's cats-vs-dogs head has 512).
     The same seed gives the same initial weights with or without the remedies.
     """
     input_shape = _require_input_shape(input_shape, 3)
@@ -102,8 +103,6 @@ def _require_remedies(dropout, l2, augmentation):
         raise TypeError("augmentation must be None or a dict of labs.augment.make_augmentation strengths, "
                         f"e.g. {{'flip': 'horizontal', 'translation': 0.1}}; got {describe(augmentation)}.")
     if augmentation:
-        from .augment import make_augmentation
-
         make_augmentation(**augmentation)  # raises now, naming the bad strength, before anything is built
     return {"dropout": float(dropout), "l2": float(l2), "augmentation": augmentation or None}
 
@@ -112,8 +111,6 @@ def _augmentation_layers(augmentation, seed):
     """Return [the seeded augmentation pipeline] for a model's first layer, or [] when there is none."""
     if not augmentation:
         return []
-    from .augment import make_augmentation
-
     return [make_augmentation(**augmentation, seed=seed)]
 
 
@@ -247,7 +244,7 @@ def count_params_by_kind(model):
     return {"convolutional": conv, "dense": dense, "total": model.count_params()}
 
 
-# --- old names, kept for one release: training moved to labs.training -------------------------------
+# --- old names, kept until 2027-03-31: training moved to labs.training -------------------------------
 
 __getattr__ = moved(__name__, ("RECIPES", "make_warmup_cosine", "SmoothedSparseCrossentropy", "compile_classifier",
                                "ProgressBar", "train_model", "train_with_recipe", "history_table", "plot_history",

@@ -3,7 +3,7 @@
 Also the logic of the 2-D playground: toy datasets (circles, moons, XOR,
 spirals), training on them, and the decision-boundary grid. The widget that
 drives it lives in ``labs.widgets_nn``. The activations live in ``labs.activations``, the
-numerical gradient in ``labs.gradcheck`` (their old names here still work for one release).
+numerical gradient in ``labs.gradcheck`` (their old names here still work until 2027-03-31).
 """
 
 import numpy as np
@@ -28,7 +28,7 @@ __all__ = [
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
 TOY_DATASETS = ("circles", "moons", "xor", "spirals")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
-RENAMED_ARGUMENTS = {"lr": "learning_rate", "num_epochs": "epochs"}  # old keywords, kept for one release
+RENAMED_ARGUMENTS = {"lr": "learning_rate", "num_epochs": "epochs"}  # old keywords, kept until 2027-03-31
 
 
 # --- a two-layer network -----------------------------------------------------------------------
@@ -216,7 +216,7 @@ def train_two_layer(params, X, y, learning_rate=0.1, batch_size=32, epochs=10, a
 
     X: array of shape (N, D); y: int labels (N,). One epoch = one pass over every sample, in
     shuffled batches of batch_size; each batch gives one gradient step of size learning_rate.
-    (lr= and num_epochs= still work for one release, with a warning.)
+    (lr= and num_epochs= still work until 2027-03-31, with a warning.)
     """
     learning_rate, epochs = renamed_arguments("labs.nn.train_two_layer", old, RENAMED_ARGUMENTS,
                                               learning_rate=learning_rate, epochs=epochs)
@@ -453,7 +453,7 @@ def show_playground(result):
     return fig
 
 
-# --- old names, kept for one release --------------------------------------------------------------
+# --- old names, kept until 2027-03-31 --------------------------------------------------------------
 
 plot_activations = renamed(__name__, "plot_activations", "show_activations")
 plot_playground = renamed(__name__, "plot_playground", "show_playground")

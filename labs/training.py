@@ -4,7 +4,7 @@
     labs.training.show_history(history)                          # loss and accuracy per epoch
 
 Training is quiet (verbose=0) and deterministic (seeded, op determinism); a bar shows progress in a
-notebook (labs.widgets.TrainingBar). The networks themselves are built in labs.models.
+notebook (the bar labs.setup() registers: labs.widgets.TrainingBar). The networks are built in labs.models.
 """
 
 import time
@@ -18,7 +18,7 @@ from ._validate import (as_array, describe, require_axes, require_choice, requir
 
 keras = import_keras()
 
-__all__ = ["RECIPES", "make_warmup_cosine", "SmoothedSparseCrossentropy", "compile_classifier", "ProgressBar",
+__all__ = ["RECIPES", "make_warmup_cosine", "SmoothedSparseCrossentropy", "compile_classifier", "register_notebook_bar", "ProgressBar",
            "train_model", "train_with_recipe", "history_table", "plot_history", "show_history"]
 
 
@@ -98,8 +98,22 @@ def _in_notebook():
     return shell is not None and hasattr(shell, "kernel")
 
 
+_notebook_bar = None  # what ProgressBar shows in a notebook; labs.setup() registers labs.widgets.TrainingBar
+
+
+def register_notebook_bar(bar_class):
+    """Show training in notebooks with ``bar_class(epochs)``, which has .advance(epoch, line) and .finish().
+
+    labs.setup() registers labs.widgets.TrainingBar, so this room needs no widget code of its own.
+    """
+    global _notebook_bar
+    if not callable(bar_class):
+        raise TypeError(f"bar_class must be a class such as labs.widgets.TrainingBar, got {bar_class!r}.")
+    _notebook_bar = bar_class
+
+
 class ProgressBar(keras.callbacks.Callback):
-    """Show training progress: a bar in notebooks (labs.widgets.TrainingBar), printed lines in scripts, or nothing.
+    """Show training progress: a bar in notebooks (the one labs.setup() registers), printed lines, or nothing.
 
     Pass it to fit: ``model.fit(..., verbose=0, callbacks=[labs.training.ProgressBar()])``.
     epochs: the bar's length; None takes fit's ``epochs``.
@@ -116,12 +130,13 @@ class ProgressBar(keras.callbacks.Callback):
         self.bar = None
 
     def on_train_begin(self, logs=None):
-        """Show an empty bar (notebooks only: labs.widgets.TrainingBar)."""
+        """Show an empty bar (the registered notebook bar; printed lines if none is registered)."""
         self.epochs = self.given_epochs or int((self.params or {}).get("epochs") or 1)
         if self.mode == "display":
-            from .widgets import TrainingBar
-
-            self.bar = TrainingBar(self.epochs)
+            if _notebook_bar is None:
+                self.mode = "print"
+            else:
+                self.bar = _notebook_bar(self.epochs)
 
     def on_epoch_end(self, epoch, logs=None):
         """Advance the bar, or print a line, with this epoch's metrics."""

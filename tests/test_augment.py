@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from labs import augment, data, models, pretrained, training, quizzes, widgets  # noqa: E402
+from labs import augment, data, models, overfitting, pretrained, training, quizzes, widgets  # noqa: E402
 from labs.checks import augment as checks  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
@@ -33,7 +33,7 @@ def _image():
 def target():
     if not data.available_offline()["fashion_mnist"]:
         pytest.skip(NO_FASHION)
-    return augment.load_small_target()
+    return overfitting.load_small_target()
 
 
 def _keys(images):
@@ -55,11 +55,11 @@ def test_small_target_is_stratified_with_three_splits(target):
 
 @needs_fashion
 def test_small_target_is_repeatable_and_nested(target):
-    again, bigger = augment.load_small_target(), augment.load_small_target(num_train=2000)
+    again, bigger = overfitting.load_small_target(), overfitting.load_small_target(num_train=2000)
     assert np.array_equal(again.X_train, target.X_train) and np.array_equal(again.y_test, target.y_test)
     assert _keys(target.X_train) <= _keys(bigger.X_train) and len(bigger.X_train) == 2000
     assert np.array_equal(bigger.X_val, target.X_val) and np.array_equal(bigger.X_test, target.X_test)
-    other = augment.load_small_target(seed=1)
+    other = overfitting.load_small_target(seed=1)
     assert not np.array_equal(other.X_train, target.X_train)
 
 
@@ -70,7 +70,7 @@ def test_small_target_has_the_images_of_notebooks_09_and_10(target):
     assert np.array_equal(target.X_train, theirs.X_train) and np.array_equal(target.y_train, theirs.y_train)
     assert np.array_equal(target.X_test, theirs.X_test) and np.array_equal(target.y_test, theirs.y_test)
     for seed in (1, 7):  # also for another notebook seed (benchmarks/bands.py's LABS_SEED)
-        mine, theirs = augment.load_small_target(seed=seed), pretrained.load_small_target(seed=seed, size=28, grey=True)
+        mine, theirs = overfitting.load_small_target(seed=seed), pretrained.load_small_target(seed=seed, size=28, grey=True)
         assert np.array_equal(mine.X_train, theirs.X_train) and np.array_equal(mine.X_test, target.X_test)
 
 
@@ -85,7 +85,7 @@ def test_small_target_has_the_images_of_notebooks_09_and_10(target):
 ])
 def test_small_target_bad_sizes_get_a_clear_error(kwargs, error, words):
     with pytest.raises(error, match=words):
-        augment.load_small_target(**kwargs)
+        overfitting.load_small_target(**kwargs)
 
 
 # --- the augmentation pipeline ---------------------------------------------------------------------
@@ -197,18 +197,18 @@ def test_flip_images_mirrors_the_right_axis():
 def test_apply_dropout_scales_in_training_and_passes_through_at_inference():
     x = np.array([[1.0, 2.0, 3.0, 4.0]])
     keep = np.array([[True, False, True, True]])
-    assert augment.apply_dropout(x, keep, 0.5, True).tolist() == [[2.0, 0.0, 6.0, 8.0]]
-    assert augment.apply_dropout(x, keep, 0.5, False).tolist() == x.tolist()
+    assert overfitting.apply_dropout(x, keep, 0.5, True).tolist() == [[2.0, 0.0, 6.0, 8.0]]
+    assert overfitting.apply_dropout(x, keep, 0.5, False).tolist() == x.tolist()
     rng = np.random.default_rng(0)
     big = np.ones(200_000)
-    dropped = augment.apply_dropout(big, rng.random(big.shape) >= 0.3, 0.3, True)
+    dropped = overfitting.apply_dropout(big, rng.random(big.shape) >= 0.3, 0.3, True)
     assert dropped.mean() == pytest.approx(1.0, abs=0.01)  # the expected value is kept
 
 
 def test_apply_dropout_matches_keras_dropout_layer():
     x = np.arange(1.0, 65.0, dtype="float32").reshape(4, 16)
     out = np.asarray(layers.Dropout(0.25, seed=7)(x, training=True))
-    ours = augment.apply_dropout(x, out != 0, 0.25, True)
+    ours = overfitting.apply_dropout(x, out != 0, 0.25, True)
     assert np.allclose(ours, out)
     assert np.array_equal(np.asarray(layers.Dropout(0.25, seed=7)(x, training=False)), x)
 
@@ -222,7 +222,7 @@ def test_apply_dropout_matches_keras_dropout_layer():
 ])
 def test_apply_dropout_bad_input_gets_a_clear_error(args, error, words):
     with pytest.raises(error, match=words):
-        augment.apply_dropout(*args)
+        overfitting.apply_dropout(*args)
 
 
 def _keras_early_stop(curve, patience):
@@ -244,13 +244,13 @@ def test_early_stop_rule_matches_keras_on_random_curves(seed):
     rng = np.random.default_rng(seed)
     curve = np.round(1 / np.arange(1, 21) + rng.normal(0, 0.05, 20) + np.linspace(0, 0.3, 20), 2)  # ties happen
     for patience in (1, 2, 3, 5):
-        assert augment.compute_early_stop(curve, patience) == _keras_early_stop(curve, patience)
+        assert overfitting.compute_early_stop(curve, patience) == _keras_early_stop(curve, patience)
 
 
 def test_early_stop_rule_on_hand_made_curves():
-    assert augment.compute_early_stop([1.0, 0.8, 0.7, 0.72, 0.75, 0.71], 2) == (3, 5)
-    assert augment.compute_early_stop([0.9, 0.8, 0.7], 2) == (3, 3)  # never triggered: trained to the end
-    assert augment.compute_early_stop([0.5, 0.5, 0.5, 0.4], 2) == (1, 3)  # a tie is no improvement
+    assert overfitting.compute_early_stop([1.0, 0.8, 0.7, 0.72, 0.75, 0.71], 2) == (3, 5)
+    assert overfitting.compute_early_stop([0.9, 0.8, 0.7], 2) == (3, 3)  # never triggered: trained to the end
+    assert overfitting.compute_early_stop([0.5, 0.5, 0.5, 0.4], 2) == (1, 3)  # a tie is no improvement
 
 
 @pytest.mark.parametrize("args, error, words", [
@@ -262,17 +262,17 @@ def test_early_stop_rule_on_hand_made_curves():
 ])
 def test_early_stop_bad_input_gets_a_clear_error(args, error, words):
     with pytest.raises(error, match=words):
-        augment.compute_early_stop(*args)
+        overfitting.compute_early_stop(*args)
 
 
 def test_summarize_overfitting_reads_the_signs():
     history = {"loss": [1.0, 0.5, 0.2, 0.1], "val_loss": [1.1, 0.7, 0.8, 1.05],
                "accuracy": [0.6, 0.8, 0.95, 1.0], "val_accuracy": [0.55, 0.75, 0.74, 0.73]}
-    signs = augment.summarize_overfitting(history)
+    signs = overfitting.summarize_overfitting(history)
     assert signs["best_epoch"] == 2 and signs["epochs"] == 4
     assert signs["val_loss_rise"] == pytest.approx(1.5) and signs["accuracy_gap"] == pytest.approx(0.27)
     with pytest.raises(TypeError, match="Train with validation_data"):
-        augment.summarize_overfitting({"loss": [1.0], "accuracy": [0.5]})
+        overfitting.summarize_overfitting({"loss": [1.0], "accuracy": [0.5]})
 
 
 def test_shift_curve_counts_right_answers_per_shift():
@@ -283,13 +283,13 @@ def test_shift_curve_counts_right_answers_per_shift():
     def predict(X):  # "class 0" while the bright column is still in the left half
         return np.where(X[:, :, :3].sum(axis=(1, 2)) > 0, 0, 1)
 
-    assert augment.compute_shift_curve(predict, images, labels, shifts=(0, 2, 3)) == [1.0, 1.0, 0.0]
+    assert overfitting.compute_shift_curve(predict, images, labels, shifts=(0, 2, 3)) == [1.0, 1.0, 0.0]
     with pytest.raises(ValueError, match="labels has 3 entries but there are 4 images"):
-        augment.compute_shift_curve(predict, images, labels[:3])
+        overfitting.compute_shift_curve(predict, images, labels[:3])
     with pytest.raises(TypeError, match="predict must be a function"):
-        augment.compute_shift_curve("model", images, labels)
+        overfitting.compute_shift_curve("model", images, labels)
     with pytest.raises(TypeError, match="images must"):
-        augment.compute_shift_curve(predict, images / 255, labels)
+        overfitting.compute_shift_curve(predict, images / 255, labels)
 
 
 def test_figures_have_titles_and_labels():
@@ -297,14 +297,14 @@ def test_figures_have_titles_and_labels():
     assert fig._suptitle.get_text() == "flip horizontal" and fig.axes[0].get_title() == "original"
     assert fig.axes[5].get_title() == "copy 5"
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.9]}
-    ax = augment.plot_histories({"baseline": history, "dropout": history})
+    ax = overfitting.plot_histories({"baseline": history, "dropout": history})
     assert ax.get_title() == "Validation loss per epoch" and ax.get_ylabel() == "validation loss"
     assert len(ax.lines) == 2 and ax.get_xlabel() == "epoch"
     plt.close("all")
     with pytest.raises(ValueError, match="histories\\['baseline'\\] has no 'val_accuracy' curve"):
-        augment.plot_histories({"baseline": history}, "val_accuracy")
+        overfitting.plot_histories({"baseline": history}, "val_accuracy")
     with pytest.raises(TypeError, match="histories must be a non-empty dict"):
-        augment.plot_histories([])
+        overfitting.plot_histories([])
 
 
 # --- the model options of notebook 08 --------------------------------------------------------------
@@ -530,7 +530,7 @@ def _mutant_early_stop(change):
         return lambda val_losses, patience: (int(np.argmin(val_losses)) + 1, len(val_losses))
     if change == "peek":
         return lambda val_losses, patience: (int(np.argmin(val_losses)) + 1,
-                                             augment.compute_early_stop(val_losses, patience)[1])
+                                             overfitting.compute_early_stop(val_losses, patience)[1])
     return rule
 
 
@@ -554,10 +554,10 @@ def test_augment_quiz_answers_recomputed():
     assert 3 <= len(questions) <= 8
     dropout_q = next(q for q in questions if "Dropout(0.25)" in q.prompt)
     x, keep = np.ones(4), np.array([True, False, True, True])
-    assert dropout_q.answer == pytest.approx(augment.apply_dropout(x, keep, 0.25, True).max())
+    assert dropout_q.answer == pytest.approx(overfitting.apply_dropout(x, keep, 0.25, True).max())
     stop_q = next(q for q in questions if "patience 2" in q.prompt)
     curve = [float(v) for v in stop_q.prompt.split("is ")[1].split(". With")[0].split(", ")]
-    assert stop_q.answer == augment.compute_early_stop(curve, 2)[1]
+    assert stop_q.answer == overfitting.compute_early_stop(curve, 2)[1]
     fashion_q = next(q for q in questions if "Fashion-MNIST" in q.prompt)
     assert fashion_q.options[fashion_q.answer] == "horizontal only"
     digits_q = next(q for q in questions if "handwritten digits" in q.prompt)
@@ -576,31 +576,31 @@ def _tiny_target(n=40):
     rng = np.random.default_rng(0)
     split = lambda: (rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(0, 10, n))  # noqa: E731
     (X_train, y_train), (X_val, y_val), (X_test, y_test) = split(), split(), split()
-    return augment.SmallTarget(X_train, y_train, X_val, y_val, X_test, y_test, tuple("abcdefghij"), "tiny")
+    return overfitting.SmallTarget(X_train, y_train, X_val, y_val, X_test, y_test, tuple("abcdefghij"), "tiny")
 
 
 def test_train_on_target_and_compute_accuracies():
     tiny = _tiny_target()
     model = models.make_small_cnn()
     recipe = {"epochs": 2, "batch_size": 20, "learning_rate": 1e-3}
-    history = augment.train_on_target(model, tiny, recipe, progress="silent")
+    history = overfitting.train_on_target(model, tiny, recipe, progress="silent")
     assert len(history.history["val_loss"]) == 2 and history.train_seconds > 0
-    assert "val_loss" not in augment.train_on_target(model, tiny, recipe, epochs=1, validate=False,
+    assert "val_loss" not in overfitting.train_on_target(model, tiny, recipe, epochs=1, validate=False,
                                                      progress="silent").history
-    scores = augment.compute_accuracies(model, tiny)
+    scores = overfitting.compute_accuracies(model, tiny)
     assert set(scores) == {"training", "validation", "test"} and all(0 <= v <= 1 for v in scores.values())
-    assert set(augment.compute_accuracies(model, tiny, ("validation",))) == {"validation"}
+    assert set(overfitting.compute_accuracies(model, tiny, ("validation",))) == {"validation"}
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda m, t: augment.train_on_target(m, "target"), TypeError, "target must be a SmallTarget"),
-    (lambda m, t: augment.train_on_target(m, t, "fast"), ValueError, "recipe must be one of"),
-    (lambda m, t: augment.train_on_target(m, t, {"epochs": 1}), ValueError, "recipe must be a name in RECIPES"),
-    (lambda m, t: augment.train_on_target(m, t, validate="yes"), TypeError, "validate must be True or False"),
-    (lambda m, t: augment.train_on_target(m, t, epochs=0), ValueError, "epochs must be at least 1"),
-    (lambda m, t: augment.compute_accuracies("model", t), TypeError, "model must be a keras.Model"),
-    (lambda m, t: augment.compute_accuracies(m, t, "test"), TypeError, "splits must be a tuple"),
-    (lambda m, t: augment.compute_accuracies(m, t, ("testing",)), ValueError, "splits must be one of"),
+    (lambda m, t: overfitting.train_on_target(m, "target"), TypeError, "target must be a SmallTarget"),
+    (lambda m, t: overfitting.train_on_target(m, t, "fast"), ValueError, "recipe must be one of"),
+    (lambda m, t: overfitting.train_on_target(m, t, {"epochs": 1}), ValueError, "recipe must be a name in RECIPES"),
+    (lambda m, t: overfitting.train_on_target(m, t, validate="yes"), TypeError, "validate must be True or False"),
+    (lambda m, t: overfitting.train_on_target(m, t, epochs=0), ValueError, "epochs must be at least 1"),
+    (lambda m, t: overfitting.compute_accuracies("model", t), TypeError, "model must be a keras.Model"),
+    (lambda m, t: overfitting.compute_accuracies(m, t, "test"), TypeError, "splits must be a tuple"),
+    (lambda m, t: overfitting.compute_accuracies(m, t, ("testing",)), ValueError, "splits must be one of"),
 ])
 def test_training_helpers_bad_input_gets_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
@@ -615,28 +615,28 @@ def test_rotation_curve_turns_the_images():
     def predict(X):  # "class 0" while the bar is still vertical
         return np.where(X[:, 1:8, 4].mean(axis=1) > 200, 0, 1)
 
-    assert augment.compute_rotation_curve(predict, images, labels, angles=(0, 90)) == [1.0, 0.0]
+    assert overfitting.compute_rotation_curve(predict, images, labels, angles=(0, 90)) == [1.0, 0.0]
     with pytest.raises(ValueError, match="angles must be numbers of degrees"):
-        augment.compute_rotation_curve(predict, images, labels, angles=("ninety",))
+        overfitting.compute_rotation_curve(predict, images, labels, angles=("ninety",))
 
 
 def test_cats_vs_dogs_cnn_has_the_talks_3_4_million_weights():
-    model = augment.make_cats_vs_dogs_cnn()
+    model = overfitting.make_cats_vs_dogs_cnn()
     shapes = [tuple(layer.output.shape[1:]) for layer in model.layers]
     assert shapes[:8] == [(148, 148, 32), (74, 74, 32), (72, 72, 64), (36, 36, 64), (34, 34, 128), (17, 17, 128),
                           (15, 15, 128), (7, 7, 128)]
     assert model.get_layer("dense").count_params() == 3_211_776  # as on the talk's slide
     assert model.count_params() == 3_453_121 - 513 + 1026  # a 2-class softmax instead of 1 sigmoid unit
-    regularised = augment.make_cats_vs_dogs_cnn(dropout=0.5, augmentation={"flip": "horizontal"})
+    regularised = overfitting.make_cats_vs_dogs_cnn(dropout=0.5, augmentation={"flip": "horizontal"})
     assert regularised.count_params() == model.count_params() and regularised.layers[0].name == "augmentation"
     with pytest.raises(ValueError, match="dropout must be a rate"):
-        augment.make_cats_vs_dogs_cnn(dropout=1.5)
+        overfitting.make_cats_vs_dogs_cnn(dropout=1.5)
 
 
 def test_validation_curve_agrees_with_keras_own_validation():
     tiny = _tiny_target(64)
     recipe = {"epochs": 2, "batch_size": 32, "learning_rate": 1e-3}
-    ours = augment.train_on_target(models.make_small_cnn(l2=1e-3), tiny, recipe, progress="silent").history
+    ours = overfitting.train_on_target(models.make_small_cnn(l2=1e-3), tiny, recipe, progress="silent").history
     model = training.compile_classifier(models.make_small_cnn(l2=1e-3), learning_rate=1e-3)
     X, X_val = models.prepare_images(tiny.X_train), models.prepare_images(tiny.X_val)
     theirs = training.train_model(model, X, tiny.y_train, epochs=2, batch_size=32, validation_data=(X_val, tiny.y_val),
@@ -650,10 +650,10 @@ def test_predict_labels_matches_keras_predict():
     tiny = _tiny_target(30)
     model = models.make_small_cnn()
     expected = model.predict(models.prepare_images(tiny.X_test), verbose=0).argmax(axis=1)
-    assert np.array_equal(augment.predict_labels(model, tiny.X_test, batch_size=7), expected)
+    assert np.array_equal(overfitting.predict_labels(model, tiny.X_test, batch_size=7), expected)
     with pytest.raises(TypeError, match="model must be a keras.Model"):
-        augment.predict_labels("cnn", tiny.X_test)
+        overfitting.predict_labels("cnn", tiny.X_test)
     with pytest.raises(ValueError, match="batch_size must be at least 1"):
-        augment.predict_labels(model, tiny.X_test, batch_size=0)
+        overfitting.predict_labels(model, tiny.X_test, batch_size=0)
     with pytest.raises(ValueError, match="X must be 3-D or 4-D"):
-        augment.predict_labels(model, tiny.X_test[0, 0])
+        overfitting.predict_labels(model, tiny.X_test[0, 0])

@@ -551,6 +551,8 @@ TABLE = {
         ("recipe", {"epochs": 1, "batch_size": 2, "learning_rate": 1e-3, "label_smoothing": 2},
          "recipe['label_smoothing']"),
         ("X", None), ("X", with_value(IMAGES_4X4, (0, 0, 0), np.nan)), ("y", Y + 3), ("y", FLOAT_LABELS)),
+    "training.register_notebook_bar": row(dict(bar_class=widgets.TrainingBar), ("bar_class", None),
+                                          ("bar_class", "TrainingBar")),
     "training.ProgressBar": row(dict(epochs=3), ("epochs", 0), ("epochs", "3"), ("mode", "loud")),
     "models.compute_dense_params": row(dict(num_inputs=784, units=512), ("num_inputs", 0), ("num_inputs", 784.0),
                                        ("units", None), ("units", -1)),

@@ -1,14 +1,19 @@
-"""The benchmark scripts: the shared results table (benchmarks/_report.py) and the recipe search."""
+"""The benchmark scripts: the shared results table (benchmarks/_report.py), the recipe search, and every
+benchmark's smoke profile (benchmarks/smoke.py)."""
 
+import importlib
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _report import Report, flat, load_average, machine_summary, parse_profile  # noqa: E402
+from _report import SMOKE_NOTE, Report, flat, load_average, machine_summary, parse_profile  # noqa: E402
 
 
 def test_rows_are_echoed_formatted_and_judged(capsys):
@@ -62,6 +67,53 @@ def test_profile_defaults_to_default_and_rejects_unknown_names(capsys):
     with pytest.raises(SystemExit):
         parse_profile("demo", ["--profile", "huge"])
     assert "invalid choice: 'huge'" in capsys.readouterr().err
+
+
+def test_the_smoke_profile_judges_nothing_and_exits_zero(capsys):
+    assert parse_profile("demo", ["--profile", "smoke"]) == "smoke"
+    report = Report(smoke=True)
+    report.record("accuracy", 0.5, ">= 0.975", False)
+    report.record("note", "a / b")
+    assert [row[3] for row in report.rows] == ["not judged", "-"]
+    assert report.exit_status() == 0
+    report.print_table()
+    assert capsys.readouterr().out.rstrip().endswith(SMOKE_NOTE)
+
+
+@pytest.mark.parametrize("script", ["capstone", "transfer"])
+def test_the_smoke_profile_does_not_overwrite_the_saved_results(script, capsys):
+    with pytest.raises(SystemExit) as raised:
+        importlib.import_module(script).main(["--profile", "smoke", "--save"])
+    assert raised.value.code == 2 and "does not take --save" in capsys.readouterr().err
+
+
+def _benchmark_scripts():
+    """Return the names of the benchmark scripts (not the shared helper, the bands harness or the smoke runner)."""
+    return sorted(path.stem for path in (ROOT / "benchmarks").glob("*.py")
+                  if path.stem not in {"_report", "bands", "smoke"})
+
+
+def _tail(stdout, stderr):
+    """Return the last lines of a run's output (bytes or text) to show with a failure."""
+    text = [out.decode(errors="replace") if isinstance(out, bytes) else (out or "") for out in (stdout, stderr)]
+    return f"stdout:\n{text[0][-4000:]}\nstderr:\n{text[1][-4000:]}"
+
+
+def test_every_benchmark_runs_through_its_smoke_profile():
+    import smoke
+
+    assert sorted(smoke.BENCHMARKS) == _benchmark_scripts(), "benchmarks/smoke.py must run every benchmark"
+    try:
+        result = subprocess.run([sys.executable, "benchmarks/smoke.py"], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}, timeout=600)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"benchmarks/smoke.py ran over 600 s\n{_tail(error.stdout, error.stderr)}")
+    tail = _tail(result.stdout, result.stderr)
+    assert result.returncode == 0, tail
+    assert smoke.TABLE_TITLE in result.stdout, tail
+    table = result.stdout.rsplit(smoke.TABLE_TITLE, 1)[1]
+    missing = [name for name in _benchmark_scripts() if f"\n{name} " not in table]
+    assert not missing, f"not in the smoke table: {missing}\n{tail}"
 
 
 def test_machine_summary_names_the_versions_given():

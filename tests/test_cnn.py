@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from labs import conv, models, training, quizzes  # noqa: E402
+from labs import conv, models, training, quizzes, widgets  # noqa: E402
 from labs.checks import cnn as checks  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
 
@@ -216,6 +216,11 @@ def test_progress_bar_widget_follows_the_epochs(monkeypatch):
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(training, "_notebook_bar", None)
+    callback = training.ProgressBar(3, mode="display")
+    callback.on_train_begin()
+    assert callback.mode == "print" and callback.bar is None  # no bar registered: lines instead
+    training.register_notebook_bar(widgets.TrainingBar)  # what labs.setup() does
     callback = training.ProgressBar(3, mode="display")
     callback.on_train_begin()
     for epoch in range(3):
@@ -360,6 +365,7 @@ def test_progress_bar_takes_its_length_from_fit(monkeypatch):
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
+    training.register_notebook_bar(widgets.TrainingBar)
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     bar = training.ProgressBar(mode="display")

@@ -1,4 +1,4 @@
-"""Old names kept for one release: same-contract names are the new functions themselves (no warning);
+"""Old names kept until labs._deprecation.REMOVAL_DATE: same-contract names are the new functions themselves (no warning);
 names whose contract changed warn with DeprecationWarning, still work as before and name their arguments."""
 
 import warnings
@@ -131,3 +131,21 @@ def test_linear_train_sgd_still_takes_lr_and_num_epochs_with_a_warning():
     assert messages == ["labs.linear.train_sgd(lr=...)", "labs.linear.train_sgd(num_epochs=...)"]
     new = linear.train_sgd(X, y, 3, learning_rate=0.2, epochs=2)
     np.testing.assert_array_equal(old[1], new[1])
+
+
+def test_old_names_do_not_outstay_their_removal_date():
+    import datetime
+
+    from labs._deprecation import REMOVAL_DATE
+
+    assert datetime.date.today() <= datetime.date.fromisoformat(REMOVAL_DATE), (
+        f"the old names of labs were due to go after {REMOVAL_DATE}: remove them (the end of each room, "
+        "labs.checks' _OLD_NAMES, the **old keywords) and tests/test_deprecated_names.py")
+
+
+def test_the_warning_says_when_the_old_name_goes():
+    from labs import conv
+
+    with pytest.warns(DeprecationWarning, match="will be removed after 2027-03-31; use"):
+        conv.plot_kernels
+        conv.plot_kernels({"identity": conv.KERNELS["identity"]})

@@ -210,7 +210,7 @@ def test_right_options_are_spread_over_the_positions():
 
 
 def test_the_learners_likely_wrong_numbers_get_their_own_feedback():
-    from labs import augment
+    from labs import overfitting
 
     stop_q = next(q for q in quizzes.load_quiz("augment") if "patience 2" in q.prompt)
     curve = [float(v) for v in stop_q.prompt.split("is ")[1].split(". With")[0].split(", ")]
@@ -220,7 +220,7 @@ def test_the_learners_likely_wrong_numbers_get_their_own_feedback():
         best = min(best, loss)
         if never_reset >= 2:
             break
-    assert (epoch, augment.compute_early_stop(curve, 2)) == (6, (5, 7))
+    assert (epoch, overfitting.compute_early_stop(curve, 2)) == (6, (5, 7))
     assert "resets the count" in grade(stop_q, 6).message and "best epoch" in grade(stop_q, 5).message
     f1_q = next(q for q in quizzes.load_quiz("capstone") if isinstance(q, Numeric))
     assert "That is the accuracy" in grade(f1_q, "0.9").message and "accuracy" in grade(f1_q, "0,90").message

@@ -27,7 +27,7 @@ def _public_names(topic):
 
 _TOPIC_OF = {name: topic for topic in TOPIC_NAMES for name in _public_names(topic)}
 
-# Old check names, kept for one release (issue 9: a check is named after the function it checks).
+# Old check names, kept until 2027-03-31 (a check is named after the function it checks).
 _OLD_NAMES = {"check_l1_distance": "check_compute_l1_distance", "check_l2_distance": "check_compute_l2_distance",
               "check_distances_two_loops": "check_compute_distances_two_loops",
               "check_distances_one_loop": "check_compute_distances_one_loop",

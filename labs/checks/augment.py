@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import augment as reference
+from .. import augment as reference, overfitting
 from .core import CheckFailed, call_learner, compare_arrays, run_check
 
 __all__ = ["check_make_augmentation", "check_apply_dropout", "check_compute_early_stop"]
@@ -224,7 +224,7 @@ def check_apply_dropout(apply_dropout):
                               "(x * keep / (1 - rate)), otherwise return x.")
         for x, keep, rate, training in _dropout_cases():
             got = call_learner(function, x, keep, rate, training)
-            expected = reference.apply_dropout(x, keep, rate, training)
+            expected = overfitting.apply_dropout(x, keep, rate, training)
             compare_arrays(got, expected, f"apply_dropout(x, keep, rate={rate}, training={training})",
                            hint=_dropout_hint(got, x, keep, rate, training))
         return ("kept units scaled by 1 / (1 - rate) in training, every unit unchanged at inference "
@@ -277,7 +277,7 @@ def _early_stop_hint(results):
     wrong answer (some slips only show when the rule fires).
     """
     def reference_rule(curve, patience):
-        return reference.compute_early_stop(curve, patience)
+        return overfitting.compute_early_stop(curve, patience)
 
     slips = [
         (lambda c, p: _variant_rule(c, p, no_reset=True),
@@ -317,7 +317,7 @@ def check_compute_early_stop(compute_early_stop):
         results, first_wrong = {}, None
         for curve, patience in _CURVES:
             got = call_learner(function, list(curve), patience)
-            expected = reference.compute_early_stop(curve, patience)
+            expected = overfitting.compute_early_stop(curve, patience)
             what = f"compute_early_stop({curve}, patience={patience})"
             if not isinstance(got, (tuple, list)) or len(got) != 2:
                 raise CheckFailed(f"{what} returned {got!r:.60}; expected a pair (best_epoch, stop_epoch).",
