@@ -36,7 +36,7 @@ while choosing. Tried on the small target, mostly with one seed (42), a few with
     validation accuracy (0.82-0.835) and hid the overfitting (validation loss rose by only
     1-5% in 20 epochs); a constant rate shows it clearly (the loss rises by 10-40%), so the
     notebook uses Adam at a constant 3e-3 for 20 epochs, and 2e-3 for 60 in the full profile;
-  - a wider dense layer (512 units, as the talks' cats-vs-dogs head): no better;
+  - a wider dense layer (512 units, as Chollet's cats-vs-dogs head): no better;
   - dropout 0.25 and 0.5, alone and with a flip: 0.25 is better in 20 epochs, 0.5 in 60;
   - L2 1e-4, 3e-4 and 1e-3 (within a point of each other; 1e-3 flattens the curve most);
   - augmentations: flip; flip + shifts of 5-10%; flip + shifts + zoom 5-8%; flip + rotation

@@ -1,5 +1,6 @@
 """Input checks shared by every public function: clear messages that name the argument."""
 
+import difflib
 import math
 import numbers
 
@@ -321,3 +322,15 @@ def require_model_input(image, model, name="image"):
                          "Scale it as the model expects (labs.models.prepare_images for the small CNN, "
                          "labs.pretrained.preprocess_input for an ImageNet base).")
     return image.astype(np.float32)
+
+
+def suggest_names(name, names):
+    """Return "; did you mean 'a' or 'b'?" for the closest of ``names`` to ``name``, else "; its layers include ...".
+
+    The one way labs points at a mistyped layer name (ends with its own punctuation).
+    """
+    names = [str(n) for n in names]
+    close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.5)
+    if close:
+        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+    return f"; its layers include {', '.join(repr(n) for n in names[:6])}{', ...' if len(names) > 6 else ''}."

@@ -52,7 +52,8 @@ import numpy as np
 
 from . import config
 from ._status import format_status_table
-from ._validate import as_array, require_choice, require_finite, require_int, require_number, require_number_between, describe
+from ._keras import import_keras
+from ._validate import suggest_names, as_array, require_choice, require_finite, require_int, require_number, require_number_between, describe
 from .download import compute_sha256, verify_sha256
 
 __all__ = [
@@ -84,7 +85,7 @@ __all__ = [
     "main",
 ]
 
-MIN_SIZE = 32  # the five stride-2 stages leave a 1x1 map at 32x32; smaller inputs are refused
+MIN_INPUT_SIZE = 32  # the five stride-2 stages leave a 1x1 map at 32x32; smaller inputs are refused
 Prediction = namedtuple("Prediction", "index name score")
 
 
@@ -159,7 +160,7 @@ def _info(name):
 
 
 def _require_input_shape(input_shape):
-    """Return input_shape as (height, width, 3) with sides of at least MIN_SIZE, or raise."""
+    """Return input_shape as (height, width, 3) with sides of at least MIN_INPUT_SIZE, or raise."""
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
         raise ValueError(f"input_shape must be a tuple (height, width, 3), got {describe(input_shape)}.")
     height = require_int(input_shape[0], "input_shape height", minimum=1)
@@ -168,17 +169,10 @@ def _require_input_shape(input_shape):
     if channels != 3:
         raise ValueError(f"input_shape must end with 3 colour channels (RGB), got {tuple(input_shape)}; "
                          "greyscale images are repeated over 3 channels first.")
-    if min(height, width) < MIN_SIZE:
-        raise ValueError(f"input_shape must be at least {MIN_SIZE}x{MIN_SIZE} (five stride-2 stages halve it "
+    if min(height, width) < MIN_INPUT_SIZE:
+        raise ValueError(f"input_shape must be at least {MIN_INPUT_SIZE}x{MIN_INPUT_SIZE} (five stride-2 stages halve it "
                          f"to 1x1), got {height}x{width}; upscale the images first.")
     return height, width, channels
-
-
-def _keras():
-    """Return Keras, imported without TensorFlow's start-up chatter."""
-    from ._keras import import_keras
-
-    return import_keras()
 
 
 # --- efficientnet_lite0: built here, weights from a PyTorch state dict ---------------------------
@@ -193,7 +187,7 @@ DROP_CONNECT_RATE = 0.2  # stochastic depth while training, as keras.application
 def _build_lite0(info, input_shape, include_top, pooling, weights, classifier_activation, download):
     """Build EfficientNet-Lite0 in Keras and copy the bundled ImageNet weights into it."""
     state = _read_lite0_state(info) if weights == "imagenet" else None
-    keras = _keras()
+    keras = import_keras()
     layers = keras.layers
     copies = []  # (Keras layer, its weights in Keras layout) once the model is built
 
@@ -295,7 +289,7 @@ def _build_keras_application(info, input_shape, include_top, pooling, weights, c
                              f"was trained at that size), got {input_shape}; use include_top=False for other "
                              "sizes.")
         path = _resolve_keras_file(info, _keras_file(info, include_top, input_shape), download)
-    keras = _keras()
+    keras = import_keras()
     constructor = {"vgg16": keras.applications.VGG16, "mobilenet_v2": keras.applications.MobileNetV2}[info.name]
     model = constructor(include_top=include_top, weights=None, input_shape=input_shape, pooling=pooling,
                         classifier_activation=classifier_activation, name=info.name)
@@ -325,7 +319,7 @@ def _resolve_keras_file(info, spec, download):
     path = _keras_cache_path(spec)
     if not path.is_file() and not download:
         raise PretrainedNotAvailable(_missing_message(info, spec, "download=False was given"))
-    keras = _keras()
+    keras = import_keras()
     try:
         # A cached file is only checked (against Keras' MD5, where Keras records one); a missing one is downloaded.
         return Path(keras.utils.get_file(spec.fname, spec.url, cache_subdir="models",
@@ -431,7 +425,7 @@ def prepare_photo(image, size=224):
     from skimage.transform import resize
 
     image = _require_rgb(image, "image", batch=False)
-    size = require_int(size, "size", minimum=MIN_SIZE, maximum=4096)
+    size = require_int(size, "size", minimum=MIN_INPUT_SIZE, maximum=4096)
     height, width = image.shape[:2]
     scale = round(size * 256 / 224) / min(height, width)
     new_height, new_width = max(size, round(height * scale)), max(size, round(width * scale))
@@ -449,7 +443,7 @@ def compute_features(model, images, batch_size=32, name="efficientnet_lite0"):
     e.g. (N, 1280) for efficientnet_lite0 with include_top=False, pooling="avg"; a model
     with several outputs gives a list of such arrays, one per output.
     """
-    keras = _keras()
+    keras = import_keras()
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model (from load_base), got {describe(model)}.")
     info = _info(name)
@@ -570,7 +564,7 @@ def make_transfer_model(base, num_classes, dropout=0.2):
     (N, h, w, channels), e.g. ``load_base(..., include_top=False)``. The base runs in inference mode
     (training=False), so its BatchNormalization layers keep their ImageNet statistics.
     """
-    keras = _keras()
+    keras = import_keras()
     if not isinstance(base, keras.Model):
         raise TypeError(f"base must be a Keras model, got {type(base).__name__}")
     if len(base.output.shape) != 4:
@@ -595,7 +589,7 @@ def make_feature_extractor(base, layers=("top_activation",), pooling="avg"):
     ("avg" or "max"), giving (N, sum of channels). The model shares base's layers (and
     weights) and keeps its name, so compute_features scales images for the right base.
     """
-    keras = _keras()
+    keras = import_keras()
     if not isinstance(base, keras.Model):
         raise TypeError(f"base must be a keras.Model (from load_base), got {describe(base)}.")
     if isinstance(layers, str):
@@ -609,7 +603,7 @@ def make_feature_extractor(base, layers=("top_activation",), pooling="avg"):
     names = [layer.name for layer in base.layers]
     for name in layers:
         if name not in names:
-            raise ValueError(f"base {base.name!r} has no layer named {name!r}{_similar_names(name, names)}.")
+            raise ValueError(f"base {base.name!r} has no layer named {name!r}{suggest_names(name, names)}")
         if len(base.get_layer(name).output.shape) != 4:
             raise ValueError(f"layer {name!r} gives {tuple(base.get_layer(name).output.shape)}, not a feature map "
                              "(N, h, w, channels); pick a layer before the pooling (e.g. 'top_activation').")
@@ -628,7 +622,7 @@ def make_head(features, num_classes=10, hidden_units=256, dropout=0.5, seed=conf
     none, the head is a linear softmax classifier). dropout: the rate of both Dropout layers,
     in [0, 1). Weights are seeded.
     """
-    keras = _keras()
+    keras = import_keras()
     features = as_array(features, "features", ndim=2, dtype_kind="uif")
     require_finite(features, "features")
     num_classes = require_int(num_classes, "num_classes", minimum=2)
@@ -660,7 +654,7 @@ def make_classifier(extractor, head, augmentation=None, seed=config.SEED):
     statistics, no drop-connect), also when unfreeze_top makes some of its layers trainable.
     Give the model raw images (fit, predict, evaluate), not compute_features: that scales too.
     """
-    keras = _keras()
+    keras = import_keras()
     for value, argname in ((extractor, "extractor"), (head, "head")):
         if not isinstance(value, keras.Model):
             raise TypeError(f"{argname} must be a keras.Model, got {describe(value)}.")
@@ -696,13 +690,13 @@ def unfreeze_from(base, layer_name):
     make_feature_extractor); layer_name: the name of one of its layers. Layers before it stay frozen.
     Compile the model that holds the base again afterwards, or fit keeps training what was trainable before.
     """
-    keras = _keras()
+    keras = import_keras()
     if not isinstance(base, keras.Model):
         raise TypeError(f"base must be a keras.Model, got {describe(base)}.")
     names = [layer.name for layer in base.layers]
     if layer_name not in names:
         raise ValueError(f"layer_name must be the name of a layer of {base.name!r}, "
-                         f"got {layer_name!r}{_similar_names(layer_name, names)}.")
+                         f"got {layer_name!r}{suggest_names(layer_name, names)}")
     base.trainable = True
     start = names.index(layer_name)
     for index, layer in enumerate(base.layers):
@@ -717,7 +711,7 @@ def unfreeze_top(model, from_layer=None):
     frozen (unfreeze_from on the base inside). BatchNormalization layers always stay frozen. Returns the
     number of trainable parameters of the whole model. Compile the model again afterwards (train_with_recipe does).
     """
-    keras = _keras()
+    keras = import_keras()
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model (from make_classifier), got {describe(model)}.")
     wrappers = [layer for layer in model.layers if isinstance(layer, _inference_mode_class())]
@@ -725,21 +719,9 @@ def unfreeze_top(model, from_layer=None):
     names = [layer.name for layer in extractor.layers]
     if from_layer is not None and from_layer not in names:
         raise ValueError(f"from_layer must be None or the name of a layer of {extractor.name!r}, "
-                         f"got {from_layer!r}{_similar_names(from_layer, names)}.")
+                         f"got {from_layer!r}{suggest_names(from_layer, names)}")
     unfreeze_from(extractor, names[0] if from_layer is None else from_layer)
     return int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
-
-
-def _similar_names(name, names):
-    """Return "; similar layers: ..." naming up to 5 of ``names`` from the same stage and of the same kind, or ""."""
-    if not isinstance(name, str):
-        return ""
-    stage, _, kind = name.partition("_")
-    stage = stage.rstrip("abcdefghijklmnopqrstuvwxyz") if stage[-1:].isalpha() and stage[:-1][-1:].isdigit() else stage
-    same_stage = [n for n in names if n.startswith(stage)]
-    same_kind = [n for n in same_stage if kind and n.endswith("_" + kind)]
-    similar = (same_kind or same_stage)[:5]
-    return f"; similar layers: {', '.join(similar)}" if similar else ""
 
 
 def custom_objects():
@@ -757,7 +739,7 @@ def custom_objects():
 @functools.lru_cache(maxsize=1)
 def _inference_mode_class():
     """Return (defined once, when Keras is first needed) the layer that runs a model in inference mode."""
-    keras = _keras()
+    keras = import_keras()
 
     @keras.saving.register_keras_serializable(package="labs")
     class InferenceMode(keras.layers.Layer):
@@ -880,7 +862,7 @@ def _scale_keras(module):
     """Return the keras.applications.<module>.preprocess_input function, imported when first used."""
     def scale(x):
         """Scale 0-255 float32 images as the keras.applications base was trained."""
-        return np.asarray(getattr(_keras().applications, module).preprocess_input(x))
+        return np.asarray(getattr(import_keras().applications, module).preprocess_input(x))
     return scale
 
 

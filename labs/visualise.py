@@ -12,11 +12,11 @@ model whose output is (N, classes): use logits (load_base(classifier_activation=
 softmax saturates. Maps come back as float64 NumPy arrays.
 """
 
-import difflib
 
 import numpy as np
 
-from ._validate import (as_array, as_image, require_finite, require_image_model, require_int, require_model_input,
+from ._keras import import_keras
+from ._validate import (suggest_names, as_array, as_image, require_finite, require_image_model, require_int, require_model_input,
                         require_number, describe)
 
 __all__ = ["compute_filter_images", "compute_activations", "compute_sparsity", "compute_class_scores",
@@ -36,25 +36,10 @@ MNIST_CENTRE = 14.0  # measured on mnist_small: the mean centre of mass is (14.0
 # --------------------------------------------------------------------------- argument checks
 
 
-def _keras():
-    """Return Keras, imported quietly on first use (labs._keras)."""
-    from ._keras import import_keras
-
-    return import_keras()
-
-
 def _require_class(class_index, model):
     """Return ``class_index`` as an int within the model's outputs."""
     num_classes = int(model.outputs[0].shape[-1])
     return require_int(class_index, "class_index", minimum=0, maximum=num_classes - 1)
-
-
-def _did_you_mean(name, names):
-    """Return "; did you mean 'x'?" for the closest of ``names``, or a list of some names."""
-    close = difflib.get_close_matches(str(name), names, n=3, cutoff=0.5)
-    if close:
-        return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
-    return f"; its layers include {', '.join(repr(n) for n in names[:6])}{', ...' if len(names) > 6 else ''}."
 
 
 def _get_layer(model, layer_name, name="layer_name"):
@@ -63,7 +48,7 @@ def _get_layer(model, layer_name, name="layer_name"):
         raise TypeError(f"{name} must be the name of a layer (a string, e.g. 'conv_1'), got {describe(layer_name)}.")
     names = [layer.name for layer in model.layers]
     if layer_name not in names:
-        raise ValueError(f"{name}: model {model.name!r} has no layer named {layer_name!r}{_did_you_mean(layer_name, names)}")
+        raise ValueError(f"{name}: model {model.name!r} has no layer named {layer_name!r}{suggest_names(layer_name, names)}")
     return model.get_layer(layer_name)
 
 
@@ -118,7 +103,7 @@ def compute_activations(model, image, layer_names):
     if not isinstance(layer_names, (list, tuple)) or not layer_names:
         raise TypeError(f"layer_names must be a non-empty list of layer names, got {describe(layer_names)}.")
     layers = [_get_layer(model, name, "layer_names") for name in layer_names]
-    keras = _keras()
+    keras = import_keras()
     probe = keras.Model(model.inputs[0], [layer.output for layer in layers])
     outputs = probe(image[None], training=False)
     outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
@@ -217,7 +202,7 @@ def compute_gradcam(model, image, class_index, layer_name):
     image = require_model_input(image, model)
     class_index = _require_class(class_index, model)
     layer = _feature_map_layer(model, layer_name, purpose="a convolutional feature map Grad-CAM can weigh")
-    grad_model = _keras().Model(model.inputs[0], [layer.output, model.outputs[0]])
+    grad_model = import_keras().Model(model.inputs[0], [layer.output, model.outputs[0]])
     with tf.GradientTape() as tape:
         feature_maps, scores = grad_model(image[None], training=False)
         score = scores[:, class_index]
@@ -369,7 +354,7 @@ def compute_filter_pattern(model, layer_name, filter_index, steps=30, learning_r
     seed = require_int(seed, "seed", minimum=0)
     blur_every = require_int(blur_every, "blur_every", minimum=0)
     decay = require_number(decay, "decay", minimum=0, below=1)
-    probe = _keras().Model(model.inputs[0], layer.output)
+    probe = import_keras().Model(model.inputs[0], layer.output)
     shape = tuple(model.inputs[0].shape[1:])
     image = tf.Variable(np.random.default_rng(seed).uniform(-0.1, 0.1, (1,) + shape).astype(np.float32))
     h, w = int(layer.output.shape[1]), int(layer.output.shape[2])

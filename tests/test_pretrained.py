@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from labs import data, pretrained
+from labs._keras import import_keras
 from labs._torchfile import read_state_dict
 from labs.pretrained import PretrainedNotAvailable, decode_predictions, load_base, prepare_photo, preprocess_input
 
@@ -65,7 +66,7 @@ def photos():
 @pytest.fixture
 def empty_keras_cache(monkeypatch, tmp_path):
     """Point the Keras cache at an empty folder and make every download fail at once."""
-    keras = pretrained._keras()
+    keras = import_keras()
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
 
     def no_network(fname, origin, cache_subdir, cache_dir, **options):
@@ -348,7 +349,7 @@ def test_chelsea_is_a_cat_coffee_an_espresso_rocket_a_missile(classifier, photos
 
 @pytest.mark.filterwarnings(KERAS_SAVING_WARNING)
 def test_a_saved_keras_file_predicts_identically(small_logits, photos, tmp_path):
-    keras = pretrained._keras()
+    keras = import_keras()
     path = tmp_path / "lite0.keras"
     small_logits.save(path)
     reloaded = keras.saving.load_model(path)
@@ -368,14 +369,15 @@ def test_compute_features_equals_the_model_on_preprocessed_images(photos):
     images = np.stack([prepare_photo(photo, size=64) for photo in photos.values()])
     features = pretrained.compute_features(model, images, batch_size=2)
     assert features.shape == (3, 1280) and features.dtype == np.float32
-    np.testing.assert_allclose(features, model.predict_on_batch(preprocess_input(images)), atol=1e-5)
+    # batches of 2 against one batch of 3: float32 sums in another order (one core: up to ~1e-5 apart at 3.0)
+    np.testing.assert_allclose(features, model.predict_on_batch(preprocess_input(images)), rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match=r"images must have shape \(N, 64, 64, 3\).*got \(3, 32, 32, 3\)"):
         pretrained.compute_features(model, images[:, :32, :32], batch_size=2)
     with pytest.raises(ValueError, match="pass name='efficientnet_lite0'"):
         pretrained.compute_features(model, images, name="vgg16")
     with pytest.raises(TypeError, match="model must be a keras.Model"):
         pretrained.compute_features("model", images)
-    keras = pretrained._keras()
+    keras = import_keras()
     pooled_block6 = keras.layers.GlobalAveragePooling2D()(model.get_layer("block6d_add").output)
     two_depths = keras.Model(model.input, [pooled_block6, model.output], name="two_depths")
     middle, top = pretrained.compute_features(two_depths, images, batch_size=2)
@@ -525,7 +527,7 @@ def test_a_cached_keras_base_loads_from_the_cache(empty_keras_cache):
     import h5py
     from keras.src.legacy.saving import legacy_h5_format
 
-    keras = pretrained._keras()
+    keras = import_keras()
     source = keras.applications.MobileNetV2(input_shape=(96, 96, 3), include_top=False, weights=None)
     empty_keras_cache.mkdir(parents=True)
     with h5py.File(empty_keras_cache / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_96_no_top.h5", "w") as f:
@@ -606,7 +608,7 @@ def test_feature_extractor_pools_and_concatenates_the_layers(small_base, small_i
     extractor = pretrained.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
     assert extractor.name == "efficientnet_lite0" and tuple(extractor.output.shape) == (None, 112 + 192)
     features = pretrained.compute_features(extractor, images)
-    keras = pretrained._keras()
+    keras = import_keras()
     maps = keras.Model(small_base.input, [small_base.get_layer(n).output for n in ("block5c_add", "block6d_add")])
     block5, block6 = maps.predict_on_batch(preprocess_input(images))
     np.testing.assert_allclose(features, np.concatenate([block5.mean(axis=(1, 2)), block6.mean(axis=(1, 2))], 1),
@@ -622,8 +624,7 @@ def test_feature_extractor_refuses_bad_arguments(small_base):
         make("efficientnet_lite0")
     with pytest.raises(TypeError, match="layers must be a non-empty tuple of layer names"):
         make(small_base, ())
-    with pytest.raises(ValueError, match="no layer named 'block6e_add'; similar layers: block6b_add, block6c_add, "
-                                         "block6d_add"):
+    with pytest.raises(ValueError, match="no layer named 'block6e_add'; did you mean 'block6"):
         make(small_base, ("block6e_add",))
     with pytest.raises(ValueError, match="must not repeat"):
         make(small_base, ("block6d_add", "block6d_add"))
@@ -675,7 +676,7 @@ def test_classifier_refuses_a_mismatched_head_or_an_unknown_base(small_base):
     extractor = pretrained.make_feature_extractor(small_base, ("block6d_add",))
     with pytest.raises(ValueError, match=r"head takes inputs of shape \(5,\) but the extractor gives \(192,\)"):
         pretrained.make_classifier(extractor, pretrained.make_head(np.ones((4, 5)) * np.arange(4)[:, None]))
-    keras = pretrained._keras()
+    keras = import_keras()
     other = keras.Model(extractor.input, extractor.output, name="my_model")
     head = pretrained.make_head(np.random.default_rng(0).normal(size=(8, 192)))
     with pytest.raises(ValueError, match="extractor must come from make_feature_extractor"):
@@ -712,7 +713,7 @@ def test_unfreeze_top_trains_the_top_stage_and_keeps_batchnorm_frozen(small_base
     assert not any(isinstance(layer, models.keras.layers.BatchNormalization) and layer.trainable
                    for layer in extractor.layers)
     assert pretrained.unfreeze_top(classifier, "block6a_expand_conv") == count  # and back
-    with pytest.raises(ValueError, match="from_layer must be None or the name of a layer.*similar layers: block6a_"):
+    with pytest.raises(ValueError, match="from_layer must be None or the name of a layer.*did you mean 'block6a_"):
         pretrained.unfreeze_top(classifier, "block6a_conv")
 
 
@@ -726,7 +727,7 @@ def test_recipes_name_layers_of_the_base_and_train_with_recipe_settings(small_ba
         assert set(recipes[key]) <= {"epochs", "batch_size", "learning_rate", "label_smoothing"}
         assert recipes[key]["learning_rate"] <= 1e-3
     assert recipes["fine_tune"]["learning_rate"] <= 1e-4
-    assert recipes["size"] >= pretrained.MIN_SIZE
+    assert recipes["size"] >= pretrained.MIN_INPUT_SIZE
     from labs.augment import make_augmentation
 
     make_augmentation(**recipes["augmentation"])  # valid strengths
@@ -740,7 +741,7 @@ def test_a_saved_classifier_loads_and_predicts_identically(small_base, small_ima
     head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
     classifier = pretrained.make_classifier(extractor, head, augmentation={"flip": "horizontal"})
     classifier.save(tmp_path / "classifier.keras")
-    reloaded = pretrained._keras().models.load_model(tmp_path / "classifier.keras")
+    reloaded = import_keras().models.load_model(tmp_path / "classifier.keras")
     np.testing.assert_array_equal(reloaded.predict_on_batch(images), classifier.predict_on_batch(images))
 
 
@@ -805,7 +806,7 @@ def test_unfreeze_from_is_the_reference_of_notebook_10s_exercise(small_base, cap
     assert check_unfreeze_from(pretrained.unfreeze_from)
     assert "✅ passed" in capsys.readouterr().out
     base = load_base(input_shape=(48, 48, 3), include_top=False)
-    with pytest.raises(ValueError, match="layer_name must be the name of a layer.*similar layers: block6a_"):
+    with pytest.raises(ValueError, match="layer_name must be the name of a layer.*did you mean 'block6a_"):
         pretrained.unfreeze_from(base, "block6a_conv")
     with pytest.raises(TypeError, match="base must be a keras.Model"):
         pretrained.unfreeze_from("base", "block6a_expand_conv")
