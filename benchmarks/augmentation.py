@@ -1,6 +1,6 @@
 """Benchmark of notebook 08: overfitting, dropout and data augmentation, over several seeds.
 
-    .venv/bin/python benchmarks/augmentation.py                  # small target + shifted digits (20-30 min, 2 cores)
+    .venv/bin/python benchmarks/augmentation.py                  # small target + shifted digits (about 6 min, 2 cores)
     .venv/bin/python benchmarks/augmentation.py --profile full   # adds the batch-norm CNN on Fashion-MNIST 60k / 10k
     .venv/bin/python benchmarks/augmentation.py --profile smoke  # the same steps, 1 seed, a little data, 1 epoch
 

@@ -1,6 +1,6 @@
 """How the small CNN's training recipe was chosen: 4-fold cross-validation on the training digits.
 
-    .venv/bin/python benchmarks/small_cnn_recipes.py                  # about 15 minutes on 2 cores
+    .venv/bin/python benchmarks/small_cnn_recipes.py                  # about 7 minutes on 2 cores
     .venv/bin/python benchmarks/small_cnn_recipes.py --profile smoke  # 2 candidates, 2 folds of 400 digits, 1 epoch
 
 The classic small CNN of notebook 07 is fixed (Conv 32 -> pool -> Conv 64 -> pool -> Conv 64 ->
@@ -15,14 +15,17 @@ label smoothing, one with) for 1 epoch on 2 folds of a stratified 400 digits, to
 search still runs; its numbers are not judged (see benchmarks/smoke.py).
 """
 
+import os
 import sys
 import time
 
-import numpy as np
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: no C++ log lines in the table's way
 
-import labs
-from labs import config, models, training
-from _report import Report, machine_summary, one_epoch, parse_profile, subset
+import numpy as np  # noqa: E402
+
+import labs  # noqa: E402
+from labs import config, models, training  # noqa: E402
+from _report import Report, machine_summary, one_epoch, parse_profile, subset  # noqa: E402
 
 REPORT = Report()
 FOLDS = 4
