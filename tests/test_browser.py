@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,15 +141,29 @@ class Page:
     def close(self):
         """Shut down the kernels this tab started, then close it."""
         for kernel in self.api("kernels"):
-            self.api(f"kernels/{kernel['id']}", method="DELETE")
+            try:
+                self.api(f"kernels/{kernel['id']}", method="DELETE")
+            except urllib.error.HTTPError as error:
+                if error.code != 404:  # 404: the kernel had already gone
+                    raise
         self.context.close()
 
-    def api(self, path, method="GET"):
-        """Call the Jupyter server's REST API with the token."""
+    def api(self, path, method="GET", attempts=5):
+        """Call the Jupyter server's REST API with the token.
+
+        A 5xx answer is tried again a few times, a second apart: listing kernels while one of them is still
+        shutting down has answered 500 once in CI; the next call is fine.
+        """
         request = urllib.request.Request(f"{self.base}/api/{path}?token={self.token}", method=method)
-        with urllib.request.urlopen(request, timeout=30) as response:
-            body = response.read()
-        return json.loads(body) if body else None
+        for attempt in range(attempts):
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:
+                    body = response.read()
+                return json.loads(body) if body else None
+            except urllib.error.HTTPError as error:
+                if error.code < 500 or attempt == attempts - 1:
+                    raise
+                time.sleep(1)
 
     def open(self, url):
         """Load JupyterLab at ``url`` and wait for its notebook to show.
