@@ -9,7 +9,7 @@ target is missed. Every number is a mean over the seeds (LABS seeds 42, 1, 2) wi
 (max - min); training times are wall-clock seconds on this machine at this moment, with the
 load average, since a CPU shared with other jobs trains more slowly.
 
-What it measures, with the recipes of labs.overfitting.RECIPES:
+What it measures, with the recipes of labs.training.RECIPES:
 
 - the small target (1,000 Fashion-MNIST training images, 1,000 validation, 2,000 test): the
   plain small CNN, dropout, augmentation and both, with the notebook's recipe (20 epochs of
@@ -135,7 +135,7 @@ def mean_spread(values, fmt="{:.3f}"):
 
 def ladder(target, recipe, dropout, seeds):
     """Train baseline, dropout, augmentation and both on the small target for every seed; return the runs."""
-    flip = overfitting.RECIPES["small_target_augmentation"]
+    flip = training.RECIPES["small_target_augmentation"]
     variants = {"baseline": {}, "dropout": {"dropout": dropout}, "augmentation": {"augmentation": flip},
                 "dropout + augmentation": {"dropout": dropout, "augmentation": flip}}
     runs = {name: [] for name in variants}
@@ -190,21 +190,21 @@ def patience_choice(runs):
     # the rule: the shortest patience within 0.01 (about the seeds' spread) of the best; a shorter one saves epochs
     best = max(scores.values())
     shortest = min(p for p, s in scores.items() if s >= best - 0.01)
-    chosen = overfitting.RECIPES["early_stopping_patience"]
+    chosen = training.RECIPES["early_stopping_patience"]
     record("RECIPES['early_stopping_patience']: the shortest within 0.01 of the best on validation", chosen,
            f"{shortest}", chosen == shortest, fmt="{}")
 
 
 def small_target(size):
     """Run the ladder with the notebook's recipe and with the full profile's."""
-    target = overfitting.load_small_target(**size["small_target"])
+    target = data.load_small_target(**size["small_target"])
     print(f"  small target: {target}; load average {load_average()}", flush=True)
-    recipe = recipe_for(overfitting.RECIPES["small_target"], size)
-    short = ladder(target, recipe, overfitting.RECIPES["small_target_dropout"], size["seeds"])
+    recipe = recipe_for(training.RECIPES["small_target"], size)
+    short = ladder(target, recipe, training.RECIPES["small_target_dropout"], size["seeds"])
     report_ladder(f"small target, notebook recipe ({recipe['epochs']} epochs)", short, judge=False)
     patience_choice(short)
-    recipe = recipe_for(overfitting.RECIPES["small_target_long"], size)
-    long = ladder(target, recipe, overfitting.RECIPES["small_target_long_dropout"], size["seeds"])
+    recipe = recipe_for(training.RECIPES["small_target_long"], size)
+    long = ladder(target, recipe, training.RECIPES["small_target_long_dropout"], size["seeds"])
     report_ladder(f"small target, full recipe ({recipe['epochs']} epochs)", long, judge=True)
 
 
@@ -215,12 +215,12 @@ def shifted_digits(size):
         ds = subset(ds, *size["digits"])
     X = models.prepare_images(ds.X_train)
     for label, recipe, judge in [("notebook 07's recipe, {} epochs", training.RECIPES["small_cnn"], True),
-                                 ("the notebook's {} epochs", overfitting.RECIPES["shifted_digits"], False)]:
+                                 ("the notebook's {} epochs", training.RECIPES["shifted_digits"], False)]:
         recipe = recipe_for(recipe, size)
         label = label.format(recipe["epochs"])
         curves = {"plain": [], "augmented": []}
         for seed in size["seeds"]:
-            for name, settings in [("plain", None), ("augmented", overfitting.RECIPES["shifted_digits_augmentation"])]:
+            for name, settings in [("plain", None), ("augmented", training.RECIPES["shifted_digits_augmentation"])]:
                 model = models.make_small_cnn(seed=seed, augmentation=settings)
                 training.train_with_recipe(model, X, ds.y_train, recipe, seed=seed, progress="silent")
                 predict = lambda images: model.predict(models.prepare_images(images), verbose=0,  # noqa: E731
@@ -243,11 +243,11 @@ def fashion_full():
     """Train the batch-norm CNN with augmentation and dropout on Fashion-MNIST 60k; test on 10k."""
     fashion = data.load_dataset("fashion_mnist")
     X, X_test = models.prepare_images(fashion.X_train), models.prepare_images(fashion.X_test)
-    recipe = overfitting.RECIPES["fashion_full"]
+    recipe = training.RECIPES["fashion_full"]
     accuracies, seconds = [], []
     for seed in SEEDS:
-        model = models.make_batchnorm_cnn(seed=seed, dropout=overfitting.RECIPES["fashion_full_dropout"],
-                                          augmentation=overfitting.RECIPES["fashion_full_augmentation"])
+        model = models.make_batchnorm_cnn(seed=seed, dropout=training.RECIPES["fashion_full_dropout"],
+                                          augmentation=training.RECIPES["fashion_full_augmentation"])
         history = training.train_with_recipe(model, X, fashion.y_train, recipe, seed=seed, progress="print")
         accuracies.append(model.evaluate(X_test, fashion.y_test, verbose=0, batch_size=1000)[1])
         seconds.append(history.train_seconds)

@@ -10,7 +10,7 @@ written by labs.demo.make_demo_folders; the training folder's clean copy read wh
 keras.utils.image_dataset_from_directory and split 80 / 20 class by class with the seed
 (labs.folders.split_train_validation, the notebook's exercise 1); the external folder whole
 (labs.folders.load_image_folder); then every rung of the ladder
-with labs.demo.RECIPES and labs.pretrained.RECIPES:
+with labs.training.RECIPES["capstone"] and labs.training.RECIPES["transfer"]:
 
   1. baseline: HOG features + an RBF SVM on greyscale 96x96 images (notebook 04's pipeline);
   2. the small CNN from scratch (48x48 colour), 3. the same with augmentation;
@@ -22,7 +22,7 @@ Each seed changes the train / validation split and every model's initial weights
 photos are the same 300 for all. Every number is a mean over seeds 42, 1, 2 with its range. The
 target (issue 14): transfer + augmentation beats the from-scratch CNN on the external set by at
 least 5 points of macro F1. The recipes were fixed before the external set was first scored and
-not tuned on it (see labs.demo.RECIPES). The default and full profiles are the same. The smoke
+not tuned on it (see labs.training.RECIPES["capstone"]). The default and full profiles are the same. The smoke
 profile runs the same ladder with seed 42 alone, demo folders of 100 training and 50 external
 photos and 1 epoch of every recipe, to show that it still runs; its numbers are not judged and
 it does not take --save (see benchmarks/smoke.py).
@@ -41,7 +41,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: n
 import numpy as np  # noqa: E402
 
 import labs  # noqa: E402
-from labs import demo, features, folders, models, training, pretrained  # noqa: E402
+from labs import demo, features, folders, models, pretrained, training, transfer  # noqa: E402
 from _report import Report, add_profile_option, load_average, machine_summary, one_epoch  # noqa: E402
 
 REPORT = Report()
@@ -65,8 +65,8 @@ def sizes(profile):
 
 
 def recipes_for(size):
-    """Return (labs.demo.RECIPES, labs.pretrained.RECIPES), or copies whose trainings last 1 epoch (smoke profile)."""
-    recipes = {"demo": demo.RECIPES, "pretrained": pretrained.RECIPES}
+    """Return (labs.training.RECIPES["capstone"], labs.training.RECIPES["transfer"]), or copies whose trainings last 1 epoch (smoke profile)."""
+    recipes = {"demo": training.RECIPES["capstone"], "pretrained": training.RECIPES["transfer"]}
     if size["one_epoch"]:
         recipes = {name: {**shared, **{key: one_epoch(shared[key]) for key in TRAININGS[name]}}
                    for name, shared in recipes.items()}
@@ -100,7 +100,7 @@ def ladder(train_dir, external_dir, seed, recipes):
     from sklearn.pipeline import make_pipeline
     from sklearn.svm import SVC
 
-    recipe, transfer = recipes
+    recipe, transfer_recipe = recipes
     X_train, y_train, X_val, y_val, X_ext, y_ext = load(train_dir, external_dir, seed, recipe["image_size"])
     num_classes = int(y_train.max()) + 1
     results = {}
@@ -128,20 +128,20 @@ def ladder(train_dir, external_dir, seed, recipes):
 
     started = time.perf_counter()
     base = pretrained.load_base(input_shape=X_train.shape[1:], include_top=False)
-    extractor = pretrained.make_feature_extractor(base, transfer["layers"])
+    extractor = transfer.make_feature_extractor(base, transfer_recipe["layers"])
     features_train = pretrained.compute_features(extractor, X_train)
-    head = pretrained.make_head(features_train, num_classes=num_classes, **transfer["head"], seed=seed)
-    training.train_with_recipe(head, features_train, y_train, transfer["head_training"], seed=seed, progress="silent")
-    model = pretrained.make_classifier(extractor, head, seed=seed)
+    head = transfer.make_head(features_train, num_classes=num_classes, **transfer_recipe["head"], seed=seed)
+    training.train_with_recipe(head, features_train, y_train, transfer_recipe["head_training"], seed=seed, progress="silent")
+    model = transfer.make_classifier(extractor, head, seed=seed)
     results[RUNGS[3]] = (macro_f1(model, X_val, y_val), macro_f1(model, X_ext, y_ext), time.perf_counter() - started)
 
-    model = pretrained.make_classifier(extractor, head, augmentation=recipe["augmentation"], seed=seed)
-    history = training.train_with_recipe(model, X_train, y_train, transfer["augmented_training"], seed=seed,
+    model = transfer.make_classifier(extractor, head, augmentation=recipe["augmentation"], seed=seed)
+    history = training.train_with_recipe(model, X_train, y_train, transfer_recipe["augmented_training"], seed=seed,
                                        progress="silent")
     results[RUNGS[4]] = (macro_f1(model, X_val, y_val), macro_f1(model, X_ext, y_ext), history.train_seconds)
 
-    pretrained.unfreeze_top(model, transfer["fine_tune_from"])
-    history = training.train_with_recipe(model, X_train, y_train, transfer["fine_tune"], seed=seed, progress="silent")
+    transfer.unfreeze_top(model, transfer_recipe["fine_tune_from"])
+    history = training.train_with_recipe(model, X_train, y_train, transfer_recipe["fine_tune"], seed=seed, progress="silent")
     results[RUNGS[5]] = (macro_f1(model, X_val, y_val), macro_f1(model, X_ext, y_ext), history.train_seconds)
     for rung, (val, ext, seconds) in results.items():
         print(f"    seed {seed}, {rung}: validation {val:.3f}, external {ext:.3f} ({seconds:.1f} s)", flush=True)

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/transfer.py                  # default profile: 3 seeds (8-13 minutes on 2 cores)
     .venv/bin/python benchmarks/transfer.py --profile full   # 5 seeds
     .venv/bin/python benchmarks/transfer.py --save           # also write benchmarks/results/transfer_ladder.csv
-    .venv/bin/python benchmarks/transfer.py --search         # how labs.pretrained.RECIPES was chosen (17 minutes)
+    .venv/bin/python benchmarks/transfer.py --search         # how labs.training.RECIPES["transfer"] was chosen (17 minutes)
     .venv/bin/python benchmarks/transfer.py --profile smoke  # the same steps, 1 seed, 100 / 200 images, 1 epoch
 
 Prints the ladder, then a plain-text table (metric, value, target, pass/fail), and exits with
@@ -18,18 +18,18 @@ images scaled beforehand (model.predict_on_batch, the fastest raw path). Each ba
 timed both ways back to back, best of several rounds, so a busy moment on a shared CPU
 hurts both alike; the wrapper may cost at most 10%.
 
-The task: a small Fashion-MNIST target (labs.pretrained.load_small_target): 1,000 training
+The task: a small Fashion-MNIST target (labs.data.load_small_target): 1,000 training
 images, stratified and drawn with each seed, and one fixed stratified test set of 2,000,
 upscaled to 96x96 RGB for the pretrained base (kept at 28x28 grey for the CNN from scratch).
 The ladder, each rung trained on the same 1,000 images per seed and scored once on the test set:
 
 1. from scratch: the course's small CNN (labs.models.make_small_cnn), recipe RECIPES["small_cnn"]
    as is (chosen on mnist_small, not on this task);
-2. from scratch + augmentation: the same CNN with labs.overfitting.RECIPES["small_target_augmentation"]
+2. from scratch + augmentation: the same CNN with labs.training.RECIPES["small_target_augmentation"]
    (a random horizontal flip) as its first layer, trained 40 epochs instead of 20;
 3. transfer, frozen features: pooled block5c + block6d outputs of EfficientNet-Lite0 (304
    numbers, computed once per image), a small head trained on them (standardise -> Dropout 0.5
-   -> Dense 256 -> Dropout 0.5 -> Dense 10; labs.pretrained.make_head);
+   -> Dense 256 -> Dropout 0.5 -> Dense 10; labs.transfer.make_head);
 4. transfer + augmentation: rung 3's head trained on through the frozen base with the same
    augmentation in front, so every epoch runs the base again on freshly augmented images;
 5. fine-tuning: rung 3's model, then the base's last stage in use (blocks 6a-6d, from
@@ -41,7 +41,7 @@ the head; rungs 4-6: their own training, on top of rung 3's head).
 
 Inference mode: in Keras 3 a training=False written where a functional model calls the base is
 overridden by fit()'s training=True (keras-team/keras#20285), which would switch on the base's
-drop-connect; labs.pretrained.make_classifier wraps the base in a layer that holds the flag, and
+drop-connect; labs.transfer.make_classifier wraps the base in a layer that holds the flag, and
 unfreeze_top keeps every BatchNormalization layer frozen.
 
 Targets: transfer (rung 3) - scratch (rung 1) >= 4 points, means over the seeds; fine-tuning
@@ -49,7 +49,7 @@ Targets: transfer (rung 3) - scratch (rung 1) >= 4 points, means over the seeds;
 deviations (a smaller difference is not told apart by 3 seeds). The last rows estimate notebook
 10's path (features, head, fine-tuning, scoring) against its 90 s budget.
 
-How the settings (labs.pretrained.RECIPES) were chosen, on the 1,000 training images only;
+How the settings (labs.training.RECIPES["transfer"]) were chosen, on the 1,000 training images only;
 the test images were never loaded (--search repeats it and prints the tables; seeds 42-44):
 
 - features, by 5-fold stratified cross-validation per seed: pooled outputs of block4c, block5c,
@@ -87,15 +87,15 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import labs
-from labs import config, models, overfitting, training, pretrained
+from labs import config, data, models, pretrained, training, transfer
 from _report import Report, add_profile_option, load_average, machine_summary, one_epoch
 
 REPORT = Report()
 record = REPORT.record
 
 SPEED_SIZE, SPEED_IMAGES, BATCH_SIZE, REPEATS = 96, 384, 32, 7
-RECIPES = pretrained.RECIPES
-SCRATCH_AUGMENTATION = overfitting.RECIPES["small_target_augmentation"]  # notebook 08's horizontal flip
+RECIPES = training.RECIPES["transfer"]
+SCRATCH_AUGMENTATION = training.RECIPES["small_target_augmentation"]  # notebook 08's horizontal flip
 SCRATCH_AUGMENTED_RECIPE = dict(training.RECIPES["small_cnn"], epochs=40)  # epochs chosen on validation (--search)
 
 # The ladder's images and the timings' repeats in the default and full profiles, and the smoke profile's little:
@@ -197,34 +197,34 @@ def extractor_for(size=None):
     """Return a fresh EfficientNet-Lite0 feature extractor with the recipe's layers (fine-tuning changes weights)."""
     size = size or RECIPES["size"]
     base = pretrained.load_base(input_shape=(size, size, 3), include_top=False)
-    return pretrained.make_feature_extractor(base, RECIPES["layers"])
+    return transfer.make_feature_extractor(base, RECIPES["layers"])
 
 
 def train_head(features, y, seed, recipe=RECIPES["head_training"]):
     """Train the recipe's head on precomputed features; return (head, seconds)."""
-    head = pretrained.make_head(features, **RECIPES["head"], seed=seed)
+    head = transfer.make_head(features, **RECIPES["head"], seed=seed)
     history = training.train_with_recipe(head, features, y, recipe, seed=seed, progress="silent")
     return head, history.train_seconds
 
 
 def copy_head(head, features, seed):
     """Return a new head with ``head``'s weights (fine-tuning trains the copy, not the original)."""
-    copy = pretrained.make_head(features, **RECIPES["head"], seed=seed)
+    copy = transfer.make_head(features, **RECIPES["head"], seed=seed)
     copy.set_weights(head.get_weights())
     return copy
 
 
 def fine_tune(head, features, X, y, seed, from_layer, recipe):
     """Chain a fresh base with a copy of the trained head, unfreeze from ``from_layer``, train; return (model, s)."""
-    classifier = pretrained.make_classifier(extractor_for(), copy_head(head, features, seed), seed=seed)
-    pretrained.unfreeze_top(classifier, from_layer)
+    classifier = transfer.make_classifier(extractor_for(), copy_head(head, features, seed), seed=seed)
+    transfer.unfreeze_top(classifier, from_layer)
     history = training.train_with_recipe(classifier, X, y, recipe, seed=seed, progress="silent")
     return classifier, history.train_seconds
 
 
 def train_augmented_transfer(head, features, X, y, seed, recipe):
     """Train a copy of the head through the frozen base with augmented images; return (model, seconds)."""
-    classifier = pretrained.make_classifier(extractor_for(), copy_head(head, features, seed),
+    classifier = transfer.make_classifier(extractor_for(), copy_head(head, features, seed),
                                             augmentation=RECIPES["augmentation"], seed=seed)
     history = training.train_with_recipe(classifier, X, y, recipe, seed=seed, progress="silent")
     return classifier, history.train_seconds
@@ -277,9 +277,9 @@ def ladder(seeds, plan, save=None):
     steps = {"features_train": [], "head": [], "epoch": []}
     probe_scores = []
     for seed in seeds:
-        target = pretrained.load_small_target(n_train=plan["train"], n_test=plan["test"], seed=seed,
-                                              size=RECIPES["size"])
-        small = pretrained.load_small_target(n_train=plan["train"], n_test=plan["test"], seed=seed, size=28, grey=True)
+        target = data.load_small_target(num_train=plan["train"], num_val=0, num_test=plan["test"], seed=seed, rgb=True,
+                                        size=RECIPES["size"])
+        small = data.load_small_target(num_train=plan["train"], num_val=0, num_test=plan["test"], seed=seed)
         X_test_small = models.prepare_images(small.X_test)
         extractor = extractor_for()
         if test_features is None:  # the test set is the same for every seed
@@ -424,12 +424,12 @@ def search_features(seeds):
     results = {}
     for size in SEARCH_SIZES:
         base = pretrained.load_base(input_shape=(size, size, 3), include_top=False)
-        extractor = pretrained.make_feature_extractor(base, SEARCH_LAYERS)
+        extractor = transfer.make_feature_extractor(base, SEARCH_LAYERS)
         widths = [base.get_layer(name).output.shape[-1] for name in SEARCH_LAYERS]
         columns = dict(zip(SEARCH_LAYERS, np.split(np.arange(sum(widths)), np.cumsum(widths)[:-1])))
         per_seed = []
         for seed in seeds:
-            target = pretrained.load_small_target(n_train=1000, n_test=10, seed=seed, size=size)  # test unused
+            target = data.load_small_target(num_train=1000, num_val=0, num_test=10, seed=seed, size=size, rgb=True)  # test unused
             start = time.perf_counter()
             per_seed.append((pretrained.compute_features(extractor, target.X_train), target.y_train, seed))
             print(f"  features at {size}x{size}, seed {seed}: {time.perf_counter() - start:.1f} s", flush=True)
@@ -459,12 +459,12 @@ def search_heads(seeds):
     extractor = extractor_for()
     results = {}
     data = [(pretrained.compute_features(extractor, target.X_train), target.y_train, seed) for seed in seeds
-            for target in [pretrained.load_small_target(n_train=1000, n_test=10, seed=seed, size=RECIPES["size"])]]
+            for target in [data.load_small_target(num_train=1000, num_val=0, num_test=10, seed=seed, size=RECIPES["size"], rgb=True)]]
     for name, options in HEAD_CANDIDATES.items():
         scores = []
         for features, y, seed in data:
             for train, valid in StratifiedKFold(5, shuffle=True, random_state=seed).split(features, y):
-                head = pretrained.make_head(features[train], **options, seed=seed)
+                head = transfer.make_head(features[train], **options, seed=seed)
                 training.train_with_recipe(head, features[train], y[train], RECIPES["head_training"], seed=seed,
                                          progress="silent")
                 scores.append(accuracy(head, features[valid], y[valid]))
@@ -482,8 +482,8 @@ def search_on_validation(seeds):
     scores = {(group, index): [] for group, candidates in groups.items() for index in range(len(candidates))}
     frozen = []
     for seed in seeds:
-        target = pretrained.load_small_target(n_train=1000, n_test=10, seed=seed, size=RECIPES["size"])
-        small = pretrained.load_small_target(n_train=1000, n_test=10, seed=seed, size=28, grey=True)
+        target = data.load_small_target(num_train=1000, num_val=0, num_test=10, seed=seed, size=RECIPES["size"], rgb=True)
+        small = data.load_small_target(num_train=1000, num_val=0, num_test=10, seed=seed)
         train, valid = train_test_split(np.arange(1000), test_size=200, stratify=target.y_train, random_state=seed)
         X, y = target.X_train[train], target.y_train[train]
         X_valid, y_valid = target.X_train[valid], target.y_train[valid]
@@ -538,7 +538,7 @@ def main(argv=None):
     """Run the benchmark (or the search) for a profile and print the table; return 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_profile_option(parser)
-    parser.add_argument("--search", action="store_true", help="repeat the search behind labs.pretrained.RECIPES")
+    parser.add_argument("--search", action="store_true", help="repeat the search behind labs.training.RECIPES['transfer']")
     saved = LADDER_CSV.relative_to(LADDER_CSV.parents[2])
     parser.add_argument("--save", action="store_true", help=f"write the ladder to {saved} (notebook 10 shows it)")
     args = parser.parse_args(argv)

@@ -17,7 +17,7 @@ from .environment import environment_report, readiness_report, setup
 SUBMODULES = (
     "config", "environment", "data", "folders", "shapes", "demo", "download", "pretrained",  # set-up and data
     "images", "knn", "activations", "gradcheck", "linear", "features", "nn", "conv", "models", "training", "augment", "overfitting",
-    "visualise",  # topics
+    "transfer", "saving", "visualise",  # topics
     "plots", "widgets", "checks", "quizzes", "expect",  # figures, widgets, exercise checks, quizzes, verdicts
 )
 

@@ -53,3 +53,27 @@ def renamed_arguments(function, old, renames, **current):
         warn_deprecated(f"{function}({name}=...)", f"{function}({renames[name]}=...)", stacklevel=4)
         current[renames[name]] = value
     return tuple(current.values())
+
+
+def relocated(module, places, fallback=None):
+    """Return a module ``__getattr__`` serving old names that now live elsewhere, until REMOVAL_DATE.
+
+    places: {old name: "labs.room.name"} (the same object, found there), or {old name: (what to use
+    instead, a function returning the object)} when the old name's contract differs. fallback(name)
+    serves any other attribute (or raises AttributeError).
+    """
+    def __getattr__(name):
+        if name not in places:
+            if fallback is not None:
+                return fallback(name)
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        place = places[name]
+        instead, getter = (place, None) if isinstance(place, str) else place
+        warnings.warn(f"{module}.{name} has moved and will be removed from {module} after {REMOVAL_DATE}; "
+                      f"use {instead} instead.", DeprecationWarning, stacklevel=2)
+        if getter is not None:
+            return getter()
+        new_module, _, attribute = instead.rpartition(".")
+        return getattr(importlib.import_module(new_module), attribute)
+
+    return __getattr__

@@ -2,6 +2,8 @@
 
 import difflib
 import math
+import os
+from pathlib import Path
 import numbers
 
 import numpy as np
@@ -334,3 +336,39 @@ def suggest_names(name, names):
     if close:
         return "; did you mean " + " or ".join(repr(c) for c in close) + "?"
     return f"; its layers include {', '.join(repr(n) for n in names[:6])}{', ...' if len(names) > 6 else ''}."
+
+
+def require_file(path, name, what):
+    """Return ``path`` as a Path after checking it names an existing file."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a file path (a string or pathlib.Path), got {describe(path)}.")
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise FileNotFoundError(f"{name}: no such file {str(path)!r} (the current folder is {os.getcwd()!r}).")
+    if not path.is_file():
+        raise ValueError(f"{name} must be {what}, but {str(path)!r} is a folder.")
+    return path
+
+
+def require_image_size(image_size):
+    """Return image_size as a (height, width) tuple of ints from 1 to 4096."""
+    example = "a pair (height, width) such as (96, 96)"
+    if isinstance(image_size, np.ndarray):
+        image_size = image_size.tolist()
+    if not isinstance(image_size, (tuple, list)):
+        raise TypeError(f"image_size must be {example}, got {describe(image_size)}.")
+    if len(image_size) != 2:
+        raise ValueError(f"image_size must be {example}, got {describe(image_size)}.")
+    return tuple(require_int(size, f"image_size[{i}] ({'height' if i == 0 else 'width'})", minimum=1, maximum=4096)
+                 for i, size in enumerate(image_size))
+
+
+def require_class_names(class_names):
+    """Return class_names as a list of distinct, non-empty strings."""
+    names = require_list(class_names, "class_names", example="train.class_names")
+    wrong = [name for name in names if not isinstance(name, str) or not name or "/" in name]
+    if wrong:
+        raise TypeError(f"class_names must hold folder names (strings), got {describe(wrong[0])}.")
+    if len(set(names)) != len(names):
+        raise ValueError(f"class_names lists a name twice: {sorted({n for n in names if names.count(n) > 1})}.")
+    return names

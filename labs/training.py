@@ -18,19 +18,72 @@ from ._validate import (as_array, describe, require_axes, require_choice, requir
 
 keras = import_keras()
 
-__all__ = ["RECIPES", "make_warmup_cosine", "SmoothedSparseCrossentropy", "compile_classifier", "register_notebook_bar", "ProgressBar",
+__all__ = ["RECIPES", "training_recipe_names", "make_warmup_cosine", "SmoothedSparseCrossentropy", "compile_classifier", "register_notebook_bar", "ProgressBar",
            "train_model", "train_with_recipe", "history_table", "plot_history", "show_history"]
 
 
-# Training recipes: the final choice among candidates was made on validation data taken from the
-# training images, never the test images (small_cnn: 4-fold cross-validation on mnist_small's 4,000
-# training digits, benchmarks/small_cnn_recipes.py; the others: benchmarks/networks.py).
-# The notebooks and the benchmarks all read them here.
+# Every recipe and setting of the course, in one table the notebooks and the benchmarks read. Each was
+# chosen on validation data taken from the training images, never on test images; the benchmark named
+# beside each says what was tried. A training recipe is a dict with epochs, batch_size and learning_rate
+# (label_smoothing optional): train_with_recipe and labs.overfitting.train_on_target take its name.
 RECIPES = {
+    # notebooks 05, 07 and 11 (benchmarks/networks.py; small_cnn: 4-fold cross-validation on mnist_small's
+    # 4,000 training digits, benchmarks/small_cnn_recipes.py)
     "dense_mnist": {"epochs": 10, "batch_size": 32, "learning_rate": 1e-3},
     "small_cnn": {"epochs": 20, "batch_size": 64, "learning_rate": 2e-3, "label_smoothing": 0.2},
     "batchnorm_cnn": {"epochs": 7, "batch_size": 128, "learning_rate": 3e-3},
+    # notebook 08 (benchmarks/augmentation.py), on the small target's 1,000 validation images, and for the
+    # digits on 800 of mnist_small's training digits held out and shifted. Augmentations are
+    # labs.augment.make_augmentation's strengths. The small target: Adam at a constant learning rate, so the
+    # plain CNN's overfitting shows within the notebook's 20 epochs; the full profile trains 60 (what
+    # dropout + augmentation need to pay off).
+    "small_target": {"epochs": 20, "batch_size": 64, "learning_rate": 3e-3},
+    "small_target_dropout": 0.25,
+    "small_target_long": {"epochs": 60, "batch_size": 64, "learning_rate": 2e-3},
+    "small_target_long_dropout": 0.5,
+    "small_target_l2": 1e-3,
+    "small_target_augmentation": {"flip": "horizontal"},
+    "early_stopping_patience": 2,  # the shortest of 2, 3 and 5 within 0.01 of the best restored accuracy
+    # mnist_small's digits with the warm-up + cosine schedule: 6 epochs fit the notebook's time budget;
+    # the full profile trains small_cnn's 20
+    "shifted_digits": {"epochs": 6, "batch_size": 64, "learning_rate": 3e-3, "label_smoothing": 0.2},
+    "shifted_digits_augmentation": {"translation": 0.1},
+    # the full profile's batch-norm CNN on all of Fashion-MNIST (make_batchnorm_cnn(dropout=..., augmentation=...)),
+    # chosen on 5,000 validation images held out of the 60,000 among candidates that train within 3 minutes
+    "fashion_full": {"epochs": 12, "batch_size": 128, "learning_rate": 3e-3},
+    "fashion_full_dropout": 0.3,
+    "fashion_full_augmentation": {"flip": "horizontal"},
+    # notebooks 09-10: transfer learning on the small target (labs.transfer), chosen on its 1,000 training
+    # images only (5-fold cross-validation, or an 800 / 200 split of them; benchmarks/transfer.py --search)
+    "transfer": {
+        "size": 96,  # images upscaled from 28x28 to 96x96 (128 was no better in cross-validation, and 2x slower)
+        "layers": ("block5c_add", "block6d_add"),  # pooled and concatenated: 112 + 192 = 304 features
+        "head": {"hidden_units": 256, "dropout": 0.5},  # make_head's options
+        "head_training": {"epochs": 60, "batch_size": 32, "learning_rate": 1e-3},  # the head alone, on features
+        "fine_tune_from": "block6a_expand_conv",  # the last stage the features come from: blocks 6a-6d
+        "fine_tune": {"epochs": 2, "batch_size": 32, "learning_rate": 1e-4},  # head + blocks 6a-6d, end to end
+        "augmentation": {"flip": "horizontal", "translation": 0.08, "zoom": 0.08},
+        "augmented_training": {"epochs": 5, "batch_size": 32, "learning_rate": 1e-3},  # the head, through the base
+    },
+    # notebook 12's ladder on the demo folders (benchmarks/capstone.py), chosen before the external photos
+    # were scored and never tuned on them: the transfer rungs use "transfer" unchanged; the small CNN
+    # small_cnn's recipe at 48x48 (96x96 trains 2-3x slower for the same scores); augmentation the
+    # label-keeping kinds of notebook 08 for clothes photos
+    "capstone": {
+        "image_size": (96, 96),  # what the folders are loaded at, for the baseline and the transfer
+        "scratch_size": (48, 48),  # the small CNN's input
+        "hog": {"image_shape": (96, 96), "pixels_per_cell": (12, 12)},  # labs.features.HOGFeatures
+        "svm": {"C": 10.0},  # sklearn.svm.SVC, RBF kernel
+        "scratch_training": {"epochs": 20, "batch_size": 32, "learning_rate": 2e-3, "label_smoothing": 0.2},
+        "augmentation": {"flip": "horizontal", "translation": 0.1, "zoom": 0.15, "contrast": 0.4},
+        "augmented_scratch_training": {"epochs": 30, "batch_size": 32, "learning_rate": 2e-3, "label_smoothing": 0.2},
+    },
 }
+
+
+def training_recipe_names():
+    """Return the names of RECIPES' training recipes (the entries with epochs, batch_size and learning_rate)."""
+    return tuple(name for name, value in RECIPES.items() if isinstance(value, dict) and "epochs" in value)
 
 
 def make_warmup_cosine(learning_rate, total_steps, warmup_fraction=0.1):
@@ -210,7 +263,7 @@ def _require_training_data(model, X, y, x_name, y_name):
 def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEED, progress="auto", callbacks=None):
     """Compile with Adam and a warm-up + cosine learning rate, then train; return the History.
 
-    recipe: a name in RECIPES ("dense_mnist", "small_cnn", "batchnorm_cnn") or a dict with
+    recipe: the name of a training recipe in RECIPES (e.g. "small_cnn") or a dict with
     epochs, batch_size and learning_rate, and optionally label_smoothing.
     X: array of shape (N, ...); y: int labels (N,).
     """
@@ -218,7 +271,8 @@ def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEE
         recipe = RECIPES[_require_recipe_name(recipe)]
     required, optional = {"epochs", "batch_size", "learning_rate"}, {"label_smoothing"}
     if not isinstance(recipe, dict) or not required <= set(recipe) <= required | optional:
-        raise ValueError(f"recipe must be a name in {sorted(RECIPES)} or a dict with epochs, batch_size and "
+        raise ValueError(f"recipe must be one of {', '.join(map(repr, training_recipe_names()))} or a dict with "
+                         "epochs, batch_size and "
                          f"learning_rate (label_smoothing optional), got {describe(recipe)}.")
     epochs = require_int(recipe["epochs"], "recipe['epochs']", minimum=1)
     batch_size = require_int(recipe["batch_size"], "recipe['batch_size']", minimum=1)
@@ -236,8 +290,8 @@ def train_with_recipe(model, X, y, recipe, validation_data=None, seed=config.SEE
 
 def _require_recipe_name(name):
     """Return ``name`` if it is a recipe in RECIPES, else raise a clear error."""
-    if name not in RECIPES:
-        raise ValueError(f"recipe must be one of {', '.join(map(repr, RECIPES))}; got {name!r}.")
+    if name not in training_recipe_names():
+        raise ValueError(f"recipe must be one of {', '.join(map(repr, training_recipe_names()))}; got {name!r}.")
     return name
 
 
@@ -267,11 +321,19 @@ def history_table(history, decimals=3):
 
 
 def plot_history(history, metric="loss", ax=None, title=None):
-    """Plot one metric per epoch for training and, when present, validation data."""
+    """Plot one metric per epoch: of one run, for training and validation; or of several runs, one line each.
+
+    history: a Keras History (or its .history dict) for one run, which draws the training curve of
+    ``metric`` and its validation curve when there is one; or a dict label -> History to compare runs,
+    which draws ``metric`` itself (e.g. "val_loss") for each run.
+    """
     import matplotlib.pyplot as plt
 
-    values = _history_dict(history)
     require_axes(ax)
+    if isinstance(history, dict) and history and all(hasattr(run, "history") or isinstance(run, dict)
+                                                      for run in history.values()):
+        return _plot_runs(history, metric, ax, title)
+    values = _history_dict(history)
     if metric not in values:
         raise ValueError(f"metric must be one of {sorted(k for k in values if not k.startswith('val_'))}, "
                          f"got {metric!r}.")
@@ -285,6 +347,25 @@ def plot_history(history, metric="loss", ax=None, title=None):
     ax.set_ylabel(metric)
     ax.set_title(title or f"{metric.capitalize()} per epoch")
     ax.legend()
+    return ax
+
+
+def _plot_runs(histories, metric, ax, title):
+    """Plot ``metric`` per epoch for several runs (dict label -> History or dict), one line each."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    for label, history in histories.items():
+        values = getattr(history, "history", history)
+        if not isinstance(values, dict) or metric not in values:
+            raise ValueError(f"history[{label!r}] has no {metric!r} curve; train with validation_data=... "
+                             "for the val_ curves.")
+        ax.plot(np.arange(1, len(values[metric]) + 1), values[metric], marker="o", markersize=3, label=str(label))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric.replace("val_", "validation ").replace("_", " "))
+    ax.set_title(title or f"{metric.replace('val_', 'Validation ').replace('_', ' ').capitalize()} per epoch")
+    ax.legend(fontsize=8)
     return ax
 
 

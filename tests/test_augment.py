@@ -33,7 +33,7 @@ def _image():
 def target():
     if not data.available_offline()["fashion_mnist"]:
         pytest.skip(NO_FASHION)
-    return overfitting.load_small_target()
+    return data.load_small_target()
 
 
 def _keys(images):
@@ -55,23 +55,40 @@ def test_small_target_is_stratified_with_three_splits(target):
 
 @needs_fashion
 def test_small_target_is_repeatable_and_nested(target):
-    again, bigger = overfitting.load_small_target(), overfitting.load_small_target(num_train=2000)
+    again, bigger = data.load_small_target(), data.load_small_target(num_train=2000)
     assert np.array_equal(again.X_train, target.X_train) and np.array_equal(again.y_test, target.y_test)
     assert _keys(target.X_train) <= _keys(bigger.X_train) and len(bigger.X_train) == 2000
     assert np.array_equal(bigger.X_val, target.X_val) and np.array_equal(bigger.X_test, target.X_test)
-    other = overfitting.load_small_target(seed=1)
+    other = data.load_small_target(seed=1)
     assert not np.array_equal(other.X_train, target.X_train)
 
 
 @needs_fashion
-def test_small_target_has_the_images_of_notebooks_09_and_10(target):
-    """Notebook 08's small target is notebooks 09-10's, at 28x28: the ladder of notebook 10 starts in 08."""
-    theirs = pretrained.load_small_target(size=28, grey=True)
-    assert np.array_equal(target.X_train, theirs.X_train) and np.array_equal(target.y_train, theirs.y_train)
-    assert np.array_equal(target.X_test, theirs.X_test) and np.array_equal(target.y_test, theirs.y_test)
-    for seed in (1, 7):  # also for another notebook seed (benchmarks/bands.py's LABS_SEED)
-        mine, theirs = overfitting.load_small_target(seed=seed), pretrained.load_small_target(seed=seed, size=28, grey=True)
-        assert np.array_equal(mine.X_train, theirs.X_train) and np.array_equal(mine.X_test, target.X_test)
+def test_small_target_has_the_same_images_at_any_size_and_without_validation(target):
+    """Notebook 08's small target is notebooks 09-10's at 28x28: the ladder of notebook 10 starts in 08."""
+    for seed in (None, 1, 7):  # also for another notebook seed (benchmarks/bands.py's LABS_SEED)
+        mine = target if seed is None else data.load_small_target(seed=seed)
+        without = data.load_small_target(num_val=0, seed=seed)
+        assert np.array_equal(mine.X_train, without.X_train) and np.array_equal(mine.y_train, without.y_train)
+        assert np.array_equal(mine.X_test, target.X_test) and without.X_val.shape == (0, 28, 28)
+    big = data.load_small_target(num_val=20, num_test=20, size=40, rgb=True)
+    assert big.X_train.shape == (1000, 40, 40, 3) and big.X_val.shape == (20, 40, 40, 3) and big.X_train.dtype == np.uint8
+    assert np.array_equal(big.y_train, target.y_train) and np.array_equal(big.X_train[..., 0], big.X_train[..., 2])
+    assert "40x40 RGB" in big.description
+    corr = np.corrcoef(big.X_train[:50, ::10, ::10, 0].astype(float).ravel(),
+                       target.X_train[:50, ::7, ::7].astype(float).ravel())[0, 1]
+    assert corr > 0.9  # the same garments, resized
+
+
+@needs_fashion
+def test_the_old_small_targets_still_load_with_a_warning(target):
+    with pytest.warns(DeprecationWarning, match="use labs.data.load_small_target"):
+        old = overfitting.load_small_target
+    assert old is data.load_small_target
+    with pytest.warns(DeprecationWarning, match=r"labs.data.load_small_target\(size=96, rgb=True\)"):
+        theirs = pretrained.load_small_target(n_train=50, n_test=30, size=28, grey=True)
+    assert isinstance(theirs, data.Dataset) and theirs.X_train.shape == (50, 28, 28)
+    assert np.array_equal(theirs.X_test, data.load_small_target(num_train=50, num_val=0, num_test=30).X_test)
 
 
 @needs_fashion
@@ -79,13 +96,16 @@ def test_small_target_has_the_images_of_notebooks_09_and_10(target):
     ({"num_train": 1005}, ValueError, "num_train must be a multiple of 10"),
     ({"num_train": 59_000, "num_val": 2000}, ValueError, "num_train \\+ num_val must be at most 60,000"),
     ({"num_test": 20_000}, ValueError, "num_test must be at most 10000"),
-    ({"num_val": 0}, ValueError, "num_val must be at least 10"),
+    ({"num_val": 5}, ValueError, "num_val must be a multiple of 10"),
+    ({"num_val": -10}, ValueError, "num_val must be at least 0"),
+    ({"size": 4}, ValueError, "size must be at least 8"),
+    ({"rgb": "yes"}, TypeError, "rgb must be True or False"),
     ({"num_train": 1000.0}, TypeError, "num_train must be a whole number"),
     ({"seed": -1}, ValueError, "seed must be at least 0"),
 ])
 def test_small_target_bad_sizes_get_a_clear_error(kwargs, error, words):
     with pytest.raises(error, match=words):
-        overfitting.load_small_target(**kwargs)
+        data.load_small_target(**kwargs)
 
 
 # --- the augmentation pipeline ---------------------------------------------------------------------
@@ -297,14 +317,18 @@ def test_figures_have_titles_and_labels():
     assert fig._suptitle.get_text() == "flip horizontal" and fig.axes[0].get_title() == "original"
     assert fig.axes[5].get_title() == "copy 5"
     history = {"loss": [1.0, 0.5], "val_loss": [1.1, 0.9]}
-    ax = overfitting.plot_histories({"baseline": history, "dropout": history})
+    ax = training.plot_history({"baseline": history, "dropout": history}, "val_loss")
     assert ax.get_title() == "Validation loss per epoch" and ax.get_ylabel() == "validation loss"
     assert len(ax.lines) == 2 and ax.get_xlabel() == "epoch"
     plt.close("all")
-    with pytest.raises(ValueError, match="histories\\['baseline'\\] has no 'val_accuracy' curve"):
-        overfitting.plot_histories({"baseline": history}, "val_accuracy")
-    with pytest.raises(TypeError, match="histories must be a non-empty dict"):
-        overfitting.plot_histories([])
+    with pytest.raises(ValueError, match="history\\['baseline'\\] has no 'val_accuracy' curve"):
+        training.plot_history({"baseline": history}, "val_accuracy")
+    with pytest.raises(TypeError, match="history must be a Keras History"):
+        training.plot_history([])
+    with pytest.warns(DeprecationWarning, match="use labs.training.plot_history"):
+        old = overfitting.plot_histories
+    assert old({"baseline": history}).get_title() == "Validation loss per epoch"  # its default metric kept
+    plt.close("all")
 
 
 # --- the model options of notebook 08 --------------------------------------------------------------
@@ -576,7 +600,7 @@ def _tiny_target(n=40):
     rng = np.random.default_rng(0)
     split = lambda: (rng.integers(0, 256, (n, 28, 28), dtype=np.uint8), rng.integers(0, 10, n))  # noqa: E731
     (X_train, y_train), (X_val, y_val), (X_test, y_test) = split(), split(), split()
-    return overfitting.SmallTarget(X_train, y_train, X_val, y_val, X_test, y_test, tuple("abcdefghij"), "tiny")
+    return data.SmallTarget(X_train, y_train, X_val, y_val, X_test, y_test, tuple("abcdefghij"), "tiny")
 
 
 def test_train_on_target_and_compute_accuracies():
@@ -595,7 +619,7 @@ def test_train_on_target_and_compute_accuracies():
 @pytest.mark.parametrize("call, error, words", [
     (lambda m, t: overfitting.train_on_target(m, "target"), TypeError, "target must be a SmallTarget"),
     (lambda m, t: overfitting.train_on_target(m, t, "fast"), ValueError, "recipe must be one of"),
-    (lambda m, t: overfitting.train_on_target(m, t, {"epochs": 1}), ValueError, "recipe must be a name in RECIPES"),
+    (lambda m, t: overfitting.train_on_target(m, t, {"epochs": 1}), ValueError, "recipe must be the name of a training recipe in labs.training.RECIPES"),
     (lambda m, t: overfitting.train_on_target(m, t, validate="yes"), TypeError, "validate must be True or False"),
     (lambda m, t: overfitting.train_on_target(m, t, epochs=0), ValueError, "epochs must be at least 1"),
     (lambda m, t: overfitting.compute_accuracies("model", t), TypeError, "model must be a keras.Model"),

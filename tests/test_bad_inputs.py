@@ -589,6 +589,8 @@ TABLE = {
         ("y", None), ("y", [[0, 1], [1, 0]]), ("y", [0.5, 1.5]), ("n", 0), ("n", 7), ("n", "3"), ("n", 2.5),
         ("n", 6, "class", "only 1"), ("rng", 0), ("rng", None), ("holdout_per_class", -1),
         ("holdout_per_class", 1.5), ("holdout_per_class", 4, "held out", "only 4")),
+    "data.load_small_target": row(dict(num_train=10, num_val=0, num_test=10), ("num_train", 5), ("num_val", -10),
+                                  ("num_test", 10.0), ("size", 4), ("rgb", "yes"), ("seed", -1)),
     "data.load_photo": row(dict(name="coins"), ("name", "dog"), ("name", None), ("name", 3), ("grey", "yes")),
     "data.fetch_dataset": row(
         dict(name="shapes"), ("name", "imagenet"), ("name", None), ("sha256", "abc"), ("sha256", 123)),
@@ -720,6 +722,8 @@ TABLE = {
 # Public names that take no learner-facing input, so they have no row.
 NO_LEARNER_INPUT = {
     "data.Dataset",  # a record load_dataset fills in; learners read it, never build it
+    "data.SmallTarget",  # a record load_small_target fills in
+    "training.training_recipe_names",  # no arguments
     "data.DatasetInfo",  # a registry entry, written by the course authors
     "data.FileSpec",  # a registry entry, written by the course authors
     "data.DatasetNotAvailable",  # an exception class

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labs import data
+from labs import _datasets, data
 from labs.data import DatasetNotAvailable, available_offline, load_dataset, load_photo, status_table
 from labs.download import compute_sha256
 
@@ -44,7 +44,7 @@ def offline(monkeypatch, tmp_path, closed_port):
     monkeypatch.setenv("KERAS_HOME", str(keras_home))
     monkeypatch.setenv("LABS_DATASET_MIRROR", f"http://127.0.0.1:{closed_port}")
     monkeypatch.delenv("LABS_DATA_DIR", raising=False)
-    monkeypatch.setattr(data, "SYSTEM_DIRS", {})
+    monkeypatch.setattr(_datasets, "SYSTEM_DIRS", {})
     return keras_home / "datasets"
 
 
@@ -235,7 +235,7 @@ def test_load_photo_rejects_bad_arguments():
 
 
 def test_fashion_mnist_loads_from_the_debian_folder(debian_fashion, offline, monkeypatch):
-    monkeypatch.setattr(data, "SYSTEM_DIRS", {"fashion_mnist": (debian_fashion,)})
+    monkeypatch.setattr(_datasets, "SYSTEM_DIRS", {"fashion_mnist": (debian_fashion,)})
     ds = load_dataset("fashion_mnist")
     assert ds.X_train.shape == (60000, 28, 28) and ds.X_test.shape == (10000, 28, 28)
     assert ds.X_train.dtype == np.uint8 and ds.y_train.dtype == np.int64

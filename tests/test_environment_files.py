@@ -1,6 +1,7 @@
 """requirements.txt and environment.yml pin the same packages, each with a reason."""
 
 import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,3 +47,17 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make lab" in readme
     assert re.search(r"^\s*make test\s*$", ci, re.MULTILINE)
+
+
+def test_every_promised_platform_installs_from_wheels_and_intel_macs_do_not():
+    """The README's platforms resolve to wheels (pip --dry-run per platform); its Intel-Mac sentence stays true."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import check_platforms
+    finally:
+        sys.path.pop(0)
+    for name, tags in check_platforms.PROMISED.items():
+        ok, why = check_platforms.resolve(tags)
+        assert ok, f"{name}: requirements.txt does not install from wheels: {why}"
+    ok, why = check_platforms.resolve(check_platforms.NOT_PROMISED["macOS on Intel"])
+    assert not ok and "tensorflow" in why, "TensorFlow installs on Intel Macs now: update the README's note"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from labs import folders
+from labs import _folderscan, folders, saving
 
 # Keras' own saving code trips NumPy 2's __array__ deprecation (as in test_cnn.py); not ours to fix.
 KERAS_SAVING_WARNING = "ignore:__array__ implementation doesn.t accept a copy keyword:DeprecationWarning"
@@ -175,7 +175,7 @@ def test_load_mirrors_the_folder_and_never_touches_it(messy, cache, capsys):
     mirror = Path(report.mirror)
     assert mirror.parent == cache and not report.reused
     mirrored = sorted(p.relative_to(mirror).as_posix() for p in mirror.rglob("*") if p.is_file()
-                      and p.name != folders.MIRROR_MARKER)
+                      and p.name != _folderscan.MIRROR_MARKER)
     assert len(mirrored) == 11 and f"{ACCENTS}/sub/e.webp.png" in mirrored and "cat/rotated.jpg.png" in mirrored
     for path in mirror.rglob("*.png"):
         with Image.open(path) as image:
@@ -203,7 +203,7 @@ def test_load_mirrors_the_folder_and_never_touches_it(messy, cache, capsys):
 
 def test_the_mirror_is_reused_and_replaced_when_the_folder_changes(messy, cache, capsys):
     first = folders.load_image_folder(messy, image_size=(16, 16), verbose=False)[0].report
-    marker = Path(first.mirror) / folders.MIRROR_MARKER
+    marker = Path(first.mirror) / _folderscan.MIRROR_MARKER
     stamp = marker.stat().st_mtime_ns
     second = folders.load_image_folder(messy, image_size=(16, 16), verbose=False)[0].report
     assert second.reused and second.mirror == first.mirror and marker.stat().st_mtime_ns == stamp
@@ -263,29 +263,29 @@ def model():
 
 def test_predict_image_files_gives_the_top_classes(messy, model):
     files = [messy / "cat/a photo.jpg", messy / SPACE / "cmyk.jpg"]
-    result = folders.predict_image_files(model, files, ["a", "b", "c"], top=2)
+    result = saving.predict_image_files(model, files, ["a", "b", "c"], top=2)
     assert len(result) == 2 and result.probabilities.shape == (2, 3)
     assert [len(top) for _, top in result] == [2, 2] and np.allclose(result.probabilities.sum(axis=1), 1)
     lines = str(result).splitlines()
     assert lines[0].startswith("a photo.jpg") and "33.3%" in lines[0] and lines[1].startswith("cmyk.jpg")
-    single = folders.predict_image_files(model, str(files[0]), ["a", "b", "c"], image_size=(16, 16), top=1)
+    single = saving.predict_image_files(model, str(files[0]), ["a", "b", "c"], image_size=(16, 16), top=1)
     assert len(single) == 1 and single[0][1][0][0] == "a"
 
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda m, d: folders.predict_image_files(m, [d / "cat/broken.jpg"], ["a", "b", "c"]), ValueError,
+    (lambda m, d: saving.predict_image_files(m, [d / "cat/broken.jpg"], ["a", "b", "c"]), ValueError,
      "broken.jpg cannot be used as an image: unreadable image"),
-    (lambda m, d: folders.predict_image_files(m, [d / "cat/notes.jpg"], ["a", "b", "c"]), ValueError,
+    (lambda m, d: saving.predict_image_files(m, [d / "cat/notes.jpg"], ["a", "b", "c"]), ValueError,
      "not an image"),
-    (lambda m, d: folders.predict_image_files(m, [d / "cat/gone.jpg"], ["a", "b", "c"]), FileNotFoundError,
+    (lambda m, d: saving.predict_image_files(m, [d / "cat/gone.jpg"], ["a", "b", "c"]), FileNotFoundError,
      r"paths\[0\]: no such file"),
-    (lambda m, d: folders.predict_image_files(m, [d / "cat"], ["a", "b", "c"]), ValueError, "is a folder"),
-    (lambda m, d: folders.predict_image_files(m, [d / "cat/b.png"], ["a", "b"]), ValueError,
+    (lambda m, d: saving.predict_image_files(m, [d / "cat"], ["a", "b", "c"]), ValueError, "is a folder"),
+    (lambda m, d: saving.predict_image_files(m, [d / "cat/b.png"], ["a", "b"]), ValueError,
      "class_names has 2 names but the model outputs 3"),
-    (lambda m, d: folders.predict_image_files(m, [d / "cat/b.png"], ["a", "b", "c"], image_size=(8, 8)),
+    (lambda m, d: saving.predict_image_files(m, [d / "cat/b.png"], ["a", "b", "c"], image_size=(8, 8)),
      ValueError, "differs from the model's input size"),
-    (lambda m, d: folders.predict_image_files(m, [d / "cat/b.png"], ["a", "b", "c"], top=4), ValueError, "top"),
-    (lambda m, d: folders.predict_image_files("model", [d / "cat/b.png"], ["a", "b", "c"]), TypeError, "model"),
+    (lambda m, d: saving.predict_image_files(m, [d / "cat/b.png"], ["a", "b", "c"], top=4), ValueError, "top"),
+    (lambda m, d: saving.predict_image_files("model", [d / "cat/b.png"], ["a", "b", "c"]), TypeError, "model"),
 ])
 def test_predict_image_files_refuses_bad_input(messy, model, call, error, words):
     with pytest.raises(error, match=words):
@@ -295,7 +295,7 @@ def test_predict_image_files_refuses_bad_input(messy, model, call, error, words)
 @pytest.mark.filterwarnings(KERAS_SAVING_WARNING)
 def test_load_keras_model_reads_a_keras_file(model, tmp_path):
     model.save(tmp_path / "model.keras")
-    loaded = folders.load_keras_model(tmp_path / "model.keras")
+    loaded = saving.load_keras_model(tmp_path / "model.keras")
     image = RNG.integers(0, 256, (1, 16, 16, 3)).astype("float32")
     assert np.allclose(loaded.predict(image, verbose=0), model.predict(image, verbose=0))
 
@@ -313,19 +313,19 @@ def test_load_keras_model_names_what_the_file_is(tmp_path):
              ("model.zip", ValueError, "rename it to 'model.keras'"), ("", ValueError, "is a folder")]
     for name, error, words in cases:
         with pytest.raises(error, match=words) as raised:
-            folders.load_keras_model(tmp_path / name)
+            saving.load_keras_model(tmp_path / name)
         assert name in str(raised.value)
     with pytest.raises(TypeError, match="path must be a file path"):
-        folders.load_keras_model(None)
+        saving.load_keras_model(None)
 
 
 @pytest.mark.filterwarnings(KERAS_SAVING_WARNING)
 def test_keras_archive_problem_says_none_for_a_saved_model_and_what_is_wrong_otherwise(model, tmp_path):
     model.save(tmp_path / "model.keras")
-    assert folders.keras_archive_problem(tmp_path / "model.keras") is None
+    assert saving.keras_archive_problem(tmp_path / "model.keras") is None
     (tmp_path / "notes.keras").write_text("not a model")
-    assert "is a text file" in folders.keras_archive_problem(tmp_path / "notes.keras")
-    assert "cannot be read" in folders.keras_archive_problem(tmp_path / "missing.keras")
+    assert "is a text file" in saving.keras_archive_problem(tmp_path / "notes.keras")
+    assert "cannot be read" in saving.keras_archive_problem(tmp_path / "missing.keras")
 
 
 # --------------------------------------------------------------------------- bad input

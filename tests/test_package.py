@@ -20,6 +20,17 @@ def test_all_lists_every_public_module():
     assert set(labs.SUBMODULES) <= set(labs.__all__)
 
 
+MAX_ROOM_LINES = 460  # a room's concern fits in one line and its code in one sitting
+
+
+def test_every_room_says_its_concern_in_one_line_and_stays_small():
+    for path in sorted(LABS_DIR.rglob("*.py")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert len(lines) <= MAX_ROOM_LINES, f"{path.relative_to(LABS_DIR)} has {len(lines)} lines: split it by concern"
+        docstring = ast.get_docstring(ast.parse("\n".join(lines)))
+        assert docstring and docstring.splitlines()[0].strip(), f"{path.relative_to(LABS_DIR)}: say its concern first"
+
+
 def test_dir_shows_the_course_before_anything_is_loaded():
     shown = dir(labs)
     for name in ("knn", "linear", "features", "nn", "conv", "models", "augment", "pretrained", "expect", "setup"):
@@ -123,10 +134,12 @@ def test_the_imports_of_labs_have_no_loop_not_even_inside_functions():
 # with widgets, checks, quizzes) and the second half's rooms built on models and training. No import
 # points up, not even one made inside a function (training's notebook bar is registered by labs.setup()).
 LOWER_ROOMS = ("labs._validate", "labs._keras", "labs._status", "labs._deprecation", "labs.config", "labs.activations",
-               "labs.gradcheck", "labs.images", "labs.download", "labs.data", "labs.plots", "labs.augment",
+               "labs.gradcheck", "labs.images", "labs.download", "labs._datafiles", "labs._datasets", "labs.data", "labs.plots",
+               "labs.augment",
                "labs.models", "labs.training")
 UPPER_ROOMS = ("labs.widgets", "labs.checks", "labs.quizzes", "labs.overfitting", "labs.visualise",
-               "labs.pretrained", "labs.folders", "labs.demo")
+               "labs.pretrained", "labs._weights", "labs._lite0", "labs.transfer", "labs.folders", "labs._folderscan",
+               "labs.saving", "labs.demo")
 
 
 def test_lower_rooms_do_not_import_upper_ones():

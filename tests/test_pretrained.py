@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labs import data, pretrained
+from labs import _lite0, _weights, data, pretrained, training, transfer
 from labs._keras import import_keras
 from labs._torchfile import read_state_dict
 from labs.pretrained import PretrainedNotAvailable, decode_predictions, load_base, prepare_photo, preprocess_input
@@ -36,7 +36,7 @@ KERAS_SAVING_WARNING = "ignore:__array__ implementation doesn.t accept a copy ke
 @pytest.fixture(scope="module")
 def weights_path():
     """Return the bundled EfficientNet-Lite0 weights file."""
-    return pretrained._bundled_file(LITE0)
+    return _weights.bundled_file(LITE0)
 
 
 @pytest.fixture(scope="module")
@@ -489,7 +489,7 @@ def test_a_tampered_weights_file_is_refused(weights_path, tmp_path, monkeypatch)
     with open(tampered, "r+b") as file:
         file.seek(-5, os.SEEK_END)
         file.write(b"\x00\x01\x02\x03\x04")
-    monkeypatch.setattr(pretrained, "_bundled_file", lambda info: tampered)
+    monkeypatch.setattr(_weights, "bundled_file", lambda info: tampered)
     with pytest.raises(ValueError, match=rf"Refusing to read {re.escape(str(tampered))}: its sha256 is "
                                          rf"[0-9a-f]{{64}}, expected {LITE0_SHA}"):
         load_base()
@@ -564,29 +564,6 @@ def fashion_available():
         pytest.skip("Fashion-MNIST is not available offline (python -m labs.data status)")
 
 
-def test_load_small_target_is_stratified_and_keeps_one_test_set(fashion_available):
-    first = pretrained.load_small_target(n_train=50, n_test=30, seed=1, size=40)
-    second = pretrained.load_small_target(n_train=50, n_test=30, seed=2, size=40)
-    assert first.X_train.shape == (50, 40, 40, 3) and first.X_test.shape == (30, 40, 40, 3)
-    assert first.X_train.dtype == np.uint8 and first.y_train.dtype == np.int64
-    assert np.bincount(first.y_train).tolist() == [5] * 10 and np.bincount(first.y_test).tolist() == [3] * 10
-    np.testing.assert_array_equal(first.X_test, second.X_test)
-    assert not np.array_equal(first.X_train, second.X_train)
-    assert np.array_equal(first.X_train[..., 0], first.X_train[..., 2])  # grey repeated over RGB
-    grey = pretrained.load_small_target(n_train=50, n_test=30, seed=1, size=28, grey=True)
-    np.testing.assert_array_equal(grey.y_train, first.y_train)
-    assert grey.X_train.shape == (50, 28, 28)
-    assert (data.load_dataset("fashion_mnist").X_train == grey.X_train[0]).all(axis=(1, 2)).any()
-    assert first.class_names[0] == "T-shirt/top"
-
-
-def test_load_small_target_refuses_bad_sizes():
-    with pytest.raises(ValueError, match="n_train must be at least 10, got 5"):
-        pretrained.load_small_target(n_train=5)
-    with pytest.raises(TypeError, match="grey must be True or False"):
-        pretrained.load_small_target(grey="yes")
-
-
 # --------------------------------------------------------------------------- transfer: features, head, fine-tuning
 
 
@@ -605,7 +582,7 @@ def small_images():
 
 def test_feature_extractor_pools_and_concatenates_the_layers(small_base, small_images):
     images, _ = small_images
-    extractor = pretrained.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
+    extractor = transfer.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
     assert extractor.name == "efficientnet_lite0" and tuple(extractor.output.shape) == (None, 112 + 192)
     features = pretrained.compute_features(extractor, images)
     keras = import_keras()
@@ -613,13 +590,13 @@ def test_feature_extractor_pools_and_concatenates_the_layers(small_base, small_i
     block5, block6 = maps.predict_on_batch(preprocess_input(images))
     np.testing.assert_allclose(features, np.concatenate([block5.mean(axis=(1, 2)), block6.mean(axis=(1, 2))], 1),
                                rtol=1e-4, atol=1e-4)
-    top = pretrained.make_feature_extractor(small_base, "top_activation", pooling="max")
+    top = transfer.make_feature_extractor(small_base, "top_activation", pooling="max")
     assert tuple(top.output.shape) == (None, 1280)
     assert top.get_layer("top_conv") is small_base.get_layer("top_conv")  # shared layers, shared weights
 
 
 def test_feature_extractor_refuses_bad_arguments(small_base):
-    make = pretrained.make_feature_extractor
+    make = transfer.make_feature_extractor
     with pytest.raises(TypeError, match="base must be a keras.Model"):
         make("efficientnet_lite0")
     with pytest.raises(TypeError, match="layers must be a non-empty tuple of layer names"):
@@ -637,63 +614,63 @@ def test_feature_extractor_refuses_bad_arguments(small_base):
 
 def test_head_standardises_the_training_features():
     features = np.random.default_rng(1).normal(5.0, 3.0, (200, 6)).astype(np.float32)
-    head = pretrained.make_head(features, num_classes=4, hidden_units=0, dropout=0.2)
+    head = transfer.make_head(features, num_classes=4, hidden_units=0, dropout=0.2)
     assert tuple(head.outputs[0].shape) == (None, 4) and head.count_params() == 6 * 4 + 4 + 2 * 6 + 1
-    deeper = pretrained.make_head(features, num_classes=4, hidden_units=8)
+    deeper = transfer.make_head(features, num_classes=4, hidden_units=8)
     assert [layer.name for layer in deeper.layers] == ["standardise", "dropout", "hidden", "hidden_dropout", "output"]
     assert deeper.count_params() == (6 * 8 + 8) + (8 * 4 + 4) + 2 * 6 + 1
     standardised = np.asarray(head.get_layer("standardise")(features))
     np.testing.assert_allclose(standardised.mean(0), 0, atol=1e-4)
     np.testing.assert_allclose(standardised.std(0), 1, atol=1e-3)
     with pytest.raises(ValueError, match="features must be 2-D"):
-        pretrained.make_head(features[0])
+        transfer.make_head(features[0])
     with pytest.raises(ValueError, match="dropout must be a rate"):
-        pretrained.make_head(features, dropout=1.0)
+        transfer.make_head(features, dropout=1.0)
     with pytest.raises(ValueError, match="num_classes must be at least 2"):
-        pretrained.make_head(features, num_classes=1)
+        transfer.make_head(features, num_classes=1)
     with pytest.raises(ValueError, match="hidden_units must be at least 0"):
-        pretrained.make_head(features, hidden_units=-1)
+        transfer.make_head(features, hidden_units=-1)
 
 
 def test_classifier_equals_head_on_features_and_keeps_the_base_in_inference_mode(small_base, small_images):
     images, _ = small_images
-    extractor = pretrained.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
+    extractor = transfer.make_feature_extractor(small_base, ("block5c_add", "block6d_add"))
     features = pretrained.compute_features(extractor, images)
-    head = pretrained.make_head(features, num_classes=3, dropout=0.0)
-    classifier = pretrained.make_classifier(extractor, head)
+    head = transfer.make_head(features, num_classes=3, dropout=0.0)
+    classifier = transfer.make_classifier(extractor, head)
     np.testing.assert_allclose(classifier.predict_on_batch(images), head.predict_on_batch(features), atol=1e-5)
     # fit() calls with training=True: BatchNorm and the base's drop-connect must still act as at inference
     in_training = np.asarray(classifier(images.astype(np.float32), training=True))
     np.testing.assert_allclose(in_training, head.predict_on_batch(features), atol=1e-5)
     assert classifier.trainable_weights == head.trainable_weights  # the base is frozen
-    augmented = pretrained.make_classifier(extractor, head, augmentation={"flip": "horizontal", "zoom": 0.1})
+    augmented = transfer.make_classifier(extractor, head, augmentation={"flip": "horizontal", "zoom": 0.1})
     assert [layer.name for layer in augmented.layers] == ["images", "to_unit", "augmentation", "scaling",
                                                           "frozen_base", "head"]
     np.testing.assert_allclose(augmented.predict_on_batch(images), head.predict_on_batch(features), atol=1e-4)
 
 
 def test_classifier_refuses_a_mismatched_head_or_an_unknown_base(small_base):
-    extractor = pretrained.make_feature_extractor(small_base, ("block6d_add",))
+    extractor = transfer.make_feature_extractor(small_base, ("block6d_add",))
     with pytest.raises(ValueError, match=r"head takes inputs of shape \(5,\) but the extractor gives \(192,\)"):
-        pretrained.make_classifier(extractor, pretrained.make_head(np.ones((4, 5)) * np.arange(4)[:, None]))
+        transfer.make_classifier(extractor, transfer.make_head(np.ones((4, 5)) * np.arange(4)[:, None]))
     keras = import_keras()
     other = keras.Model(extractor.input, extractor.output, name="my_model")
-    head = pretrained.make_head(np.random.default_rng(0).normal(size=(8, 192)))
+    head = transfer.make_head(np.random.default_rng(0).normal(size=(8, 192)))
     with pytest.raises(ValueError, match="extractor must come from make_feature_extractor"):
-        pretrained.make_classifier(other, head)
+        transfer.make_classifier(other, head)
     with pytest.raises(TypeError, match="augmentation must be None or a dict"):
-        pretrained.make_classifier(extractor, head, augmentation="flip")
+        transfer.make_classifier(extractor, head, augmentation="flip")
     with pytest.raises(TypeError, match="head must be a keras.Model"):
-        pretrained.make_classifier(extractor, "head")
+        transfer.make_classifier(extractor, "head")
 
 
 def test_unfreeze_top_trains_the_top_stage_and_keeps_batchnorm_frozen(small_base, small_images):
     images, labels = small_images
     base = load_base(input_shape=(48, 48, 3), include_top=False)  # a copy of its own: fine-tuning changes it
-    extractor = pretrained.make_feature_extractor(base, ("block5c_add", "block6d_add"))
-    head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
-    classifier = pretrained.make_classifier(extractor, head)
-    count = pretrained.unfreeze_top(classifier, "block6a_expand_conv")
+    extractor = transfer.make_feature_extractor(base, ("block5c_add", "block6d_add"))
+    head = transfer.make_head(pretrained.compute_features(extractor, images), num_classes=3)
+    classifier = transfer.make_classifier(extractor, head)
+    count = transfer.unfreeze_top(classifier, "block6a_expand_conv")
     trainable = {layer.name for layer in extractor.layers if layer.trainable_weights}
     assert trainable and all(name.startswith("block6") for name in trainable)
     assert not any("_bn" in name for name in trainable)
@@ -708,20 +685,20 @@ def test_unfreeze_top_trains_the_top_stage_and_keeps_batchnorm_frozen(small_base
     changed = {w.path for w in classifier.weights if not np.array_equal(before[w.path], w.numpy())}
     assert any("block6a_expand_conv" in path for path in changed)
     assert not any("block5" in path or "moving_" in path or "_bn/" in path for path in changed)
-    everything = pretrained.unfreeze_top(classifier)
+    everything = transfer.unfreeze_top(classifier)
     assert everything > count
     assert not any(isinstance(layer, models.keras.layers.BatchNormalization) and layer.trainable
                    for layer in extractor.layers)
-    assert pretrained.unfreeze_top(classifier, "block6a_expand_conv") == count  # and back
+    assert transfer.unfreeze_top(classifier, "block6a_expand_conv") == count  # and back
     with pytest.raises(ValueError, match="from_layer must be None or the name of a layer.*did you mean 'block6a_"):
-        pretrained.unfreeze_top(classifier, "block6a_conv")
+        transfer.unfreeze_top(classifier, "block6a_conv")
 
 
 def test_recipes_name_layers_of_the_base_and_train_with_recipe_settings(small_base):
     from labs import models
 
-    recipes = pretrained.RECIPES
-    extractor = pretrained.make_feature_extractor(small_base, recipes["layers"])
+    recipes = training.RECIPES["transfer"]
+    extractor = transfer.make_feature_extractor(small_base, recipes["layers"])
     assert recipes["fine_tune_from"] in [layer.name for layer in extractor.layers]
     for key in ("head_training", "fine_tune", "augmented_training"):
         assert set(recipes[key]) <= {"epochs", "batch_size", "learning_rate", "label_smoothing"}
@@ -731,15 +708,15 @@ def test_recipes_name_layers_of_the_base_and_train_with_recipe_settings(small_ba
     from labs.augment import make_augmentation
 
     make_augmentation(**recipes["augmentation"])  # valid strengths
-    pretrained.make_head(np.eye(4), **recipes["head"])
+    transfer.make_head(np.eye(4), **recipes["head"])
 
 
 @pytest.mark.filterwarnings(KERAS_SAVING_WARNING)
 def test_a_saved_classifier_loads_and_predicts_identically(small_base, small_images, tmp_path):
     images, _ = small_images
-    extractor = pretrained.make_feature_extractor(small_base, ("block6d_add",))
-    head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
-    classifier = pretrained.make_classifier(extractor, head, augmentation={"flip": "horizontal"})
+    extractor = transfer.make_feature_extractor(small_base, ("block6d_add",))
+    head = transfer.make_head(pretrained.compute_features(extractor, images), num_classes=3)
+    classifier = transfer.make_classifier(extractor, head, augmentation={"flip": "horizontal"})
     classifier.save(tmp_path / "classifier.keras")
     reloaded = import_keras().models.load_model(tmp_path / "classifier.keras")
     np.testing.assert_array_equal(reloaded.predict_on_batch(images), classifier.predict_on_batch(images))
@@ -763,7 +740,7 @@ def test_families_table_lists_the_registry_bases_with_published_numbers():
 
 def test_make_transfer_model_freezes_the_base_and_adds_a_pooled_softmax_head(small_images):
     base = load_base(input_shape=(48, 48, 3), include_top=False)  # its own copy: the model freezes it
-    model = pretrained.make_transfer_model(base, num_classes=3)
+    model = transfer.make_transfer_model(base, num_classes=3)
     assert not base.trainable and [tuple(w.shape) for w in model.trainable_weights] == [(1280, 3), (3,)]
     images, _ = small_images
     scaled = preprocess_input(images)
@@ -773,13 +750,13 @@ def test_make_transfer_model_freezes_the_base_and_adds_a_pooled_softmax_head(sma
     expected = np.exp(scores - scores.max(axis=1, keepdims=True))
     np.testing.assert_allclose(probs, expected / expected.sum(axis=1, keepdims=True), rtol=1e-4, atol=1e-6)
     from labs.checks import check_make_transfer_model
-    check_make_transfer_model(pretrained.make_transfer_model)  # the notebook's check accepts the reference
+    check_make_transfer_model(transfer.make_transfer_model)  # the notebook's check accepts the reference
 
 
 @pytest.mark.parametrize("base", [None, "efficientnet_lite0"])
 def test_make_transfer_model_refuses_what_is_not_a_model(base):
     with pytest.raises(TypeError, match=f"base must be a Keras model, got {type(base).__name__}"):
-        pretrained.make_transfer_model(base, 10)
+        transfer.make_transfer_model(base, 10)
 
 
 @pytest.mark.parametrize("options, message", [
@@ -790,26 +767,26 @@ def test_make_transfer_model_refuses_what_is_not_a_model(base):
 def test_make_transfer_model_refuses_bad_options_before_freezing(small_base, options, message):
     trainable = small_base.trainable
     with pytest.raises(ValueError, match=message):
-        pretrained.make_transfer_model(small_base, **options)
+        transfer.make_transfer_model(small_base, **options)
     assert small_base.trainable == trainable  # refused before anything was frozen
 
 
 def test_make_transfer_model_needs_a_feature_map():
     pooled = load_base(input_shape=(48, 48, 3), include_top=False, pooling="avg")
     with pytest.raises(ValueError, match=r"feature map \(N, h, w, channels\), got shape \(None, 1280\)"):
-        pretrained.make_transfer_model(pooled, 10)
+        transfer.make_transfer_model(pooled, 10)
 
 
 def test_unfreeze_from_is_the_reference_of_notebook_10s_exercise(small_base, capsys):
     from labs.checks import check_unfreeze_from
 
-    assert check_unfreeze_from(pretrained.unfreeze_from)
+    assert check_unfreeze_from(transfer.unfreeze_from)
     assert "✅ passed" in capsys.readouterr().out
     base = load_base(input_shape=(48, 48, 3), include_top=False)
     with pytest.raises(ValueError, match="layer_name must be the name of a layer.*did you mean 'block6a_"):
-        pretrained.unfreeze_from(base, "block6a_conv")
+        transfer.unfreeze_from(base, "block6a_conv")
     with pytest.raises(TypeError, match="base must be a keras.Model"):
-        pretrained.unfreeze_from("base", "block6a_expand_conv")
+        transfer.unfreeze_from("base", "block6a_expand_conv")
 
 
 def test_fit_without_compiling_again_leaves_newly_unfrozen_layers_as_they_were(small_images):
@@ -818,12 +795,12 @@ def test_fit_without_compiling_again_leaves_newly_unfrozen_layers_as_they_were(s
 
     images, labels = small_images
     base = load_base(input_shape=(48, 48, 3), include_top=False)
-    extractor = pretrained.make_feature_extractor(base, ("block6d_add",))
-    head = pretrained.make_head(pretrained.compute_features(extractor, images), num_classes=3)
-    classifier = pretrained.make_classifier(extractor, head)
+    extractor = transfer.make_feature_extractor(base, ("block6d_add",))
+    head = transfer.make_head(pretrained.compute_features(extractor, images), num_classes=3)
+    classifier = transfer.make_classifier(extractor, head)
     classifier.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     classifier.fit(images, labels, epochs=1, verbose=0)
-    pretrained.unfreeze_from(extractor, "block6a_expand_conv")
+    transfer.unfreeze_from(extractor, "block6a_expand_conv")
     kernel = extractor.get_layer("block6a_expand_conv").kernel
     before = keras.ops.convert_to_numpy(kernel)
     classifier.fit(images, labels, epochs=1, verbose=0)
@@ -831,3 +808,52 @@ def test_fit_without_compiling_again_leaves_newly_unfrozen_layers_as_they_were(s
     classifier.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
     classifier.fit(images, labels, epochs=1, verbose=0)
     assert not np.array_equal(before, keras.ops.convert_to_numpy(kernel))
+
+
+# --------------------------------------------------------------------------- the architecture and its weight-name table
+
+
+def test_the_weight_name_table_names_every_layer_with_weights_and_every_tensor_of_the_state(state):
+    model = _lite0.build_lite0((64, 64, 3))
+    table = _lite0.torch_weight_names()
+    assert set(table) == {layer.name for layer in model.layers if layer.weights}
+    wanted = set()
+    for layer in model.layers:
+        if layer.name in table:
+            parts = ("weight", "bias", "running_mean", "running_var") if "bn" in layer.name else \
+                ("weight", "bias") if layer.name == "predictions" else ("weight",)
+            wanted |= {f"{table[layer.name]}.{part}" for part in parts}
+    assert wanted == {key for key in state if not key.endswith("num_batches_tracked")}
+
+
+def test_copying_the_state_gives_every_layer_the_arrays_in_keras_layout(state):
+    model = _lite0.copy_torch_weights(_lite0.build_lite0((64, 64, 3)), state)
+    np.testing.assert_array_equal(model.get_layer("stem_conv").kernel.numpy(),
+                                  state["_conv_stem.weight"].transpose(2, 3, 1, 0))
+    np.testing.assert_array_equal(model.get_layer("block2a_dwconv").kernel.numpy(),
+                                  state["_blocks.1._depthwise_conv.weight"].transpose(2, 3, 0, 1))
+    np.testing.assert_array_equal(model.get_layer("predictions").kernel.numpy(), state["_fc.weight"].T)
+    np.testing.assert_array_equal(model.get_layer("top_bn").moving_variance.numpy(), state["_bn1.running_var"])
+
+
+# --------------------------------------------------------------------------- old names
+
+
+@pytest.mark.parametrize("name", ["make_transfer_model", "make_feature_extractor", "make_head", "make_classifier",
+                                  "unfreeze_from", "unfreeze_top", "custom_objects"])
+def test_transfer_functions_still_answer_at_their_old_place_with_a_warning(name):
+    with pytest.warns(DeprecationWarning, match=rf"use labs\.transfer\.{name} instead"):
+        assert getattr(pretrained, name) is getattr(transfer, name)
+
+
+def test_the_old_recipe_tables_are_entries_of_the_one_table():
+    with pytest.warns(DeprecationWarning, match=r"labs\.training\.RECIPES\['transfer'\]"):
+        assert pretrained.RECIPES is training.RECIPES["transfer"]
+    from labs import demo, overfitting
+
+    with pytest.warns(DeprecationWarning, match=r"labs\.training\.RECIPES\['capstone'\]"):
+        assert demo.RECIPES is training.RECIPES["capstone"]
+    with pytest.warns(DeprecationWarning, match=r"labs\.training\.RECIPES instead"):
+        assert overfitting.RECIPES is training.RECIPES
+    assert training.RECIPES["capstone"]["image_size"] == (demo.IMAGE_SIZE, demo.IMAGE_SIZE)
+    assert training.RECIPES["capstone"]["hog"]["image_shape"] == (demo.IMAGE_SIZE, demo.IMAGE_SIZE)
