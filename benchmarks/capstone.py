@@ -20,7 +20,7 @@ with labs.training.RECIPES["capstone"] and labs.training.RECIPES["transfer"]:
 
 Each seed changes the train / validation split and every model's initial weights; the external
 photos are the same 300 for all. Every number is a mean over seeds 42, 1, 2 with its range. The
-target (issue 14): transfer + augmentation beats the from-scratch CNN on the external set by at
+target: transfer + augmentation beats the from-scratch CNN on the external set by at
 least 5 points of macro F1. The recipes were fixed before the external set was first scored and
 not tuned on it (see labs.training.RECIPES["capstone"]). The default and full profiles are the same. The smoke
 profile runs the same ladder with seed 42 alone, demo folders of 100 training and 50 external

@@ -100,7 +100,7 @@ CUE = dict(cue_size=7, rate=0.97, pattern="checker", inset=2)
 MIXED_UP = 0.5  # the share of training digits replaced by a digit of another class (labels and marks kept)
 CUE_AREA = CUE["cue_size"] ** 2 / 28 ** 2
 SALIENCY_IMAGES = 200
-EXPLAINED_IMAGES = 50  # Grad-CAM and occlusion (reported only: the target is on the saliency)
+EXPLAINED_IMAGES = 50  # Grad-CAM and occlusion (reported only: the target is on the saliency)
 GRADCAM_LAYER = "conv_3"  # the small CNN's last convolution
 
 # The default profile's seeds, photos, digits and explained images, and the smoke profile's little of each.
