@@ -16,8 +16,20 @@ LABS_DIR = Path(labs.__file__).resolve().parent
 
 def test_all_lists_every_public_module():
     modules = {info.name for info in pkgutil.iter_modules([str(LABS_DIR)]) if not info.name.startswith("_")}
-    assert modules == set(labs.SUBMODULES)
+    assert modules == set(labs.SUBMODULES) | set(labs.DEPRECATED_SUBMODULES)
     assert set(labs.SUBMODULES) <= set(labs.__all__)
+    assert not set(labs.DEPRECATED_SUBMODULES) & set(labs.__all__) and not set(labs.DEPRECATED_SUBMODULES) & set(dir(labs))
+
+
+def test_an_old_home_still_loads_and_points_to_the_new_rooms():
+    import warnings
+
+    for name in labs.DEPRECATED_SUBMODULES:
+        module = getattr(labs, name)
+        assert module.__all__ == [] and "2027-03-31" in module.__doc__.splitlines()[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            getattr(labs, name)
 
 
 def test_dir_shows_the_course_before_anything_is_loaded():
@@ -125,7 +137,8 @@ def test_the_imports_of_labs_have_no_loop_not_even_inside_functions():
 LOWER_ROOMS = ("labs._validate", "labs._keras", "labs._status", "labs._deprecation", "labs.config", "labs.activations",
                "labs.gradcheck", "labs.images", "labs.download", "labs.data", "labs.plots", "labs.augment",
                "labs.models", "labs.training")
-UPPER_ROOMS = ("labs.widgets", "labs.checks", "labs.quizzes", "labs.overfitting", "labs.visualise",
+UPPER_ROOMS = ("labs.widgets", "labs.checks", "labs.quizzes", "labs.overfitting", "labs.visualise", "labs.inspection",
+               "labs.attribution", "labs.cues", "labs.drawing",
                "labs.pretrained", "labs.folders", "labs.demo")
 
 
