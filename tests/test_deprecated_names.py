@@ -223,8 +223,7 @@ def test_old_names_do_not_outstay_their_removal_date():
 
 
 def test_the_warning_says_when_the_old_name_goes():
-    from labs import conv
-
     with pytest.warns(DeprecationWarning, match="will be removed after 2027-03-31; use"):
-        conv.plot_kernels
-        conv.plot_kernels({"identity": conv.KERNELS["identity"]})
+        linear.plot_templates(np.zeros((2, 4)), image_shape=(2, 2))
+    with pytest.warns(DeprecationWarning, match="will be removed from labs.conv after 2027-03-31; use"):
+        conv.plot_kernels({"identity": np.eye(3)})

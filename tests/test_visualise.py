@@ -130,15 +130,15 @@ def test_box_mass_and_resize():
 
 
 def test_prepare_drawing_crops_scales_and_centres_by_mass():
-    drawing = np.zeros((200, 300), dtype=np.uint8)
-    drawing[20:40, 200:290] = 255                     # a heavy bar ...
-    drawing[40:180, 235:250] = 255                    # ... and a stem: mass high, box centre lower
-    digit = drawing.prepare_drawing(drawing)
+    sketch = np.zeros((200, 300), dtype=np.uint8)
+    sketch[20:40, 200:290] = 255                     # a heavy bar ...
+    sketch[40:180, 235:250] = 255                    # ... and a stem: mass high, box centre lower
+    digit = drawing.prepare_drawing(sketch)
     assert digit.shape == (28, 28) and digit.dtype == np.uint8
     rows, cols = np.nonzero(digit > 50)
     assert 19 <= max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 21
     np.testing.assert_allclose(ndimage.center_of_mass(digit.astype(float)), (14, 14), atol=0.5)
-    floats = drawing.prepare_drawing(drawing / 255.0)
+    floats = drawing.prepare_drawing(sketch / 255.0)
     assert np.abs(floats.astype(int) - digit).max() <= 1
 
 
@@ -226,9 +226,9 @@ def test_predict_drawing_gives_top_classes_and_activations():
     import labs
 
     model = labs.models.make_small_cnn()
-    drawing = np.zeros((100, 100), dtype=np.uint8)
-    drawing[10:90, 45:55] = 255
-    result = drawing.predict_drawing(model, drawing, ["conv_1"])
+    sketch = np.zeros((100, 100), dtype=np.uint8)
+    sketch[10:90, 45:55] = 255
+    result = drawing.predict_drawing(model, sketch, ["conv_1"])
     assert result["digit"].shape == (28, 28) and len(result["top"]) == 2
     assert result["top"][0][1] >= result["top"][1][1]
     assert result["activations"]["conv_1"].shape == (26, 26, 32)
