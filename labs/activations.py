@@ -1,4 +1,4 @@
-"""Activation functions: step, sigmoid, tanh, ReLU, softplus and softmax, and their derivatives.
+"""Activation functions: step, sigmoid, tanh, ReLU, softplus and softmax, their derivatives and their curves.
 
 z is an array of any shape (weighted sums, or class scores); every function but softmax acts
 on each entry on its own; softmax turns each row (the last axis) into probabilities.
