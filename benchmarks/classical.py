@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 import labs
-from labs import config, features, knn, linear
+from labs import config, features, knn, knn_tuning, linear
 from _report import Report, flat, machine_summary, parse_profile, subset
 
 REPORT = Report()
@@ -52,8 +52,8 @@ def best_time(function, repeats):
 def knn_on_mnist_small(ds, size):
     """Choose k and the distance by 5-fold cross-validation on the training split; test once."""
     ks = list(range(1, 11))
-    scores = knn.cross_validate_knn(flat(ds.X_train), ds.y_train, ks, metrics=knn.METRICS, num_folds=5,
-                                    seed=config.SEED)
+    scores = knn_tuning.cross_validate_knn(flat(ds.X_train), ds.y_train, ks, metrics=knn.METRICS, num_folds=5,
+                                           seed=config.SEED)
     candidates = [(m, i) for m in scores for i in range(len(ks))]
     metric, k_index = max(candidates, key=lambda mi: scores[mi[0]][:, mi[1]].mean())
     k = ks[k_index]

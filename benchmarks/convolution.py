@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 import labs
-from labs import config, conv
+from labs import config, conv, kernels
 from labs._keras import import_keras
 from _report import Report, machine_summary, parse_profile
 
@@ -87,7 +87,7 @@ def speed(image, kernel_size, repeats):
     """Time SciPy, the vectorised and the loop version on the photo; record the two ratios."""
     from scipy import signal
 
-    kernel = conv.KERNELS["gaussian_5x5"] if kernel_size == 5 else np.ones((kernel_size, kernel_size)) / kernel_size ** 2
+    kernel = kernels.KERNELS["gaussian_5x5"] if kernel_size == 5 else np.ones((kernel_size, kernel_size)) / kernel_size ** 2
     scipy_s, vector_s = interleaved_best([lambda: signal.correlate2d(image, kernel, mode="valid"),
                                           lambda: conv.conv2d(image, kernel)], repeats)
     label = f"{image.shape[0]}x{image.shape[1]} photo, {kernel_size}x{kernel_size} kernel"
@@ -101,9 +101,9 @@ def speed(image, kernel_size, repeats):
 def loops_speed(image, vector_s, repeats):
     """Time the loop version once on the whole photo and record how much slower it is."""
     start = time.perf_counter()
-    conv.conv2d_loops(image, conv.KERNELS["gaussian_5x5"])
+    conv.conv2d_loops(image, kernels.KERNELS["gaussian_5x5"])
     loops_s = time.perf_counter() - start
-    vector_again, = interleaved_best([lambda: conv.conv2d(image, conv.KERNELS["gaussian_5x5"])], repeats)
+    vector_again, = interleaved_best([lambda: conv.conv2d(image, kernels.KERNELS["gaussian_5x5"])], repeats)
     vector_s = min(vector_s, vector_again)
     print(f"  loops {loops_s:.2f} s vs vectorised {vector_s * 1e3:.1f} ms", flush=True)
     speedup = loops_s / vector_s

@@ -24,9 +24,9 @@ What it measures:
   SmoothGrad and occlusion masses in the same boxes are reported without a target.
 - The spurious cue of the notebook: mnist_small digits, a 7x7 checkered mark (white on every other
   pixel, the digit showing between) at a class-specific place on the border of the top-left 26x26
-  (labs.visualise.add_class_cue(pattern="checker", inset=2)) on 97% of the training and validation
+  (labs.cues.add_class_cue(pattern="checker", inset=2)) on 97% of the training and validation
   images, and a mark MORE RELIABLE THAN THE DIGIT: in half of the 3,200 training images
-  (labs.visualise.replace_with_other_class(fraction=0.5, seed=0), before the marks) the digit is
+  (labs.cues.replace_with_other_class(fraction=0.5, seed=0), before the marks) the digit is
   replaced by a digit of another class while the label and the mark stay right, as when labels were
   taken from a stamp and the scans got mixed up (or a hospital's token on chest X-rays predicted the
   label better than the lungs did); the small CNN trained 3 epochs (notebook 07's recipe, shortened
@@ -81,7 +81,7 @@ What it measures:
   test.
 - Drawings: the 1,000 mnist_small test digits redrawn like mouse drawings — cropped, scaled up 4-9
   times, binarised (a pen has no grey), thickened by a disk of radius scale / 2, and pasted at a
-  random place of a 280x280 canvas — then passed through labs.visualise.prepare_drawing and
+  random place of a 280x280 canvas — then passed through labs.drawing.prepare_drawing and
   classified by the small CNN of notebook 11 (5 epochs of notebook 07's recipe). The accuracy on
   the prepared drawings against the accuracy on the original digits.
 """
@@ -118,25 +118,25 @@ def sizes(profile):
 
 def gradcam_rows(report, size):
     """Grad-CAM (and the other maps) mass inside the hand-drawn boxes."""
-    V = labs.visualise
+    A = labs.attribution
     model = labs.pretrained.load_base("efficientnet_lite0", classifier_activation=None)
     names = labs.pretrained.load_class_names()
     for name in size["photos"]:
         box = BOXES[name]
         photo = labs.pretrained.prepare_photo(labs.data.load_photo(name))
         x = labs.pretrained.preprocess_input(photo)
-        c = int(np.argmax(V.compute_class_scores(model, x[None])[0]))
+        c = int(np.argmax(A.compute_class_scores(model, x[None])[0]))
         area = (box[2] - box[0]) * (box[3] - box[1]) / 224 ** 2
-        cam = V.resize_heatmap(V.compute_gradcam(model, x, c, "top_activation"), (224, 224))
-        mass = V.compute_box_mass(cam, box)
+        cam = A.resize_heatmap(A.compute_gradcam(model, x, c, "top_activation"), (224, 224))
+        mass = A.compute_box_mass(cam, box)
         report.record(f"{name} ({names[c]}): Grad-CAM mass in the box", mass, ">= 0.60", mass >= 0.60, fmt="{:.3f}")
         report.record(f"{name}: the box's share of the area", area, fmt="{:.3f}")
-        others = {"saliency": V.compute_saliency(model, x, c),
-                  "SmoothGrad": V.compute_smoothgrad(model, x, c, num_samples=size["photo_smoothgrad"]),
-                  "occlusion (56 px, stride 28)": V.resize_heatmap(
-                      np.maximum(V.compute_occlusion(model, x, c, patch_size=56, stride=28), 0), (224, 224))}
+        others = {"saliency": A.compute_saliency(model, x, c),
+                  "SmoothGrad": A.compute_smoothgrad(model, x, c, num_samples=size["photo_smoothgrad"]),
+                  "occlusion (56 px, stride 28)": A.resize_heatmap(
+                      np.maximum(A.compute_occlusion(model, x, c, patch_size=56, stride=28), 0), (224, 224))}
         for method, heatmap in others.items():
-            report.record(f"{name}: {method} mass in the box", V.compute_box_mass(heatmap, box), fmt="{:.3f}")
+            report.record(f"{name}: {method} mass in the box", A.compute_box_mass(heatmap, box), fmt="{:.3f}")
 
 
 def spread(values):
@@ -147,22 +147,22 @@ def spread(values):
 
 def spurious_cue_rows(report, digits, size):
     """Validation, cue-swapped test accuracy and saliency mass on the cue, over the seeds."""
-    V = labs.visualise
+    A = labs.attribution
     held, saliency_images, explained = size["validation"], size["saliency"], size["explained"]
     smoothgrad_images, smoothgrad_samples = size["smoothgrad"]
     recipe = {**labs.training.RECIPES["small_cnn"], "epochs": size["cue_epochs"]}
     swapped = (digits.y_test + np.random.default_rng(0).integers(1, 10, len(digits.y_test))) % 10
-    X_swapped = labs.models.prepare_images(V.add_class_cue(digits.X_test, digits.y_test, cue_labels=swapped, **CUE))
-    X_val = labs.models.prepare_images(V.add_class_cue(digits.X_train[:held], digits.y_train[:held], seed=1, **CUE))
+    X_swapped = labs.models.prepare_images(labs.cues.add_class_cue(digits.X_test, digits.y_test, cue_labels=swapped, **CUE))
+    X_val = labs.models.prepare_images(labs.cues.add_class_cue(digits.X_train[:held], digits.y_train[:held], seed=1, **CUE))
     results = {"validation": [], "swapped": [], "mass": [], "follows": [], "mass when following": [], "SmoothGrad mass": [],
                "Grad-CAM mass": [], "occlusion mass": [], "control mass": [], "control swapped": []}
-    saliency_boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])
+    saliency_boxes = [labs.cues.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])
                       for k in range(saliency_images)]
     empty = {"Grad-CAM mass": 0, "occlusion mass": 0}
     # half the training digits swapped for a digit of another class, label and mark kept: the mark is right on
     # every image, the digit on half of them
-    X_mixed = V.replace_with_other_class(digits.X_train[held:], digits.y_train[held:], MIXED_UP, seed=0)
-    X_train = labs.models.prepare_images(V.add_class_cue(X_mixed, digits.y_train[held:], seed=0, **CUE))
+    X_mixed = labs.cues.replace_with_other_class(digits.X_train[held:], digits.y_train[held:], MIXED_UP, seed=0)
+    X_train = labs.models.prepare_images(labs.cues.add_class_cue(X_mixed, digits.y_train[held:], seed=0, **CUE))
     for seed in size["seeds"]:
         model = labs.models.make_small_cnn(seed=seed)
         labs.training.train_with_recipe(model, X_train, digits.y_train[held:], recipe, seed=seed, progress="silent")
@@ -170,22 +170,22 @@ def spurious_cue_rows(report, digits, size):
         results["validation"].append(np.mean(model.predict(X_val, verbose=0).argmax(axis=1) == digits.y_train[:held]))
         results["swapped"].append(np.mean(guesses == digits.y_test))
         results["follows"].append(np.mean(guesses == swapped))
-        masses = np.array([V.compute_box_mass(V.compute_saliency(model, X_swapped[k], int(guesses[k])), saliency_boxes[k])
+        masses = np.array([A.compute_box_mass(A.compute_saliency(model, X_swapped[k], int(guesses[k])), saliency_boxes[k])
                            for k in range(saliency_images)])
         results["mass"].append(masses.mean())
         results["mass when following"].append(masses[guesses[:saliency_images] == swapped[:saliency_images]].mean())
-        results["SmoothGrad mass"].append(np.mean([V.compute_box_mass(
-            V.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=smoothgrad_samples, seed=k),
-            V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])) for k in range(smoothgrad_images)]))
-        boxes = [V.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"]) for k in range(explained)]
-        gradcams = [V.resize_heatmap(V.compute_gradcam(model, X_swapped[k], int(guesses[k]), GRADCAM_LAYER), (28, 28))
+        results["SmoothGrad mass"].append(np.mean([A.compute_box_mass(
+            A.compute_smoothgrad(model, X_swapped[k], int(guesses[k]), num_samples=smoothgrad_samples, seed=k),
+            labs.cues.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"])) for k in range(smoothgrad_images)]))
+        boxes = [labs.cues.cue_box(swapped[k], cue_size=CUE["cue_size"], inset=CUE["inset"]) for k in range(explained)]
+        gradcams = [A.resize_heatmap(A.compute_gradcam(model, X_swapped[k], int(guesses[k]), GRADCAM_LAYER), (28, 28))
                     for k in range(explained)]
-        occlusions = [V.resize_heatmap(np.maximum(V.compute_occlusion(
+        occlusions = [A.resize_heatmap(np.maximum(A.compute_occlusion(
             model, X_swapped[k], int(guesses[k]), patch_size=CUE["cue_size"], stride=2), 0), (28, 28))
             for k in range(explained)]
         for key, maps in (("Grad-CAM mass", gradcams), ("occlusion mass", occlusions)):
             # a map of zeros (no positive evidence anywhere) has no mass to share out: left out, and counted
-            masses = [V.compute_box_mass(m, box) for m, box in zip(maps, boxes) if m.sum() > 0]
+            masses = [A.compute_box_mass(m, box) for m, box in zip(maps, boxes) if m.sum() > 0]
             results[key].append(np.mean(masses))
             empty[key] += explained - len(masses)
         # the control: the same training images (mixed-up digits included) without any mark, the same saliency,
@@ -195,8 +195,8 @@ def spurious_cue_rows(report, digits, size):
                                       seed=seed, progress="silent")
         control_guesses = control.predict(X_swapped, verbose=0).argmax(axis=1)
         results["control swapped"].append(np.mean(control_guesses == digits.y_test))
-        results["control mass"].append(np.mean([V.compute_box_mass(
-            V.compute_saliency(control, X_swapped[k], int(control_guesses[k])), saliency_boxes[k])
+        results["control mass"].append(np.mean([A.compute_box_mass(
+            A.compute_saliency(control, X_swapped[k], int(control_guesses[k])), saliency_boxes[k])
             for k in range(saliency_images)]))
         print(f"  seed {seed}: " + ", ".join(f"{k} {v[-1]:.3f}" for k, v in results.items()), flush=True)
     checks = {"validation": (">= 0.95", min(results["validation"]) >= 0.95),
@@ -241,7 +241,7 @@ def render_like_a_drawing(digit, rng, canvas=280):
 def drawing_rows(report, digits, size):
     """Accuracy on MNIST test digits redrawn as drawings and prepared, against the originals."""
     rng = np.random.default_rng(0)
-    prepared = np.stack([labs.visualise.prepare_drawing(render_like_a_drawing(d, rng)) for d in digits.X_test])
+    prepared = np.stack([labs.drawing.prepare_drawing(render_like_a_drawing(d, rng)) for d in digits.X_test])
     X_train, X_test = labs.models.prepare_images(digits.X_train), labs.models.prepare_images(digits.X_test)
     X_drawn = labs.models.prepare_images(prepared)
     original, drawn, gaps = [], [], []

@@ -372,3 +372,52 @@ def require_class_names(class_names):
     if len(set(names)) != len(names):
         raise ValueError(f"class_names lists a name twice: {sorted({n for n in names if names.count(n) > 1})}.")
     return names
+
+
+def require_rows(X, name, num_features=None):
+    """Return a 2-D (N, D) array of finite numbers as float64; num_features: the D that X_train has."""
+    X = as_array(X, name, ndim=2, dtype_kind="uif")
+    if X.shape[1] == 0:
+        raise ValueError(f"{name} has no features (shape {X.shape}); each row needs at least one value.")
+    if num_features is not None and X.shape[1] != num_features:
+        raise ValueError(f"{name} has {X.shape[1]} features per row but X_train has {num_features}; "
+                         f"flatten both the same way (e.g. X.reshape(len(X), -1)).")
+    return require_finite(X, name).astype(np.float64, copy=False)
+
+
+def require_class_index(class_index, model):
+    """Return ``class_index`` as an int within the model's outputs."""
+    num_classes = int(model.outputs[0].shape[-1])
+    return require_int(class_index, "class_index", minimum=0, maximum=num_classes - 1)
+
+
+def require_image_batch(images, model):
+    """Return a batch of model-ready images (N, H, W, C) as float32, checked against the model's input shape."""
+    images = require_finite(as_array(images, "images", ndim=4, dtype_kind="uif"), "images")
+    if tuple(images.shape[1:]) != tuple(model.inputs[0].shape[1:]):
+        raise ValueError(f"images must have shape (N, {', '.join(map(str, model.inputs[0].shape[1:]))}), "
+                         f"got {images.shape}.")
+    return images.astype(np.float32)
+
+
+def require_layer(model, layer_name, name="layer_name"):
+    """Return the layer called ``layer_name`` of ``model``, or raise naming the closest names."""
+    if not isinstance(layer_name, str):
+        raise TypeError(f"{name} must be the name of a layer (a string, e.g. 'conv_1'), got {describe(layer_name)}.")
+    names = [layer.name for layer in model.layers]
+    if layer_name not in names:
+        raise ValueError(f"{name}: model {model.name!r} has no layer named {layer_name!r}{suggest_names(layer_name, names)}")
+    return model.get_layer(layer_name)
+
+
+def require_feature_map_layer(model, layer_name, name="layer_name", purpose="a feature map"):
+    """Return the layer ``layer_name`` if its output is a feature map (N, h, w, channels)."""
+    layer = require_layer(model, layer_name, name)
+    shape = tuple(layer.output.shape)
+    if len(shape) != 4:
+        convs = [other.name for other in model.layers
+                 if type(other).__name__ != "InputLayer" and len(tuple(other.output.shape)) == 4]
+        example = f", e.g. {convs[-1]!r}" if convs else ""
+        raise ValueError(f"{name}: layer {layer_name!r} gives {shape}, not {purpose} (N, h, w, channels); "
+                         f"pick a convolutional layer{example}.")
+    return layer

@@ -1,4 +1,4 @@
-"""Activation functions: step, sigmoid, tanh, ReLU, softplus and softmax, and their derivatives.
+"""Activation functions: step, sigmoid, tanh, ReLU, softplus and softmax, their derivatives and their curves.
 
 z is an array of any shape (weighted sums, or class scores); every function but softmax acts
 on each entry on its own; softmax turns each row (the last axis) into probabilities.
@@ -6,10 +6,10 @@ on each entry on its own; softmax turns each row (the last axis) into probabilit
 
 import numpy as np
 
-from ._validate import as_array, require_choice, require_finite
+from ._validate import as_array, describe, require_choice, require_finite, require_list, require_number
 
 __all__ = ["ACTIVATIONS", "step", "sigmoid", "tanh", "relu", "softplus", "softmax",
-           "compute_activation", "compute_activation_grad"]
+           "compute_activation", "compute_activation_grad", "show_activation_functions"]
 
 ACTIVATIONS = ("step", "sigmoid", "tanh", "relu", "softplus", "softmax")
 
@@ -92,3 +92,40 @@ def compute_activation_grad(name, z):
     if name == "relu":
         return (z > 0).astype(float)
     return sigmoid(z)  # softplus' derivative is the sigmoid
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+def show_activation_functions(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
+    """Plot each activation and its derivative side by side; returns the figure.
+
+    softmax is shown for two classes, softmax([z, 0])[0], which is the sigmoid of z.
+    """
+    import matplotlib.pyplot as plt
+
+    names = [require_choice(name, "names", ACTIVATIONS)
+             for name in require_list(names, "names", example="['relu', 'tanh']")]
+    if not isinstance(z_range, (tuple, list)) or len(z_range) != 2:
+        raise TypeError(f"z_range must be a pair (low, high) such as (-4, 4), got {describe(z_range)}.")
+    low, high = (require_number(z, "z_range") for z in z_range)
+    if not low < high:
+        raise ValueError(f"z_range must go from low to high, e.g. (-4, 4); got {tuple(z_range)}.")
+    size = require_number(size, "size", above=0, hint=" (inches per panel)")
+    z = np.linspace(low, high, 401)
+    fig, axes = plt.subplots(1, len(names), figsize=(size * len(names), size), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        if name == "softmax":
+            values = softmax(np.column_stack([z, np.zeros_like(z)]))[:, 0]
+            slope, title = values * (1 - values), "softmax([z, 0])[0]"
+        else:
+            values, slope, title = compute_activation(name, z), compute_activation_grad(name, z), name
+        ax.plot(z, values, label="f(z)", linewidth=2)
+        ax.plot(z, slope, "--", label="f'(z)", linewidth=1.5)
+        ax.axhline(0, color="0.8", linewidth=0.8)
+        ax.axvline(0, color="0.8", linewidth=0.8)
+        ax.set_title(title)
+        ax.set_xlabel("z (weighted sum)")
+    axes.flat[0].set_ylabel("output")
+    axes.flat[0].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig

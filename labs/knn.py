@@ -1,4 +1,4 @@
-"""Nearest neighbours: distances, the three distance-matrix codes, k-NN voting and a chunked classifier.
+"""k-NN (notebook 02): distances, distance matrices three ways, voting, a chunked classifier, one prediction explained.
 
 Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-force
 ``KNeighborsClassifier``):
@@ -11,17 +11,17 @@ Tie-breaking, everywhere in this module (the same rules as scikit-learn's brute-
 
 import numpy as np
 
-from ._deprecation import moved, renamed
-from ._validate import (as_array, require_axes, require_choice, require_dict, require_finite, require_int, require_labels,
-                        require_list, describe)
+from ._deprecation import moved_to_rooms, renamed
+from ._validate import (as_array, require_choice, require_finite, require_int, require_labels, require_list, require_rows,
+                        describe)
 
-__all__ = ["METRICS", "compute_l1_distance", "compute_l2_distance",
+__all__ = ["METRICS", "METRIC_LABELS", "compute_l1_distance", "compute_l2_distance",
            "compute_distances_two_loops", "compute_distances_one_loop", "compute_distances_no_loops",
            "compute_distances", "find_nearest_neighbours", "vote", "predict_labels",
-           "KNNClassifier", "score_knn_grid", "cross_validate_knn", "explain_prediction",
-           "plot_k_scores", "show_explanation"]
+           "KNNClassifier", "explain_prediction", "show_explanation"]
 
 METRICS = ("l1", "l2", "cosine")
+METRIC_LABELS = {"l1": "L1", "l2": "L2", "cosine": "cosine"}  # how each metric is written in figures
 MEMORY_BUDGET_MB = 256  # size of one block of float32 scores in find_nearest_neighbours
 SCREEN_MARGIN = 16  # extra float32 candidates re-ranked exactly for L2
 
@@ -57,21 +57,10 @@ def compute_l2_distance(a, b):
 
 # --- distance matrices (cs231n style, L2) -------------------------------------------------------
 
-def _as_rows(X, name, num_features=None):
-    """Check a 2-D (N, D) array of finite numbers and return it as float64."""
-    X = as_array(X, name, ndim=2, dtype_kind="uif")
-    if X.shape[1] == 0:
-        raise ValueError(f"{name} has no features (shape {X.shape}); each row needs at least one value.")
-    if num_features is not None and X.shape[1] != num_features:
-        raise ValueError(f"{name} has {X.shape[1]} features per row but X_train has {num_features}; "
-                         f"flatten both the same way (e.g. X.reshape(len(X), -1)).")
-    return require_finite(X, name).astype(np.float64, copy=False)
-
-
 def _as_pair_of_sets(X_test, X_train, test_name="X_test"):
     """Check X_test (num_test, D) and X_train (num_train, D) and return both as float64."""
-    X_train = _as_rows(X_train, "X_train")
-    return _as_rows(X_test, test_name, X_train.shape[1]), X_train
+    X_train = require_rows(X_train, "X_train")
+    return require_rows(X_test, test_name, X_train.shape[1]), X_train
 
 
 def compute_distances_two_loops(X_test, X_train):
@@ -319,7 +308,7 @@ class KNNClassifier:
 
     def fit(self, X, y):
         """Remember the training set. X: array of shape (num_train, D); y: int labels (num_train,)."""
-        X = _as_rows(X, "X")
+        X = require_rows(X, "X")
         y = require_labels(y, "y", len(X))
         if self.k > len(X):
             raise ValueError(f"k must be at most the number of training rows ({len(X)}), got k={self.k}.")
@@ -332,7 +321,7 @@ class KNNClassifier:
         """Return (distances, indices) of the k nearest training rows. X: array of shape (num_test, D)."""
         if not hasattr(self, "X_train_"):
             raise RuntimeError("call fit(X_train, y_train) before kneighbors or predict.")
-        X = _as_rows(X, "X", self.X_train_.shape[1])
+        X = require_rows(X, "X", self.X_train_.shape[1])
         return _search(X, self._train, self.k, self.metric, _chunk_rows(len(self.X_train_), self.chunk_size))
 
     def predict(self, X):
@@ -344,103 +333,9 @@ class KNNClassifier:
         """Return the accuracy on X (num_test, D) with true labels y (num_test,)."""
         if not hasattr(self, "X_train_"):
             raise RuntimeError("call fit(X_train, y_train) before score.")
-        X = _as_rows(X, "X", self.X_train_.shape[1])
+        X = require_rows(X, "X", self.X_train_.shape[1])
         y = require_labels(y, "y", len(X), rows_name="X")
         return float(np.mean(self.predict(X) == y))
-
-
-# --- choosing k and the distance ---------------------------------------------------------------
-
-def _require_ks(ks, num_train):
-    """Check a list of k values (whole numbers from 1 to num_train) and return it as a tuple."""
-    ks = tuple(require_int(k, "each k in ks", minimum=1) for k in require_list(ks, "ks", example="[1, 3, 5]"))
-    if max(ks) > num_train:
-        raise ValueError(f"every k in ks must be at most the number of training rows ({num_train}), "
-                         f"got {max(ks)}.")
-    return ks
-
-
-def _require_metrics(metrics):
-    """Check a list of metric names and return it as a tuple."""
-    metrics = require_list(metrics, "metrics", example="['l1', 'l2']")
-    return tuple(require_choice(metric, "metrics", METRICS) for metric in metrics)
-
-
-def score_knn_grid(X_train, y_train, X_val, y_val, ks, metrics=METRICS):
-    """Return the validation accuracy of k-NN for every k and metric: {metric: array (len(ks),)}.
-
-    X_train: (num_train, D), y_train: (num_train,), X_val: (num_val, D), y_val: (num_val,).
-    Finds the max(ks) neighbours once per metric, then votes with each k.
-    """
-    X_val, X_train = _as_pair_of_sets(X_val, X_train, "X_val")
-    y_train = require_labels(y_train, "y_train", len(X_train), rows_name="X_train")
-    y_val = require_labels(y_val, "y_val", len(X_val), rows_name="X_val")
-    ks = _require_ks(ks, len(X_train))
-    metrics = _require_metrics(metrics)
-    num_classes = int(max(y_train.max(), y_val.max())) + 1
-    scores = {}
-    for metric in metrics:
-        _, nearest = find_nearest_neighbours(X_val, X_train, max(ks), metric)
-        labels = y_train[nearest]
-        scores[metric] = np.array([np.mean(vote(labels[:, :k], num_classes) == y_val) for k in ks])
-    return scores
-
-
-def cross_validate_knn(X, y, ks, metrics=METRICS, num_folds=5, seed=0):
-    """Return k-fold cross-validated k-NN accuracies: {metric: array (num_folds, len(ks))}.
-
-    X: array of shape (N, D); y: int labels of shape (N,). Folds are stratified and seeded.
-    """
-    from sklearn.model_selection import StratifiedKFold
-
-    X = _as_rows(X, "X")
-    y = require_labels(y, "y", len(X), rows_name="X")
-    _require_ks(ks, len(X))
-    metrics = _require_metrics(metrics)
-    num_folds = require_int(num_folds, "num_folds", minimum=2, maximum=len(X))
-    smallest = int(np.bincount(y)[np.unique(y)].min())
-    if num_folds > smallest:
-        raise ValueError(f"num_folds={num_folds} is more than the {smallest} example(s) of the smallest class in y; "
-                         "stratified folds need every class in every fold: use fewer folds or more data.")
-    folds = StratifiedKFold(num_folds, shuffle=True, random_state=require_int(seed, "seed", minimum=0))
-    per_fold = [score_knn_grid(X[train], y[train], X[val], y[val], ks, metrics) for train, val in folds.split(X, y)]
-    return {metric: np.stack([fold[metric] for fold in per_fold]) for metric in metrics}
-
-
-def _metric_name(metric):
-    """Return how a metric is written in figures: L1, L2, cosine."""
-    return metric.upper() if metric in ("l1", "l2") else metric
-
-
-def plot_k_scores(ks, scores, ax=None, title="Choosing k and the distance"):
-    """Plot accuracy against k, one line per metric; 2-D score arrays show the mean ± std over folds.
-
-    ks: sequence of k values; scores: {metric: array (len(ks),) or (num_folds, len(ks))}.
-    """
-    import matplotlib.pyplot as plt
-
-    ks = require_list(ks, "ks", example="[1, 3, 5]")
-    scores = require_dict(scores, "scores", example="{'l2': [0.91, 0.92, 0.90]}")
-    scores = {metric: require_finite(np.atleast_2d(as_array(values, f"scores[{metric!r}]", ndim=(1, 2),
-                                                          dtype_kind="uif")).astype(float), f"scores[{metric!r}]")
-              for metric, values in scores.items()}
-    require_axes(ax)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.2))
-    for metric, values in scores.items():
-        if values.shape[1] != len(ks):
-            raise ValueError(f"scores[{metric!r}] has {values.shape[1]} values per row but ks has {len(ks)}.")
-        mean = values.mean(axis=0)
-        ax.plot(ks, mean, marker="o", label=_metric_name(metric))
-        if len(values) > 1:
-            std = values.std(axis=0)
-            ax.fill_between(ks, mean - std, mean + std, alpha=0.2)
-    ax.set_xlabel("k (number of neighbours)")
-    ax.set_ylabel("accuracy")
-    ax.set_xticks(list(ks))
-    ax.set_title(title)
-    ax.legend(title="distance")
-    return ax
 
 
 # --- the neighbour explorer ---------------------------------------------------------------------
@@ -508,7 +403,7 @@ def show_explanation(x, X_train, explanation, class_names=None, true_label=None)
     ax.set_xticks(range(len(explanation["votes"])), names, rotation=90, fontsize=7)
     ax.set_ylabel("votes")
     ax.set_title(f"vote → {names[explanation['prediction']]}", fontsize=9)
-    fig.suptitle(f"{k} nearest training images ({_metric_name(explanation['metric'])} distance)", fontsize=10)
+    fig.suptitle(f"{k} nearest training images ({METRIC_LABELS[explanation['metric']]} distance)", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -516,4 +411,5 @@ def show_explanation(x, X_train, explanation, class_names=None, true_label=None)
 # --- old names, kept until 2027-03-31 --------------------------------------------------------------
 
 plot_explanation = renamed(__name__, "plot_explanation", "show_explanation")
-__getattr__ = moved(__name__, ("neighbour_explorer",), "labs.widgets")
+__getattr__ = moved_to_rooms(__name__, {"labs.knn_tuning": ("score_knn_grid", "cross_validate_knn", "plot_k_scores"),
+                                        "labs.widgets": ("neighbour_explorer",)})

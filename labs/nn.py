@@ -2,17 +2,17 @@
 
 Also the logic of the 2-D playground: toy datasets (circles, moons, XOR,
 spirals), training on them, and the decision-boundary grid. The widget that
-drives it lives in ``labs.widgets_nn``. The activations live in ``labs.activations``, the
+drives it lives in ``labs.widgets``. The activations live in ``labs.activations``, the
 numerical gradient in ``labs.gradcheck`` (their old names here still work until 2027-03-31).
 """
 
 import numpy as np
 
 from ._validate import (as_array, require_axes, require_callable, require_choice, require_dict, require_finite, require_int,
-                        require_labels, require_list, require_loss_value, require_number,
+                        require_labels, require_loss_value, require_number,
                         require_number_between, describe)
 from . import gradcheck
-from ._deprecation import moved, renamed, renamed_arguments, warn_deprecated
+from ._deprecation import moved_to_rooms, renamed, renamed_arguments, warn_deprecated
 from .activations import (ACTIVATIONS, compute_activation, compute_activation_grad, relu, sigmoid,  # noqa: F401
                           softmax, softplus, step, tanh)
 
@@ -22,7 +22,7 @@ __all__ = [
     "compute_gradient_errors",
     "make_minibatches", "sgd_update", "train_two_layer",
     "make_toy_dataset", "compute_decision_grid", "run_playground",
-    "show_activations", "plot_decision_boundary", "plot_loss_curves", "show_playground",
+    "plot_decision_boundary", "plot_loss_per_epoch", "show_playground",
 ]
 
 HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid", "softplus")
@@ -338,41 +338,6 @@ def run_playground(dataset="circles", hidden_units=8, activation="tanh", learnin
 
 # --- figures ------------------------------------------------------------------------------------
 
-def show_activations(names=ACTIVATIONS, z_range=(-4, 4), size=2.6):
-    """Plot each activation and its derivative side by side; returns the figure.
-
-    softmax is shown for two classes, softmax([z, 0])[0], which is the sigmoid of z.
-    """
-    import matplotlib.pyplot as plt
-
-    names = [require_choice(name, "names", ACTIVATIONS)
-             for name in require_list(names, "names", example="['relu', 'tanh']")]
-    if not isinstance(z_range, (tuple, list)) or len(z_range) != 2:
-        raise TypeError(f"z_range must be a pair (low, high) such as (-4, 4), got {describe(z_range)}.")
-    low, high = (require_number(z, "z_range") for z in z_range)
-    if not low < high:
-        raise ValueError(f"z_range must go from low to high, e.g. (-4, 4); got {tuple(z_range)}.")
-    size = require_number(size, "size", above=0, hint=" (inches per panel)")
-    z = np.linspace(low, high, 401)
-    fig, axes = plt.subplots(1, len(names), figsize=(size * len(names), size), squeeze=False)
-    for ax, name in zip(axes.flat, names):
-        if name == "softmax":
-            values = softmax(np.column_stack([z, np.zeros_like(z)]))[:, 0]
-            slope, title = values * (1 - values), "softmax([z, 0])[0]"
-        else:
-            values, slope, title = compute_activation(name, z), compute_activation_grad(name, z), name
-        ax.plot(z, values, label="f(z)", linewidth=2)
-        ax.plot(z, slope, "--", label="f'(z)", linewidth=1.5)
-        ax.axhline(0, color="0.8", linewidth=0.8)
-        ax.axvline(0, color="0.8", linewidth=0.8)
-        ax.set_title(title)
-        ax.set_xlabel("z (weighted sum)")
-    axes.flat[0].set_ylabel("output")
-    axes.flat[0].legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
 def _require_result(result, name="result"):
     """Check ``result`` is a dict from run_playground and return it."""
     keys = ("dataset", "activation", "hidden_units", "X_train", "y_train", "X_val", "y_val", "history", "grid")
@@ -419,7 +384,7 @@ def _require_history(history, name="history"):
     return history
 
 
-def plot_loss_curves(history, ax=None, title="Loss per epoch"):
+def plot_loss_per_epoch(history, ax=None, title="Loss per epoch"):
     """Plot training (and validation) loss per epoch from a history dict."""
     import matplotlib.pyplot as plt
 
@@ -447,7 +412,7 @@ def show_playground(result):
         raise ValueError("result['history'] must have 'val_loss' (run_playground records the validation loss).")
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.8))
     plot_decision_boundary(result, ax=left)
-    plot_loss_curves(result["history"], ax=right,
+    plot_loss_per_epoch(result["history"], ax=right,
                      title=f"train {result['history']['loss'][-1]:.3f}, validation {result['history']['val_loss'][-1]:.3f}")
     fig.tight_layout()
     return fig
@@ -455,6 +420,10 @@ def show_playground(result):
 
 # --- old names, kept until 2027-03-31 --------------------------------------------------------------
 
-plot_activations = renamed(__name__, "plot_activations", "show_activations")
 plot_playground = renamed(__name__, "plot_playground", "show_playground")
-__getattr__ = moved(__name__, ("playground",), "labs.widgets")
+# labs.linear.plot_loss_curves is another figure (losses per step, smoothed): one name per idea
+plot_loss_curves = renamed(__name__, "plot_loss_curves", "plot_loss_per_epoch")
+__getattr__ = moved_to_rooms(__name__, {
+    "labs.activations": {"show_activations": "show_activation_functions", "plot_activations": "show_activation_functions"},
+    "labs.widgets": ("playground",),
+})

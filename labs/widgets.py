@@ -2,11 +2,11 @@
 
     labs.widgets.neighbour_explorer(X_test, y_test, X_train, y_train)   # notebook 02: labs.knn.explain_prediction
     labs.widgets.playground("xor")                                      # notebook 05: labs.nn.run_playground
-    labs.widgets.kernel_editor(photo)                                   # notebook 06: labs.conv.show_kernel_response
+    labs.widgets.kernel_editor(photo)                                   # notebook 06: labs.kernels.show_kernel_response
     labs.widgets.TrainingBar(epochs)                                    # notebooks 07-12: labs.training.ProgressBar
     labs.widgets.augmentation_explorer(images, titles)                  # notebook 08: labs.augment.augment_image
-    labs.widgets.drawing_canvas(model)                                  # notebook 11: labs.visualise.predict_drawing
-    labs.widgets.filter_browser(model, images)                          # notebook 11: labs.visualise.show_filter_view
+    labs.widgets.drawing_canvas(model)                                  # notebook 11: labs.drawing.predict_drawing
+    labs.widgets.filter_browser(model, images)                          # notebook 11: labs.inspection.show_filter_view
     labs.widgets.show_quiz(topic)                                       # every notebook: labs.quizzes.grade
 
 Each widget draws into an ipywidgets Image (PNG bytes), so it needs no output capture
@@ -90,16 +90,16 @@ def drawing_canvas(model, layer_names=("conv_1", "conv_2", "conv_3"), size=280, 
     """Return the draw-a-digit widget: a mouse canvas, and the small CNN's guesses and activations.
 
     model: a digit model taking (N, 28, 28, 1) images 0-1 (labs.models.make_small_cnn, trained).
-    The strokes are recorded from the mouse events and drawn by labs.visualise.render_strokes, then
-    labs.visualise.predict_drawing prepares them MNIST-style and runs the model, on every pen-up.
+    The strokes are recorded from the mouse events and drawn by labs.drawing.render_strokes, then
+    labs.drawing.predict_drawing prepares them MNIST-style and runs the model, on every pen-up.
     Until something is drawn (and without a browser, or without ipycanvas) it shows the stored
-    example drawing, labs.visualise.EXAMPLE_STROKES.
+    example drawing, labs.drawing.EXAMPLE_STROKES.
     """
     import ipywidgets as widgets
 
     from .plots import figure_to_png
     from ._validate import require_image_model
-    from .visualise import EXAMPLE_STROKES, predict_drawing, render_strokes, show_drawing_result
+    from .drawing import EXAMPLE_STROKES, predict_drawing, render_strokes, show_drawing_result
 
     model = require_image_model(model)
     if tuple(model.inputs[0].shape[1:]) != (28, 28, 1):
@@ -173,14 +173,14 @@ def filter_browser(model, images, layer_names=None, pattern_steps=20):
     """Return the layer / filter browser: pick a layer, a filter and an image; see the filter, its activation, its pattern.
 
     model: a Keras image model; images: model-ready images (N, H, W, C). layer_names: the layers to offer
-    (default: every layer with a feature-map output). Patterns come from labs.visualise.compute_filter_pattern
+    (default: every layer with a feature-map output). Patterns come from labs.inspection.compute_filter_pattern
     (pattern_steps steps, computed once per filter and kept).
     """
     import ipywidgets as widgets
 
     from .plots import figure_to_png
     from ._validate import require_image_model, require_model_input
-    from .visualise import compute_filter_pattern, conv_layer_names, show_filter_view
+    from .inspection import compute_filter_pattern, conv_layer_names, show_filter_view
 
     model = require_image_model(model, scores=False)
     images = as_array(images, "images", ndim=4, dtype_kind="uif")
@@ -226,7 +226,7 @@ def kernel_editor(image, preset="sharpen"):
     """
     import ipywidgets as widgets
 
-    from .conv import KERNELS, describe_kernel, kernel_from_entries, show_kernel_response
+    from .kernels import KERNELS, describe_kernel, kernel_from_entries, show_kernel_response
     from .plots import figure_to_png
 
     image = as_image(image, "image", scale="uint8")

@@ -27,12 +27,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import labs  # noqa: E402
-from labs import (activations, conv, data, download, environment, features, gradcheck, images, knn, training,  # noqa: E402
-                  linear, models, nn, plots, shapes, visualise, widgets)
+from labs import (activations, attribution, conv, cues, data, download, drawing, environment, features,  # noqa: E402
+                  gradcheck, images, inspection, kernels, knn, knn_tuning, linear, models, nn, plots, shapes, training,
+                  widgets)
 from labs._validate import as_image, require_labels, require_number  # noqa: E402
 
-MODULES = (images, features, knn, activations, gradcheck, linear, nn, conv, models, training, data, shapes, plots, download,
-           environment, visualise, widgets)
+MODULES = (images, features, knn, knn_tuning, activations, gradcheck, linear, nn, conv, kernels, models, training, data,
+           shapes, plots, download, environment, inspection, attribution, cues, drawing, widgets)
 LABS_DIR = Path(labs.__file__).resolve().parent
 keras = models.keras
 
@@ -146,7 +147,7 @@ CLASS_SLIPS = [("class_index", 3), ("class_index", -1), ("class_index", 1.5), ("
 
 
 def drawing_result():
-    return visualise.predict_drawing(DIGIT_MODEL, DRAWING, ["conv_1"])
+    return drawing.predict_drawing(DIGIT_MODEL, DRAWING, ["conv_1"])
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -280,12 +281,12 @@ TABLE = {
         ("X_new", X_VAL[0], "X"), ("y_new", Y_VAL[:2], "y"), ("y_new", None, "y"),
         call=lambda k=1, metric="l2", chunk_size=None, X=X, y=Y, X_new=X_VAL, y_new=Y_VAL:
             knn.KNNClassifier(k, metric, chunk_size).fit(X, y).score(X_new, y_new)),
-    "knn.score_knn_grid": row(
+    "knn_tuning.score_knn_grid": row(
         dict(X_train=X, y_train=Y, X_val=X_VAL, y_val=Y_VAL, ks=[1, 3]), ("X_val", X_VAL[:, :3]),
         ("X_val", NAN_X), ("X_val", None), ("X_train", X[:, :3]), ("y_train", Y[:5]), ("y_train", FLOAT_LABELS),
         ("y_val", Y_VAL[:2]), ("y_val", Y_VAL * 0.5), ("ks", 5), ("ks", []), ("ks", [0]), ("ks", [10]), ("ks", None),
         ("ks", [1.5]), ("metrics", "l2"), ("metrics", ["l3"]), ("metrics", [])),
-    "knn.cross_validate_knn": row(
+    "knn_tuning.cross_validate_knn": row(
         dict(X=np.vstack([X, X]), y=np.concatenate([Y, Y]), ks=[1], num_folds=2), ("X", X.reshape(6, 2, 2)),
         ("X", None), ("y", Y), ("y", FLOAT_LABELS), ("ks", 1), ("ks", []), ("metrics", "l1"), ("num_folds", 1),
         ("num_folds", 13), ("num_folds", 2.0), ("num_folds", 5, "num_folds"), ("seed", -1)),
@@ -293,7 +294,7 @@ TABLE = {
         dict(x=X_VAL[0], X_train=X, y_train=Y, k=3), ("x", X_VAL[0, :3]), ("x", with_value(X_VAL[0], 0, np.nan)),
         ("x", np.zeros((1, 1, 4))), ("x", None), ("X_train", X[0]), ("X_train", NAN_X), ("X_train", None),
         ("y_train", Y[:5]), ("y_train", FLOAT_LABELS), ("k", 0), ("k", 7), ("metric", "l3")),
-    "knn.plot_k_scores": row(
+    "knn_tuning.plot_k_scores": row(
         dict(ks=[1, 3], scores={"l2": [0.5, 0.6]}), ("ks", 5), ("ks", None), ("ks", [1, 3, 5], "ks"),
         ("scores", [0.5, 0.6]), ("scores", None), ("scores", {}), ("scores", {"l2": [0.5]}),
         ("scores", {"l2": "ab"}), ("scores", {"l2": [0.5, np.nan]}), *AX),
@@ -420,14 +421,14 @@ TABLE = {
         ("hidden_units", 0), ("hidden_units", 2.5), ("activation", "softmax"), ("learning_rate", 0), ("learning_rate", np.nan),
         ("learning_rate", 100), ("learning_rate", "0.3"), ("noise", 2), ("epochs", 0), ("batch_size", 0), ("num_samples", 3),
         ("seed", -1)),
-    "nn.show_activations": row(
+    "activations.show_activation_functions": row(
         dict(names=["relu", "tanh"]), ("names", "relu"), ("names", []), ("names", ["swish"]), ("names", None),
         ("z_range", 4), ("z_range", (4,)), ("z_range", (np.nan, 4)), ("z_range", ("a", "b")), ("z_range", (4, -4)),
         ("size", 0), ("size", "big"), ("size", np.inf)),
     "nn.plot_decision_boundary": row(
         lambda: dict(result=playground_result()), ("result", None), ("result", {}), ("result", "xor"),
         ("result", {"grid": (1, 2, 3)}), *AX),
-    "nn.plot_loss_curves": row(
+    "nn.plot_loss_per_epoch": row(
         dict(history=HISTORY), ("history", None), ("history", {}), ("history", [1.0, 0.5]),
         ("history", {"loss": "abc"}), ("history", {"loss": [1.0], "val_loss": [1.0, 2.0]}), *AX),
     "nn.show_playground": row(
@@ -466,13 +467,13 @@ TABLE = {
         dict(feature_map=GREY), ("feature_map", GREY[0]), ("feature_map", PHOTO[None]), ("feature_map", None),
         ("feature_map", with_value(GREY, (0, 0), np.nan)), ("size", 0), ("size", 9), ("size", 2.0), ("stride", 0),
         ("mode", "min"), ("padding", "full")),
-    "conv.apply_kernel": row(
-        dict(image=PHOTO, kernel=conv.KERNELS["sharpen"]), *IMAGE_SLIPS, ("kernel", np.ones((2, 2))),
+    "kernels.apply_kernel": row(
+        dict(image=PHOTO, kernel=kernels.KERNELS["sharpen"]), *IMAGE_SLIPS, ("kernel", np.ones((2, 2))),
         ("kernel", np.ones((3, 3, 3))), ("kernel", with_value(np.ones((3, 3)), (0, 0), np.nan)), ("kernel", None),
         ("kernel", STRINGS)),
-    "conv.describe_kernel": row(dict(kernel=np.ones((3, 3))), ("kernel", np.ones(3)), ("kernel", None),
+    "kernels.describe_kernel": row(dict(kernel=np.ones((3, 3))), ("kernel", np.ones(3)), ("kernel", None),
                                 ("kernel", with_value(np.ones((3, 3)), (0, 0), np.nan)), ("kernel", "sharpen")),
-    "conv.compute_response": row(
+    "kernels.compute_response": row(
         dict(patch=np.ones((3, 3)), kernel=np.ones((3, 3))), ("patch", np.ones((2, 3))), ("patch", None),
         ("patch", with_value(np.ones((3, 3)), (0, 0), np.nan)), ("kernel", np.ones(3)), ("kernel", "abc")),
     "conv.plot_signals": row(
@@ -486,19 +487,19 @@ TABLE = {
         dict(matrices={"a": W, "b": W[:2]}), ("matrices", None), ("matrices", {}), ("matrices", [W]),
         ("matrices", {"a": W[0]}, "matrices['a']"), ("matrices", {"a": with_value(W, (0, 0), np.nan)}, "matrices['a']"),
         ("cell_size", 0), ("cmap", "rainbowish")),
-    "conv.show_kernels": row(
+    "kernels.show_kernels": row(
         dict(kernels={"box": np.ones((3, 3)) / 9}), ("kernels", []), ("kernels", {}), ("kernels", np.ones((3, 3))),
         ("kernels", {"box": np.ones(3)}), ("kernels", {"box": "abc"}), ("kernels", {"box": np.zeros((21, 21))}),
         ("size", 0), ("size", "big")),
-    "conv.show_gallery": row(
+    "kernels.show_gallery": row(
         dict(image=PHOTO, kernels={"box": np.ones((3, 3)) / 9}), *IMAGE_SLIPS, ("kernels", {}),
         ("kernels", ["box"]), ("kernels", {"box": np.ones((2, 2))}), ("kernels", {"box": "abc"}),
         ("ncols", 0), ("ncols", 1.5), ("size", 0), ("size", None)),
-    "conv.kernel_from_entries": row(
+    "kernels.kernel_from_entries": row(
         dict(entries=list(range(9))), ("entries", list(range(8))), ("entries", None), ("entries", ["a"] * 9),
         ("entries", [np.nan] * 9), ("entries", np.zeros((3, 3, 1)))),
-    "conv.show_kernel_response": row(
-        dict(image=PHOTO, kernel=conv.KERNELS["sharpen"]), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("kernel", np.ones((2, 2))),
+    "kernels.show_kernel_response": row(
+        dict(image=PHOTO, kernel=kernels.KERNELS["sharpen"]), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("kernel", np.ones((2, 2))),
         ("kernel", np.ones(3)), ("kernel", None), ("kernel", "sharpen")),
     "widgets.kernel_editor": row(dict(image=PHOTO), *IMAGE_SLIPS[:2], *UINT8_SLIPS, ("preset", "emboss"),
                               ("preset", "gaussian_5x5"),
@@ -629,82 +630,82 @@ TABLE = {
     # environment
     "environment.setup": row(dict(seed=42), ("seed", -1), ("seed", "42"), ("seed", 2**32), ("seed", 1.5),
                              ("seed", None)),
-    # visualise (notebook 11)
-    "visualise.compute_filter_images": row(dict(kernel=VIS_KERNEL), ("kernel", None), ("kernel", VIS_KERNEL[0]),
+    # inspection, attribution, drawing, cues (notebook 11)
+    "inspection.compute_filter_images": row(dict(kernel=VIS_KERNEL), ("kernel", None), ("kernel", VIS_KERNEL[0]),
                                            ("kernel", with_value(VIS_KERNEL, (0, 0, 0, 0), np.nan)), ("kernel", STRINGS)),
-    "visualise.compute_activations": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_names=["conv"]), *MODEL_SLIPS[:2],
+    "inspection.compute_activations": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_names=["conv"]), *MODEL_SLIPS[:2],
                                          *VIS_IMAGE_SLIPS, ("layer_names", []), ("layer_names", None),
                                          ("layer_names", ["cnov"], "layer_names", "did you mean 'conv'"),
                                          ("layer_names", [3])),
-    "visualise.compute_sparsity": row(dict(activations=VIS_MAPS), ("activations", None), ("activations", {}),
+    "inspection.compute_sparsity": row(dict(activations=VIS_MAPS), ("activations", None), ("activations", {}),
                                       ("activations", {"a": "x"})),
-    "visualise.compute_class_scores": row(dict(model=VIS_MODEL, images=VIS_BATCH), *MODEL_SLIPS,
+    "attribution.compute_class_scores": row(dict(model=VIS_MODEL, images=VIS_BATCH), *MODEL_SLIPS,
                                           ("images", VIS_IMAGE), ("images", VIS_BATCH[:, :5]), ("images", None)),
-    "visualise.compute_input_gradients": row(dict(model=VIS_MODEL, images=VIS_BATCH, class_index=1), *MODEL_SLIPS,
+    "attribution.compute_input_gradients": row(dict(model=VIS_MODEL, images=VIS_BATCH, class_index=1), *MODEL_SLIPS,
                                              ("images", VIS_IMAGE), ("images", VIS_BATCH[:, :5]), ("images", None),
                                              ("images", with_value(VIS_BATCH, (0, 0, 0, 0), np.nan)), *CLASS_SLIPS),
-    "visualise.compute_saliency": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1), *MODEL_SLIPS,
+    "attribution.compute_saliency": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1), *MODEL_SLIPS,
                                       *VIS_IMAGE_SLIPS, *CLASS_SLIPS),
-    "visualise.compute_smoothgrad": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, num_samples=2),
+    "attribution.compute_smoothgrad": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, num_samples=2),
                                         *MODEL_SLIPS, *VIS_IMAGE_SLIPS, *CLASS_SLIPS, ("num_samples", 0),
                                         ("noise", 2), ("noise", "a lot"), ("seed", -1), ("batch_size", 0)),
-    "visualise.compute_gradcam": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, layer_name="conv"),
+    "attribution.compute_gradcam": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, layer_name="conv"),
                                      *MODEL_SLIPS, *VIS_IMAGE_SLIPS, *CLASS_SLIPS, ("layer_name", None),
                                      ("layer_name", "cnov", "layer_name", "did you mean 'conv'"),
                                      ("layer_name", "scores", "layer_name", "not a convolutional")),
-    "visualise.compute_occlusion": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, patch_size=4, stride=2),
+    "attribution.compute_occlusion": row(dict(model=VIS_MODEL, image=VIS_IMAGE, class_index=1, patch_size=4, stride=2),
                                        *MODEL_SLIPS, *VIS_IMAGE_SLIPS, *CLASS_SLIPS, ("patch_size", 0),
                                        ("patch_size", 9), ("stride", 0), ("stride", 1.5), ("fill", "grey"),
                                        ("batch_size", 0)),
-    "visualise.resize_heatmap": row(dict(heatmap=VIS_HEATMAP, shape=(8, 8)), ("heatmap", None),
+    "attribution.resize_heatmap": row(dict(heatmap=VIS_HEATMAP, shape=(8, 8)), ("heatmap", None),
                                     ("heatmap", VIS_HEATMAP[None]), ("heatmap", with_value(VIS_HEATMAP, (0, 0), np.inf)),
                                     ("shape", None), ("shape", (8,)), ("shape", (0, 8), "shape[0]")),
-    "visualise.compute_box_mass": row(dict(heatmap=VIS_HEATMAP, box=(0, 0, 2, 2)), ("heatmap", None),
+    "attribution.compute_box_mass": row(dict(heatmap=VIS_HEATMAP, box=(0, 0, 2, 2)), ("heatmap", None),
                                       ("heatmap", -VIS_HEATMAP, "heatmap", "non-negative"),
                                       ("heatmap", np.zeros((4, 4)), "heatmap", "all zeros"), ("box", None),
                                       ("box", (0, 0, 5, 2)), ("box", (2, 0, 2, 2)), ("box", (0, 0, 2)),
                                       ("box", (0, 0, 1.5, 2), "box[2]")),
-    "visualise.prepare_drawing": row(dict(drawing=DRAWING), ("drawing", None), ("drawing", DRAWING * 0, "drawing", "empty"),
+    "drawing.prepare_drawing": row(dict(drawing=DRAWING), ("drawing", None), ("drawing", DRAWING * 0, "drawing", "empty"),
                                      ("drawing", np.stack([DRAWING] * 3, axis=-1)), ("drawing", DRAWING * 1.0, "drawing",
                                                                                      "0–255"),
                                      ("drawing", INT_300), ("drawing", STRINGS)),
-    "visualise.predict_drawing": row(dict(model=DIGIT_MODEL, drawing=DRAWING), ("model", None), ("model", VIS_MODEL, "model",
+    "drawing.predict_drawing": row(dict(model=DIGIT_MODEL, drawing=DRAWING), ("model", None), ("model", VIS_MODEL, "model",
                                                                                                   "28x28|input"),
                                      ("drawing", DRAWING * 0, "drawing", "empty"), ("top", 0), ("top", 11),
                                      ("layer_names", ["cnov"], "layer_names")),
-    "visualise.compute_filter_pattern": row(dict(model=VIS_MODEL, layer_name="conv", filter_index=1, steps=2),
+    "inspection.compute_filter_pattern": row(dict(model=VIS_MODEL, layer_name="conv", filter_index=1, steps=2),
                                             ("model", "net"), ("layer_name", "cnov", "layer_name", "did you mean"),
                                             ("layer_name", "scores"), ("filter_index", 2), ("filter_index", -1),
                                             ("steps", 0), ("learning_rate", 0), ("decay", 1), ("blur_every", -1),
                                             ("seed", -1)),
-    "visualise.add_class_cue": row(dict(X=DIGITS, y=Y, cue_size=2), ("X", None), ("X", DIGITS / 255.0, "X", "uint8"),
+    "cues.add_class_cue": row(dict(X=DIGITS, y=Y, cue_size=2), ("X", None), ("X", DIGITS / 255.0, "X", "uint8"),
                                    ("X", DIGITS[:, :4]), ("y", Y[:3]), ("y", Y + 10), ("cue_labels", Y + 10),
                                    ("rate", 2), ("seed", -1), ("cue_size", 0), ("cue_size", 3),
                                    ("pattern", "stripes", "pattern", "checker"), ("pattern", None), ("inset", -1),
                                    ("inset", 3)),
-    "visualise.replace_with_other_class": row(dict(X=DIGITS, y=Y, fraction=0.5), ("X", None),
+    "cues.replace_with_other_class": row(dict(X=DIGITS, y=Y, fraction=0.5), ("X", None),
                                               ("X", DIGITS / 255.0, "X", "uint8"), ("X", DIGITS[0]), ("y", Y[:3]),
                                               ("y", FLOAT_LABELS), ("y", Y * 0, "y", "two classes"),
                                               ("fraction", 1.5), ("fraction", -0.1), ("fraction", "half"),
                                               ("fraction", None), ("seed", -1)),
-    "visualise.cue_box": row(dict(label=3), ("label", 10), ("label", "3"), ("cue_size", 8), ("image_size", 4),
+    "cues.cue_box": row(dict(label=3), ("label", 10), ("label", "3"), ("cue_size", 8), ("image_size", 4),
                              ("num_classes", 1), ("inset", -1), ("inset", 8), ("inset", "2")),
-    "visualise.conv_layer_names": row(dict(model=VIS_MODEL), ("model", None), ("model", "net")),
-    "visualise.render_strokes": row(dict(strokes=[[(1, 2), (30, 40)]], size=50), ("strokes", None), ("strokes", "7"),
+    "inspection.conv_layer_names": row(dict(model=VIS_MODEL), ("model", None), ("model", "net")),
+    "drawing.render_strokes": row(dict(strokes=[[(1, 2), (30, 40)]], size=50), ("strokes", None), ("strokes", "7"),
                                     ("strokes", [[(1, 2, 3)]], "strokes[0]"), ("strokes", [[]], "strokes[0]"),
                                     ("size", 2), ("width", 0)),
-    "visualise.plot_heatmap": row(dict(heatmap=VIS_HEATMAP, image=PHOTO), ("heatmap", None), ("heatmap", VIS_HEATMAP[None]),
+    "attribution.plot_heatmap": row(dict(heatmap=VIS_HEATMAP, image=PHOTO), ("heatmap", None), ("heatmap", VIS_HEATMAP[None]),
                                   ("image", FORGOT_255, "image", "divide by 255"), ("image", INT_300), ("alpha", 2), *AX),
-    "visualise.show_filters": row(dict(kernel=VIS_KERNEL), ("kernel", None), ("kernel", VIS_KERNEL[0]), ("ncols", 0)),
-    "visualise.show_activations": row(dict(activations=VIS_MAPS), ("activations", None), ("activations", {}),
+    "inspection.show_filters": row(dict(kernel=VIS_KERNEL), ("kernel", None), ("kernel", VIS_KERNEL[0]), ("ncols", 0)),
+    "inspection.show_feature_maps": row(dict(activations=VIS_MAPS), ("activations", None), ("activations", {}),
                                       ("activations", {"a": VIS_HEATMAP}, "activations"), ("num_maps", 0)),
-    "visualise.plot_sparsity": row(dict(sparsity={"a": 0.2, "b": 0.5}), ("sparsity", None), ("sparsity", {}),
+    "inspection.plot_sparsity": row(dict(sparsity={"a": 0.2, "b": 0.5}), ("sparsity", None), ("sparsity", {}),
                                    ("sparsity", {"a": 1.5}, "sparsity"), *AX),
-    "visualise.show_explanations": row(dict(photo=PHOTO, maps={"m": VIS_HEATMAP}), ("photo", None, "image"),
+    "attribution.show_explanations": row(dict(photo=PHOTO, maps={"m": VIS_HEATMAP}), ("photo", None, "image"),
                                        ("maps", None), ("maps", {}), ("maps", {"m": VIS_HEATMAP[None]}, "maps")),
-    "visualise.show_drawing_result": row(lambda: dict(result=drawing_result()), ("result", None), ("result", {}),
+    "drawing.show_drawing_result": row(lambda: dict(result=drawing_result()), ("result", None), ("result", {}),
                                          ("num_maps", 0)),
-    "visualise.show_filter_view": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_name="conv", filter_index=1),
+    "inspection.show_filter_view": row(dict(model=VIS_MODEL, image=VIS_IMAGE, layer_name="conv", filter_index=1),
                                       ("model", "net"), ("image", VIS_IMAGE[:5]), ("layer_name", "cnov"),
                                       ("filter_index", 2)),
     "widgets.augmentation_explorer": row(dict(images=DIGITS, num_samples=2), ("images", None),
@@ -803,7 +804,7 @@ SAME_FOR_NESTED_INTS = {
     "apply_nuisance": lambda image: images.apply_nuisance(image, "illumination"),
     "build_pyramid": lambda image: features.build_pyramid(image, 2)[1],
     "compute_colour_histogram": lambda image: features.compute_colour_histogram(image),
-    "apply_kernel": lambda image: conv.apply_kernel(image, conv.KERNELS["sharpen"]),
+    "apply_kernel": lambda image: kernels.apply_kernel(image, kernels.KERNELS["sharpen"]),
     "prepare_images": lambda image: models.prepare_images([np.asarray(image)[..., 0]]),
     "plot_image": lambda image: plots.plot_image(image).images[0].get_array(),
     "plot_image grey": lambda image: plots.plot_image(np.asarray(image)[..., 0]).images[0].get_clim(),
@@ -821,10 +822,10 @@ def test_nested_int_lists_give_the_result_of_uint8(name):
 
 STILL_VALID = {
     "plot_signals with no filtered signals (notebook 06)": lambda: conv.plot_signals(np.arange(10.0), {}),
-    "ks as a range": lambda: knn.score_knn_grid(X, Y, X_VAL, Y_VAL, range(1, 3)),
+    "ks as a range": lambda: knn_tuning.score_knn_grid(X, Y, X_VAL, Y_VAL, range(1, 3)),
     "a list of images of different sizes": lambda: plots.show_images([PHOTO, GREY, PHOTO[::2, ::2]]),
     "greyscale floats beyond 0-1 (a HOG picture) are stretched": lambda: plots.plot_image(GREY * 0.6),
-    "a float 0-1 photo": lambda: conv.apply_kernel(UNIT, conv.KERNELS["sharpen"]),
+    "a float 0-1 photo": lambda: kernels.apply_kernel(UNIT, kernels.KERNELS["sharpen"]),
     "float 0-255 images for prepare_images": lambda: models.prepare_images(DIGITS.astype("float32")),
     "NumPy numbers as settings": lambda: nn.sgd_update(PARAMS, PARAMS, np.float32(0.1)),
     "a one-row batch of colour images": lambda: plots.show_images(PHOTO[None]),

@@ -1,4 +1,4 @@
-"""labs.conv (1-D smoothing, 2-D convolution, gallery, pooling), its checks and the conv quiz."""
+"""labs.conv (1-D smoothing, 2-D convolution, pooling) against SciPy and TensorFlow, its checks and the conv quiz."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from scipy import ndimage, signal  # noqa: E402
 
-from labs import activations, conv, plots, quizzes, widgets  # noqa: E402
+from labs import activations, conv, kernels, quizzes  # noqa: E402
 from labs.checks import conv as checks  # noqa: E402
 from labs._keras import import_keras  # noqa: E402
 from check_helpers import printed_line, unfinished_exercise  # noqa: E402
@@ -155,35 +155,6 @@ def test_2d_bad_input_gets_a_clear_error(call, error, words):
         call()
 
 
-# --- worked examples ------------------------------------------------------------------------------
-
-def test_binary_worked_example_gives_the_feature_map_from_the_lecture():
-    expected = [[4, 3, 4], [2, 4, 3], [2, 3, 4]]
-    assert conv.conv2d(conv.WORKED_IMAGE, conv.WORKED_KERNEL).tolist() == expected
-    assert conv.conv2d_loops(conv.WORKED_IMAGE, conv.WORKED_KERNEL).tolist() == expected
-
-
-def test_curve_detector_scores_6600_on_the_curve_and_0_elsewhere():
-    assert conv.compute_response(conv.CURVE_MATCH, conv.CURVE_FILTER) == 6600
-    assert conv.compute_response(conv.CURVE_NO_MATCH, conv.CURVE_FILTER) == 0
-    assert (50 * 30) * 4 + 20 * 30 == 6600  # the five products that are not zero
-    with pytest.raises(ValueError, match="patch has shape"):
-        conv.compute_response(np.ones((3, 3)), conv.CURVE_FILTER)
-
-
-def test_detector_example_pools_and_flattens_to_the_lecture_values():
-    feature_map = conv.conv2d(conv.DETECTOR_IMAGE, conv.DETECTOR_KERNEL)
-    assert feature_map.shape == (5, 5) and feature_map.max() == 4
-    pooled = conv.pool2d(feature_map, 2, padding="same")
-    assert pooled.tolist() == [[1, 1, 0], [4, 2, 1], [0, 2, 1]]
-    assert pooled.ravel().tolist() == [1, 1, 0, 4, 2, 1, 0, 2, 1]
-
-
-def test_pooling_example_max_and_average():
-    assert conv.pool2d(conv.POOLING_EXAMPLE, 2).tolist() == [[8, 12], [46, 100]]
-    assert conv.pool2d(conv.POOLING_EXAMPLE, 2, mode="average").tolist() == [[4.5, 6.25], [13, 54.25]]
-
-
 # --- pooling and ReLU -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode, tf_pool", [("max", tf.nn.max_pool2d), ("average", tf.nn.avg_pool2d)])
@@ -288,81 +259,13 @@ def test_pooling_bad_input_gets_a_clear_error(call, words):
         call()
 
 
-# --- the kernel gallery ---------------------------------------------------------------------------
-
-def test_gallery_has_the_nine_kernels_with_the_right_sums():
-    assert len(conv.KERNELS) == 9
-    sums = {name: float(np.sum(k)) for name, k in conv.KERNELS.items()}
-    for name in ("identity", "sharpen", "box_blur", "gaussian_3x3", "gaussian_5x5", "unsharp_5x5"):
-        assert sums[name] == pytest.approx(1), name
-    for name in ("edge_diagonal", "edge_4_neighbour", "edge_8_neighbour"):
-        assert sums[name] == pytest.approx(0), name
-    assert conv.KERNELS["gaussian_5x5"].shape == conv.KERNELS["unsharp_5x5"].shape == (5, 5)
-    assert conv.KERNELS["unsharp_5x5"][2, 2] * 256 == pytest.approx(476)
-    identity_5 = np.pad([[1.0]], 2)
-    np.testing.assert_allclose(conv.KERNELS["unsharp_5x5"], 2 * identity_5 - conv.KERNELS["gaussian_5x5"])
-    for name, kernel in conv.KERNELS.items():
-        np.testing.assert_array_equal(kernel, conv.flip_kernel(kernel), err_msg=name)  # flip makes no difference
-
-
-def test_apply_kernel_keeps_shape_and_matches_scipy_per_channel():
-    photo = RNG.integers(0, 256, size=(20, 30, 3), dtype=np.uint8)
-    blurred = conv.apply_kernel(photo, conv.KERNELS["gaussian_3x3"])
-    assert blurred.shape == photo.shape
-    for c in range(3):
-        np.testing.assert_allclose(blurred[..., c], ndimage.correlate(photo[..., c] / 255,
-                                                                      conv.KERNELS["gaussian_3x3"], mode="reflect"))
-    np.testing.assert_allclose(conv.apply_kernel(photo[..., 0], conv.KERNELS["identity"]), photo[..., 0] / 255)
-    flat = np.full((9, 9), 200, dtype=np.uint8)
-    np.testing.assert_allclose(conv.apply_kernel(flat, conv.KERNELS["edge_8_neighbour"]), 0, atol=1e-12)
-    np.testing.assert_allclose(conv.apply_kernel(flat, conv.KERNELS["unsharp_5x5"]), 200 / 255)  # no dark frame
-
-
-def test_describe_kernel_reads_the_sum():
-    assert "keeps the overall brightness" in conv.describe_kernel(conv.KERNELS["sharpen"])
-    assert "only changes" in conv.describe_kernel(conv.KERNELS["edge_4_neighbour"])
-    assert "brightens" in conv.describe_kernel(np.ones((3, 3)))
-    assert "darkens" in conv.describe_kernel(np.ones((3, 3)) / 20)
-    assert "negative" in conv.describe_kernel(-np.ones((3, 3)))
-    with pytest.raises(ValueError, match="kernel contains 1 NaN"):
-        conv.describe_kernel(np.array([[np.nan, 0], [0, 0]]))
-
-
-def test_apply_kernel_rejects_bad_kernels():
-    with pytest.raises(ValueError, match="kernel must be odd-sized"):
-        conv.apply_kernel(np.zeros((8, 8), dtype=np.uint8), np.ones((2, 2)))
-    with pytest.raises(ValueError, match="kernel contains 1 NaN"):
-        conv.apply_kernel(np.zeros((8, 8), dtype=np.uint8), np.array([[0, 0, 0], [0, np.nan, 0], [0, 0, 0]]))
-    with pytest.raises(ValueError, match="kernel must be 2-D"):
-        conv.apply_kernel(np.zeros((8, 8), dtype=np.uint8), np.ones((3, 3, 3)))
-
-
 # --- figures --------------------------------------------------------------------------------------
 
-def test_figures_have_titles_and_labels():
+def test_plot_signals_has_a_title_and_labels():
     x = conv.make_random_walk(100)
     ax = conv.plot_signals(x, {"hann": conv.smooth_1d(x, 10)})
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-    ax = plots.plot_matrix(conv.WORKED_KERNEL, title="kernel")
-    assert ax.get_title() == "kernel" and len(ax.texts) == 9
-    fig = conv.show_gallery(RNG.integers(0, 256, size=(16, 16), dtype=np.uint8))
-    titled = [a.get_title() for a in fig.axes if a.get_title()]
-    assert len(titled) == 9 and titled[-1] == "unsharp_5x5 (5x5)"
-    fig = conv.show_kernels()
-    titles = [a.get_title() for a in fig.axes]
-    assert titles[0] == "identity" and titles[5] == "box_blur (x 1/9)" and titles[-1] == "unsharp_5x5 (x 1/256)"
-    assert "476" in [t.get_text() for t in fig.axes[-1].texts]
-    # legible: every number at 10 pt, and a 5x5 kernel's cells as large as a 3x3 kernel's
-    assert {t.get_fontsize() for ax in fig.axes for t in ax.texts} == {10}
-    width = {ax.get_title(): ax.get_position().width * fig.get_figwidth() for ax in fig.axes}
-    assert width["unsharp_5x5 (x 1/256)"] == pytest.approx(5 / 3 * width["identity"], rel=0.05)
     plt.close("all")
-    with pytest.raises(ValueError, match="kernels is empty"):
-        conv.show_kernels({})
-    with pytest.raises(ValueError, match="at most 20x20"):
-        plots.plot_matrix(np.ones((30, 30)))
-    with pytest.raises(TypeError, match="kernels must be a dict"):
-        conv.show_gallery(np.zeros((8, 8), dtype=np.uint8), kernels=[np.ones((3, 3))])
 
 
 # --- checks ---------------------------------------------------------------------------------------
@@ -450,55 +353,9 @@ def test_conv_quiz_answers_recomputed():
     assert next(q for p, q in by_start.items() if "stride 2" in q.prompt).answer == \
         conv.conv2d(image, np.ones((3, 3)), padding="same", stride=2).shape[1]
     flat_q = next(q for q in questions if "flat patch" in q.prompt)
-    response = conv.compute_response(np.full((3, 3), 7.0), conv.KERNELS["edge_8_neighbour"])
+    response = kernels.compute_response(np.full((3, 3), 7.0), kernels.KERNELS["edge_8_neighbour"])
     assert flat_q.options[flat_q.answer] == f"{response:g}"
     avg_q = next(q for q in questions if "average pooling" in q.prompt)
     assert avg_q.answer == conv.pool2d(np.array([[4, 6], [0, 8]]), 2, mode="average")[0, 0]
     flip_q = next(q for q in questions if "cross-correlation" in q.prompt)
     assert "flipped" in flip_q.options[flip_q.answer]
-
-
-# --- the kernel editor ----------------------------------------------------------------------------
-
-def test_kernel_from_entries_makes_a_3x3_kernel_or_says_why_not():
-    assert conv.kernel_from_entries(range(9)).tolist() == [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-    with pytest.raises(ValueError, match="entries must hold 9 numbers"):
-        conv.kernel_from_entries([1, 2, 3])
-    with pytest.raises(ValueError, match="entries contains 1 NaN"):
-        conv.kernel_from_entries([0, 0, 0, 0, np.nan, 0, 0, 0, 0])
-
-
-def test_kernel_editor_redraws_on_preset_and_on_edits():
-    photo = RNG.integers(0, 256, size=(24, 24, 3), dtype=np.uint8)
-    editor = widgets.kernel_editor(photo, preset="sharpen")
-    (menu, grid), note, picture = editor.children[0].children, editor.children[1], editor.children[2]
-    assert [box.value for box in grid.children] == conv.KERNELS["sharpen"].ravel().tolist()
-    assert "sum to 1" in note.value and picture.value[:4] == b"\x89PNG"
-    menu.value = "edge_8_neighbour"
-    assert "sum to 0" in note.value
-    before = picture.value
-    grid.children[4].value = 9.0
-    assert "sum to 1" in note.value and picture.value != before
-    fig = conv.show_kernel_response(photo, conv.KERNELS["box_blur"], title="blurred")
-    assert [ax.get_title() for ax in fig.axes] == ["kernel (weights sum to 1)", "original", "blurred"]
-    plt.close("all")
-
-
-def test_a_negative_sum_kernel_shows_its_signed_response_not_a_black_picture():
-    photo = RNG.integers(0, 256, size=(20, 20, 3), dtype=np.uint8)
-    kernel = np.pad([[-4.0]], 1)
-    assert "inverts flat regions" in conv.describe_kernel(kernel) and "signed" in conv.describe_kernel(kernel)
-    fig = conv.show_kernel_response(photo, kernel)
-    shown = fig.axes[2].images[0]
-    assert fig.axes[2].get_title() == "filtered (signed: blue < 0 < red)" and shown.get_cmap().name == "RdBu_r"
-    assert shown.get_array().max() < 0 and shown.get_array().std() > 0  # bright pixels most negative, not all 0
-    assert np.allclose(shown.get_array(), -4 * photo.mean(axis=-1) / 255)
-    plt.close("all")
-    # a contrast-keeping text colour on every cell: white on dark cells, black on light ones
-    ax = plots.plot_matrix(np.array([[-8.0, 0.0, 8.0]]), cmap="coolwarm", symmetric=True)
-    assert [t.get_color() for t in ax.texts] == ["white", "black", "white"]
-    plt.close("all")
-    with pytest.raises(ValueError, match="preset must be one of"):
-        widgets.kernel_editor(photo, preset="gaussian_5x5")
-    with pytest.raises(TypeError, match="image must be uint8"):
-        widgets.kernel_editor(photo / 255.0)

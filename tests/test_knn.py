@@ -154,20 +154,7 @@ def test_chunk_size_does_not_change_the_answer():
     assert knn._chunk_rows(60_000, None) * 60_000 * 4 <= knn.MEMORY_BUDGET_MB * 2**20
 
 
-# --- choosing k, explorer ------------------------------------------------------------------------
-
-def test_score_grid_matches_fitting_each_k_separately():
-    X_val, y_val = RNG.integers(0, 256, (20, 16)), RNG.integers(0, 4, 20)
-    scores = knn.score_knn_grid(X_TRAIN, Y_TRAIN, X_val, y_val, ks=[1, 3, 5], metrics=("l2", "l1"))
-    for metric in ("l2", "l1"):
-        for k, score in zip([1, 3, 5], scores[metric]):
-            assert score == knn.KNNClassifier(k, metric).fit(X_TRAIN, Y_TRAIN).score(X_val, y_val)
-
-
-def test_cross_validation_shape_and_range():
-    scores = knn.cross_validate_knn(X_TRAIN, Y_TRAIN, ks=[1, 2], metrics=("l2",), num_folds=3)
-    assert scores["l2"].shape == (3, 2) and np.all((0 <= scores["l2"]) & (scores["l2"] <= 1))
-
+# --- one prediction explained, explorer ------------------------------------------------------------------------
 
 def test_explain_prediction_for_an_image():
     images = X_TRAIN.reshape(60, 4, 4)
@@ -178,13 +165,11 @@ def test_explain_prediction_for_an_image():
     np.testing.assert_array_equal(explanation["labels"], Y_TRAIN[explanation["indices"]])
 
 
-def test_plots_and_explorer_build():
+def test_explanation_figure_and_explorer_build():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ax = knn.plot_k_scores([1, 3], {"l2": np.array([[0.9, 0.8], [0.7, 0.8]]), "l1": np.array([0.5, 0.6])})
-    assert ax.get_xlabel() and ax.get_title()
     images = X_TRAIN.reshape(60, 4, 4)
     fig = knn.show_explanation(images[0], images, knn.explain_prediction(images[0], images, Y_TRAIN, 3))
     assert len(fig.axes) == 5
@@ -228,9 +213,6 @@ def test_plots_and_explorer_build():
     (lambda: knn.KNNClassifier(1).fit(np.zeros((2, 3)), [0, 1]).predict(np.zeros((1, 4))), ValueError,
      "X has 4 features per row but X_train has 3"),
     (lambda: knn.KNNClassifier(1).fit(np.zeros((2, 3)), [0, 1]).predict(np.full((1, 3), np.nan)), ValueError, "NaN"),
-    (lambda: knn.score_knn_grid(X_TRAIN, Y_TRAIN, X_TEST, Y_TRAIN[:15], ks=[]), ValueError, "ks is empty"),
-    (lambda: knn.score_knn_grid(X_TRAIN, Y_TRAIN, X_TEST, Y_TRAIN[:15], ks=[1, 99]), ValueError,
-     "at most the number of training rows"),
     (lambda: knn.explain_prediction(np.zeros(5), X_TRAIN, Y_TRAIN), ValueError, "x has 5 values"),
 ])
 def test_bad_input_gets_a_clear_error(call, error, message):

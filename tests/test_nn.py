@@ -254,7 +254,7 @@ def test_playground_bad_settings_get_a_clear_error(kwargs, words):
 
 
 def test_figures_have_titles_and_labels():
-    fig = nn.show_activations()
+    fig = activations.show_activation_functions()
     assert [ax.get_title() for ax in fig.axes] == ["step", "sigmoid", "tanh", "relu", "softplus",
                                                    "softmax([z, 0])[0]"]
     assert all(ax.get_xlabel() for ax in fig.axes)
@@ -265,7 +265,10 @@ def test_figures_have_titles_and_labels():
     assert right.get_title().startswith("train ")
     plt.close("all")
     with pytest.raises(ValueError, match="names must be one of"):
-        nn.show_activations(["gelu"])
+        activations.show_activation_functions(["gelu"])
+    ax = nn.plot_loss_per_epoch({"loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.6]})
+    assert [line.get_label() for line in ax.get_lines()] == ["train loss", "validation loss"] and ax.get_xlabel()
+    plt.close("all")
 
 
 # --- checks ---------------------------------------------------------------------------------------

@@ -16,8 +16,20 @@ LABS_DIR = Path(labs.__file__).resolve().parent
 
 def test_all_lists_every_public_module():
     modules = {info.name for info in pkgutil.iter_modules([str(LABS_DIR)]) if not info.name.startswith("_")}
-    assert modules == set(labs.SUBMODULES)
+    assert modules == set(labs.SUBMODULES) | set(labs.DEPRECATED_SUBMODULES)
     assert set(labs.SUBMODULES) <= set(labs.__all__)
+    assert not set(labs.DEPRECATED_SUBMODULES) & set(labs.__all__) and not set(labs.DEPRECATED_SUBMODULES) & set(dir(labs))
+
+
+def test_an_old_home_still_loads_and_points_to_the_new_rooms():
+    import warnings
+
+    for name in labs.DEPRECATED_SUBMODULES:
+        module = getattr(labs, name)
+        assert module.__all__ == [] and "2027-03-31" in module.__doc__.splitlines()[0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            getattr(labs, name)
 
 
 MAX_ROOM_LINES = 460  # a room's concern fits in one line and its code in one sitting
@@ -137,9 +149,9 @@ LOWER_ROOMS = ("labs._validate", "labs._keras", "labs._status", "labs._deprecati
                "labs.gradcheck", "labs.images", "labs.download", "labs._datafiles", "labs._datasets", "labs.data", "labs.plots",
                "labs.augment",
                "labs.models", "labs.training")
-UPPER_ROOMS = ("labs.widgets", "labs.checks", "labs.quizzes", "labs.overfitting", "labs.visualise",
-               "labs.pretrained", "labs._weights", "labs._lite0", "labs.transfer", "labs.folders", "labs._folderscan",
-               "labs.saving", "labs.demo")
+UPPER_ROOMS = ("labs.widgets", "labs.checks", "labs.quizzes", "labs.overfitting", "labs.visualise", "labs.inspection",
+               "labs.attribution", "labs.cues", "labs.drawing", "labs.pretrained", "labs._weights", "labs._lite0",
+               "labs.transfer", "labs.folders", "labs._folderscan", "labs.saving", "labs.demo")
 
 
 def test_lower_rooms_do_not_import_upper_ones():

@@ -1,4 +1,5 @@
-"""labs.visualise against independent computations, its bad inputs, and the checks of notebook 11."""
+"""Notebook 11's rooms (labs.inspection, attribution, cues, drawing) against independent computations, their bad inputs,
+the checks of notebook 11 (labs.checks.visualise) and its widgets."""
 
 import warnings
 
@@ -8,7 +9,7 @@ from scipy import ndimage
 
 from check_helpers import printed_line  # noqa: F401  (same helpers as the other check tests)
 from labs import checks
-from labs import visualise as V
+from labs import attribution, cues, drawing, inspection
 from labs.models import keras
 
 layers = keras.layers
@@ -33,10 +34,10 @@ def test_filter_images_scale_each_filter_around_grey():
     kernel = np.zeros((3, 3, 1, 2))
     kernel[1, 1, 0, 0] = 2.0
     kernel[0, 0, 0, 1] = -0.5
-    pictures = V.compute_filter_images(kernel)
+    pictures = inspection.compute_filter_images(kernel)
     assert pictures.shape == (2, 3, 3)
     assert pictures[0, 1, 1] == 1.0 and pictures[1, 0, 0] == 0.0 and pictures[0, 0, 0] == 0.5
-    colour = V.compute_filter_images(np.random.default_rng(0).normal(size=(3, 3, 3, 5)))
+    colour = inspection.compute_filter_images(np.random.default_rng(0).normal(size=(3, 3, 3, 5)))
     assert colour.shape == (5, 3, 3, 3) and colour.min() >= 0 and colour.max() <= 1
 
 
@@ -46,13 +47,13 @@ def test_activations_match_a_numpy_convolution_and_sparsity_counts_zeros():
                               layers.Flatten(), layers.Dense(2)])
     kernel, bias = model.get_layer("c").get_weights()
     image = np.random.default_rng(1).uniform(0, 1, (5, 5, 1)).astype(np.float32)
-    got = V.compute_activations(model, image, ["c"])["c"]
+    got = inspection.compute_activations(model, image, ["c"])["c"]
     expected = np.zeros((3, 3, 2))
     for i in range(3):
         for j in range(3):
             expected[i, j] = np.maximum(np.tensordot(image[i:i + 3, j:j + 3, 0], kernel[..., 0, :], axes=2) + bias, 0)
     np.testing.assert_allclose(got, expected, atol=1e-5)
-    assert V.compute_sparsity({"a": np.array([0.0, 1.0, 0.0, 2.0])}) == {"a": 0.5}
+    assert inspection.compute_sparsity({"a": np.array([0.0, 1.0, 0.0, 2.0])}) == {"a": 0.5}
 
 
 def test_saliency_matches_finite_differences():
@@ -64,16 +65,16 @@ def test_saliency_matches_finite_differences():
         up, down = image.copy(), image.copy()
         up[index] += eps
         down[index] -= eps
-        scores = V.compute_class_scores(model, np.stack([up, down]))[:, 1]
+        scores = attribution.compute_class_scores(model, np.stack([up, down]))[:, 1]
         grads[index] = (scores[0] - scores[1]) / (2 * eps)
-    np.testing.assert_allclose(V.compute_saliency(model, image, 1), np.abs(grads).max(axis=-1), atol=2e-3)
+    np.testing.assert_allclose(attribution.compute_saliency(model, image, 1), np.abs(grads).max(axis=-1), atol=2e-3)
 
 
 def test_smoothgrad_with_no_noise_is_the_vanilla_map():
     model = smooth_model()
     image = np.random.default_rng(0).uniform(0, 1, (6, 7, 2)).astype(np.float32)
-    np.testing.assert_allclose(V.compute_smoothgrad(model, image, 2, num_samples=3, noise=0.0),
-                               V.compute_saliency(model, image, 2), atol=1e-6)
+    np.testing.assert_allclose(attribution.compute_smoothgrad(model, image, 2, num_samples=3, noise=0.0),
+                               attribution.compute_saliency(model, image, 2), atol=1e-6)
 
 
 def hand_built_cam_model():
@@ -93,10 +94,10 @@ def test_gradcam_on_a_hand_built_model_is_the_known_map():
     image = np.zeros((6, 6, 1), dtype=np.float32)
     image[1, 4, 0], image[3, 2, 0] = 1.0, 0.5      # bright spots feed map 0 (class 0)
     image[5, 0, 0] = -1.0                           # a dark spot feeds map 1 (class 1)
-    cam0 = V.compute_gradcam(model, image, 0, "maps")
+    cam0 = attribution.compute_gradcam(model, image, 0, "maps")
     expected = np.maximum(image[..., 0], 0)          # weights: 1/36 for map 0, 0 for map 1; then / max
     np.testing.assert_allclose(cam0, expected / expected.max(), atol=1e-6)
-    cam1 = V.compute_gradcam(model, image, 1, "maps")
+    cam1 = attribution.compute_gradcam(model, image, 1, "maps")
     assert np.unravel_index(np.argmax(cam1), cam1.shape) == (5, 0) and np.count_nonzero(cam1) == 1
 
 
@@ -114,30 +115,30 @@ def test_occlusion_only_sees_the_corner_the_model_looks_at():
     model = corner_model()
     image = np.full((8, 8, 1), 0.25, dtype=np.float32)
     image[:2, :2] = 1.0
-    drops = V.compute_occlusion(model, image, 0, patch_size=2, stride=2)
+    drops = attribution.compute_occlusion(model, image, 0, patch_size=2, stride=2)
     expected = np.zeros((4, 4))
     expected[0, 0] = 4 * 1.0 - 4 * image.mean()       # the corner greyed to the mean
     np.testing.assert_allclose(drops, expected, atol=1e-5)
-    assert V.compute_occlusion(model, image, 0, patch_size=3, stride=1).shape == (6, 6)
+    assert attribution.compute_occlusion(model, image, 0, patch_size=3, stride=1).shape == (6, 6)
 
 
 def test_box_mass_and_resize():
     heatmap = np.zeros((4, 4))
     heatmap[0, 0], heatmap[3, 3] = 3.0, 1.0
-    assert V.compute_box_mass(heatmap, (0, 0, 2, 2)) == 0.75
-    assert V.resize_heatmap(np.ones((2, 2)), (5, 7)).shape == (5, 7)
+    assert attribution.compute_box_mass(heatmap, (0, 0, 2, 2)) == 0.75
+    assert attribution.resize_heatmap(np.ones((2, 2)), (5, 7)).shape == (5, 7)
 
 
 def test_prepare_drawing_crops_scales_and_centres_by_mass():
-    drawing = np.zeros((200, 300), dtype=np.uint8)
-    drawing[20:40, 200:290] = 255                     # a heavy bar ...
-    drawing[40:180, 235:250] = 255                    # ... and a stem: mass high, box centre lower
-    digit = V.prepare_drawing(drawing)
+    sketch = np.zeros((200, 300), dtype=np.uint8)
+    sketch[20:40, 200:290] = 255                     # a heavy bar ...
+    sketch[40:180, 235:250] = 255                    # ... and a stem: mass high, box centre lower
+    digit = drawing.prepare_drawing(sketch)
     assert digit.shape == (28, 28) and digit.dtype == np.uint8
     rows, cols = np.nonzero(digit > 50)
     assert 19 <= max(rows.max() - rows.min(), cols.max() - cols.min()) + 1 <= 21
     np.testing.assert_allclose(ndimage.center_of_mass(digit.astype(float)), (14, 14), atol=0.5)
-    floats = V.prepare_drawing(drawing / 255.0)
+    floats = drawing.prepare_drawing(sketch / 255.0)
     assert np.abs(floats.astype(int) - digit).max() <= 1
 
 
@@ -147,16 +148,16 @@ def test_prepare_drawing_keeps_an_mnist_digit_about_as_it_was():
     X = labs.data.load_dataset("mnist_small").X_test[:20]
     for digit in X:
         big = np.kron(digit, np.ones((5, 5))).astype(np.uint8)   # drawn 5x bigger
-        again = V.prepare_drawing(big)
+        again = drawing.prepare_drawing(big)
         assert np.corrcoef(again.ravel(), digit.ravel())[0, 1] > 0.7
 
 
 def test_cue_boxes_are_distinct_and_marks_land_in_them():
-    boxes = [V.cue_box(c) for c in range(10)]
+    boxes = [cues.cue_box(c) for c in range(10)]
     assert len(set(boxes)) == 10
     X = np.zeros((10, 28, 28), dtype=np.uint8)
     y = np.arange(10)
-    marked = V.add_class_cue(X, y, cue_labels=(y + 1) % 10)
+    marked = cues.add_class_cue(X, y, cue_labels=(y + 1) % 10)
     for k in range(10):
         top, left, bottom, right = boxes[(k + 1) % 10]
         assert marked[k, top:bottom, left:right].min() == 255 and marked[k].sum() == 255 * 16
@@ -164,17 +165,17 @@ def test_cue_boxes_are_distinct_and_marks_land_in_them():
 
 
 def test_inset_cue_boxes_keep_off_the_last_rows_and_columns():
-    boxes = [V.cue_box(c, cue_size=7, inset=2) for c in range(10)]
+    boxes = [cues.cue_box(c, cue_size=7, inset=2) for c in range(10)]
     assert len(set(boxes)) == 10
     assert max(b[2] for b in boxes) == 26 and max(b[3] for b in boxes) == 26
     assert min(b[0] for b in boxes) == 0 and min(b[1] for b in boxes) == 0
-    assert V.cue_box(3, cue_size=4, inset=0) == V.cue_box(3, cue_size=4)  # inset 0: the marks of before
+    assert cues.cue_box(3, cue_size=4, inset=0) == cues.cue_box(3, cue_size=4)  # inset 0: the marks of before
 
 
 def test_checker_cue_is_a_checkerboard_over_the_image():
     X = np.full((2, 28, 28), 100, dtype=np.uint8)
-    marked = V.add_class_cue(X, [0, 5], cue_size=7, pattern="checker", inset=2)
-    top, left, bottom, right = V.cue_box(5, cue_size=7, inset=2)
+    marked = cues.add_class_cue(X, [0, 5], cue_size=7, pattern="checker", inset=2)
+    top, left, bottom, right = cues.cue_box(5, cue_size=7, inset=2)
     patch = marked[1, top:bottom, left:right]
     white = (np.add.outer(np.arange(top, bottom), np.arange(left, right)) % 2) == 0
     assert (patch[white] == 255).all() and (patch[~white] == 100).all()  # the image shows between the squares
@@ -186,22 +187,22 @@ def test_replace_with_other_class_swaps_a_fraction_for_images_of_other_classes()
     X = np.zeros((40, 3, 3), dtype=np.uint8)
     X[:, 0, 0] = np.arange(40)  # every image its own: image k holds k in its corner
     before = X.copy()
-    out = V.replace_with_other_class(X, y, 0.25, seed=1)
+    out = cues.replace_with_other_class(X, y, 0.25, seed=1)
     replaced = np.flatnonzero(out[:, 0, 0] != np.arange(40))
     assert len(replaced) == 10  # round(0.25 * 40)
     assert all(y[out[k, 0, 0]] != y[k] for k in replaced)  # each from another class ...
     assert all((out[k] == X[out[k, 0, 0]]).all() for k in replaced)  # ... a whole image of X
     assert (X == before).all() and out is not X  # the input untouched, a copy returned
-    assert (V.replace_with_other_class(X, y, 0.25, seed=1) == out).all()  # repeatable with a seed
-    assert not (V.replace_with_other_class(X, y, 0.25, seed=2) == out).all()
-    assert (V.replace_with_other_class(X, y, 0.0) == X).all() and V.replace_with_other_class(X, y, 0.0) is not X
-    assert len(np.flatnonzero(V.replace_with_other_class(X, y, 1.0)[:, 0, 0] != np.arange(40))) == 40
+    assert (cues.replace_with_other_class(X, y, 0.25, seed=1) == out).all()  # repeatable with a seed
+    assert not (cues.replace_with_other_class(X, y, 0.25, seed=2) == out).all()
+    assert (cues.replace_with_other_class(X, y, 0.0) == X).all() and cues.replace_with_other_class(X, y, 0.0) is not X
+    assert len(np.flatnonzero(cues.replace_with_other_class(X, y, 1.0)[:, 0, 0] != np.arange(40))) == 40
 
 
 def test_replace_with_other_class_leaves_the_labels_alone():
     y = np.array([0, 1, 2, 0, 1, 2])
     labels = y.copy()
-    V.replace_with_other_class(np.zeros((6, 4, 4), dtype=np.uint8), y, 1.0)
+    cues.replace_with_other_class(np.zeros((6, 4, 4), dtype=np.uint8), y, 1.0)
     assert (y == labels).all()
 
 
@@ -210,14 +211,14 @@ def test_the_small_cnn_never_sees_the_last_two_rows_and_columns():
 
     model = make_small_cnn(seed=0)
     x = np.random.default_rng(0).random((1, 28, 28, 1)).astype(np.float32)
-    gradients = V.compute_input_gradients(model, x, 3)[0, ..., 0]
+    gradients = attribution.compute_input_gradients(model, x, 3)[0, ..., 0]
     assert np.all(gradients[26:] == 0) and np.all(gradients[:, 26:] == 0)
     assert np.abs(gradients[:26, :26]).sum() > 0
 
 
 def test_filter_pattern_is_a_picture_stretched_to_0_1():
     model = smooth_model(size=(16, 16), channels=1)
-    pattern = V.compute_filter_pattern(model, "conv", 1, steps=20, blur_every=0)
+    pattern = inspection.compute_filter_pattern(model, "conv", 1, steps=20, blur_every=0)
     assert pattern.shape[-1] == 1 and pattern.min() == 0 and pattern.max() == 1
 
 
@@ -225,9 +226,9 @@ def test_predict_drawing_gives_top_classes_and_activations():
     import labs
 
     model = labs.models.make_small_cnn()
-    drawing = np.zeros((100, 100), dtype=np.uint8)
-    drawing[10:90, 45:55] = 255
-    result = V.predict_drawing(model, drawing, ["conv_1"])
+    sketch = np.zeros((100, 100), dtype=np.uint8)
+    sketch[10:90, 45:55] = 255
+    result = drawing.predict_drawing(model, sketch, ["conv_1"])
     assert result["digit"].shape == (28, 28) and len(result["top"]) == 2
     assert result["top"][0][1] >= result["top"][1][1]
     assert result["activations"]["conv_1"].shape == (26, 26, 32)
@@ -236,29 +237,29 @@ def test_predict_drawing_gives_top_classes_and_activations():
 # --- bad inputs: clear errors that name the argument ----------------------------------------------------------
 
 @pytest.mark.parametrize("call, error, words", [
-    (lambda m, x: V.compute_saliency(m, x[:5], 0), ValueError, "image must have the model's input shape"),
-    (lambda m, x: V.compute_saliency(m, x * 255, 0), ValueError, "unscaled 0-255"),
-    (lambda m, x: V.compute_saliency(m, x[None], 0), ValueError, "batch of one"),
-    (lambda m, x: V.compute_saliency(m, x, 3), ValueError, "class_index"),
-    (lambda m, x: V.compute_saliency("model", x, 0), TypeError, "model must be a keras.Model"),
-    (lambda m, x: V.compute_gradcam(m, x, 0, "cnov"), ValueError, "did you mean 'conv'"),
-    (lambda m, x: V.compute_gradcam(m, x, 0, "scores"), ValueError, "not a convolutional feature map"),
-    (lambda m, x: V.compute_gradcam(m, x, 0, 3), TypeError, "layer_name"),
-    (lambda m, x: V.compute_activations(m, x, []), TypeError, "layer_names"),
-    (lambda m, x: V.compute_occlusion(m, x, 0, patch_size=9), ValueError, "patch_size"),
-    (lambda m, x: V.compute_smoothgrad(m, x, 0, noise=2), ValueError, "noise"),
-    (lambda m, x: V.compute_filter_pattern(m, "conv", 7), ValueError, "filter_index"),
-    (lambda m, x: V.prepare_drawing(np.zeros((50, 50), dtype=np.uint8)), ValueError, "drawing is empty"),
-    (lambda m, x: V.prepare_drawing(np.zeros((50, 50, 3), dtype=np.uint8)), ValueError, "drawing must be 2-D"),
-    (lambda m, x: V.prepare_drawing(np.full((5, 5), 200.0)), ValueError, "drawing looks like 0–255"),
-    (lambda m, x: V.compute_box_mass(np.ones((4, 4)), (0, 0, 5, 2)), ValueError, "box"),
-    (lambda m, x: V.compute_box_mass(-np.ones((4, 4)), (0, 0, 2, 2)), ValueError, "non-negative"),
-    (lambda m, x: V.compute_box_mass(np.zeros((4, 4)), (0, 0, 2, 2)), ValueError, "all zeros"),
-    (lambda m, x: V.compute_filter_images(np.zeros((3, 3, 1))), ValueError, "kernel must be 4-D"),
-    (lambda m, x: V.add_class_cue(np.zeros((2, 28, 28), dtype=np.uint8), [0, 11]), ValueError, "y"),
-    (lambda m, x: V.replace_with_other_class(np.zeros((2, 28, 28), dtype=np.uint8), [4, 4], 0.5), ValueError,
+    (lambda m, x: attribution.compute_saliency(m, x[:5], 0), ValueError, "image must have the model's input shape"),
+    (lambda m, x: attribution.compute_saliency(m, x * 255, 0), ValueError, "unscaled 0-255"),
+    (lambda m, x: attribution.compute_saliency(m, x[None], 0), ValueError, "batch of one"),
+    (lambda m, x: attribution.compute_saliency(m, x, 3), ValueError, "class_index"),
+    (lambda m, x: attribution.compute_saliency("model", x, 0), TypeError, "model must be a keras.Model"),
+    (lambda m, x: attribution.compute_gradcam(m, x, 0, "cnov"), ValueError, "did you mean 'conv'"),
+    (lambda m, x: attribution.compute_gradcam(m, x, 0, "scores"), ValueError, "not a convolutional feature map"),
+    (lambda m, x: attribution.compute_gradcam(m, x, 0, 3), TypeError, "layer_name"),
+    (lambda m, x: inspection.compute_activations(m, x, []), TypeError, "layer_names"),
+    (lambda m, x: attribution.compute_occlusion(m, x, 0, patch_size=9), ValueError, "patch_size"),
+    (lambda m, x: attribution.compute_smoothgrad(m, x, 0, noise=2), ValueError, "noise"),
+    (lambda m, x: inspection.compute_filter_pattern(m, "conv", 7), ValueError, "filter_index"),
+    (lambda m, x: drawing.prepare_drawing(np.zeros((50, 50), dtype=np.uint8)), ValueError, "drawing is empty"),
+    (lambda m, x: drawing.prepare_drawing(np.zeros((50, 50, 3), dtype=np.uint8)), ValueError, "drawing must be 2-D"),
+    (lambda m, x: drawing.prepare_drawing(np.full((5, 5), 200.0)), ValueError, "drawing looks like 0–255"),
+    (lambda m, x: attribution.compute_box_mass(np.ones((4, 4)), (0, 0, 5, 2)), ValueError, "box"),
+    (lambda m, x: attribution.compute_box_mass(-np.ones((4, 4)), (0, 0, 2, 2)), ValueError, "non-negative"),
+    (lambda m, x: attribution.compute_box_mass(np.zeros((4, 4)), (0, 0, 2, 2)), ValueError, "all zeros"),
+    (lambda m, x: inspection.compute_filter_images(np.zeros((3, 3, 1))), ValueError, "kernel must be 4-D"),
+    (lambda m, x: cues.add_class_cue(np.zeros((2, 28, 28), dtype=np.uint8), [0, 11]), ValueError, "y"),
+    (lambda m, x: cues.replace_with_other_class(np.zeros((2, 28, 28), dtype=np.uint8), [4, 4], 0.5), ValueError,
      "y must hold at least two classes"),
-    (lambda m, x: V.replace_with_other_class(np.zeros((2, 28, 28), dtype=np.uint8), [0, 1], 1.5), ValueError,
+    (lambda m, x: cues.replace_with_other_class(np.zeros((2, 28, 28), dtype=np.uint8), [0, 1], 1.5), ValueError,
      "fraction must be between 0 and 1"),
 ])
 def test_bad_inputs_get_a_clear_error(call, error, words):
@@ -272,7 +273,7 @@ def test_bad_inputs_get_a_clear_error(call, error, words):
 # --- the checks of notebook 11 and typical wrong solutions ------------------------------------------------------
 
 def _grads(model, image, class_index):
-    return V._input_gradients(model, image[None], class_index)[0]
+    return attribution._input_gradients(model, image[None], class_index)[0]
 
 
 SALIENCY_MUTANTS = {
@@ -294,7 +295,7 @@ def _occlusion(**mistake):
 
 
 def _occlusion_in_place(model, image, class_index, patch_size, stride):
-    base = V.compute_class_scores(model, image[None])[0, class_index]
+    base = attribution.compute_class_scores(model, image[None])[0, class_index]
     rows, cols = (image.shape[0] - patch_size) // stride + 1, (image.shape[1] - patch_size) // stride + 1
     out = np.zeros((rows, cols))
     fill = image.mean()
@@ -302,7 +303,7 @@ def _occlusion_in_place(model, image, class_index, patch_size, stride):
         for j in range(cols):
             saved = image[i * stride:i * stride + patch_size, j * stride:j * stride + patch_size].copy()
             image[i * stride:i * stride + patch_size, j * stride:j * stride + patch_size] = fill
-            out[i, j] = base - V.compute_class_scores(model, image[None])[0, class_index]
+            out[i, j] = base - attribution.compute_class_scores(model, image[None])[0, class_index]
             image[i * stride:i * stride + patch_size, j * stride:j * stride + patch_size] = saved + 1e-3
     return out
 
@@ -360,9 +361,9 @@ DRAWING_MUTANTS = {
 
 
 @pytest.mark.parametrize("check_name, learner", [
-    ("check_compute_saliency", V.compute_saliency),
-    ("check_compute_occlusion", lambda m, x, c, p, s: V.compute_occlusion(m, x, c, patch_size=p, stride=s)),
-    ("check_prepare_drawing", V.prepare_drawing),
+    ("check_compute_saliency", attribution.compute_saliency),
+    ("check_compute_occlusion", lambda m, x, c, p, s: attribution.compute_occlusion(m, x, c, patch_size=p, stride=s)),
+    ("check_prepare_drawing", drawing.prepare_drawing),
     ("check_prepare_drawing", _drawing()),
 ])
 def test_the_references_pass(check_name, learner, capsys):

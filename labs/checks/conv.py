@@ -3,6 +3,7 @@
 import numpy as np
 
 from .. import conv as reference
+from .. import kernels
 from .core import CheckFailed, call_learner, compare_arrays, count_python_lines, run_check
 
 __all__ = ["check_conv2d_loops", "check_conv2d_vectorized", "check_conv2d", "check_pool2d"]
@@ -16,7 +17,7 @@ TRANSPOSED_HINT = ("you used the kernel transposed: kh = kernel.shape[0] is its 
 def _single_channel_cases():
     """Return fixed (image, kernel) pairs: the worked example, an asymmetric kernel, an integer image."""
     rng = np.random.default_rng(11)
-    return [(reference.WORKED_IMAGE, reference.WORKED_KERNEL),
+    return [(kernels.WORKED_IMAGE, kernels.WORKED_KERNEL),
             (rng.normal(size=(6, 7)), rng.normal(size=(3, 3))),
             (rng.integers(0, 10, size=(8, 5)), rng.normal(size=(2, 3)))]
 
@@ -69,7 +70,7 @@ def check_conv2d_vectorized(conv2d):
         cases = _single_channel_cases()
         _compare_with_scipy(function, cases)
         rng = np.random.default_rng(12)
-        kernel = reference.KERNELS["sharpen"]
+        kernel = kernels.KERNELS["sharpen"]
         small = count_python_lines(function, rng.random((12, 12)), kernel)
         large = count_python_lines(function, rng.random((24, 24)), kernel)
         if large - small >= 10:
@@ -172,7 +173,7 @@ def check_pool2d(pool2d):
     """Check the learner's ``pool2d(feature_map, size)`` (non-overlapping windows) against the reference."""
     def test(function):
         rng = np.random.default_rng(14)
-        cases = [(reference.POOLING_EXAMPLE, 2), (rng.normal(size=(6, 6)), 2), (rng.normal(size=(6, 6)), 3),
+        cases = [(kernels.POOLING_EXAMPLE, 2), (rng.normal(size=(6, 6)), 2), (rng.normal(size=(6, 6)), 3),
                  (rng.integers(0, 9, size=(5, 7)), 2)]
         for feature_map, size in cases:
             got = call_learner(function, feature_map, size)

@@ -56,7 +56,7 @@ def _loss_gradients(model, image, class_index, of="loss"):
 
 def check_compute_saliency(compute_saliency):
     """Check ``compute_saliency(model, image, class_index)``: max over channels of |d score / d pixel|, (H, W)."""
-    from ..visualise import compute_input_gradients, compute_saliency as reference
+    from ..attribution import compute_input_gradients, compute_saliency as reference
 
     @_quietly
     def test(function):
@@ -106,7 +106,7 @@ def check_compute_saliency(compute_saliency):
 def _occlusion(model, image, class_index, patch_size, stride, fill=None, transpose=False, no_plus_one=False,
                step=None, sign=1, occluded_only=False):
     """The reference occlusion loop with one switchable mistake (for the check's mistake hints)."""
-    from ..visualise import compute_class_scores
+    from ..attribution import compute_class_scores
 
     fill = image.mean() if fill is None else fill
     height, width = image.shape[:2]
@@ -126,7 +126,7 @@ def _occlusion(model, image, class_index, patch_size, stride, fill=None, transpo
 
 def check_compute_occlusion(compute_occlusion):
     """Check ``compute_occlusion(model, image, class_index, patch_size, stride)``: the drop of the score per patch."""
-    from ..visualise import compute_occlusion as reference
+    from ..attribution import compute_occlusion as reference
 
     @_quietly
     def test(function):
@@ -246,7 +246,7 @@ def check_prepare_drawing(prepare_drawing):
     """Check ``prepare_drawing(drawing)``: crop, scale into 20x20 keeping the aspect, centre of mass at (14, 14)."""
     from scipy import ndimage
 
-    from ..visualise import prepare_drawing as reference
+    from ..drawing import prepare_drawing as reference
 
     def test(function):
         for kind in ("seven", "one", "ell", "square"):
