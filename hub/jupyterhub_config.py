@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workshop import SetupError, course_url, find_proxy, load_settings, preflight  # noqa: E402
+from workshop import SetupError, course_url, find_proxy, git_config, load_settings, preflight  # noqa: E402
 from workshop_hub import WorkshopAuthenticator, WorkshopSpawner, cgroup_limits_supported  # noqa: E402
 
 c = get_config()  # noqa: F821 (JupyterHub provides it)
@@ -59,8 +59,8 @@ c.Spawner.environment = {
     "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # never the instructor's PATH (root's own Pythons)
     "LABS_DATA_DIR": str(settings.cache / "datasets"),  # datasets: read from the shared cache, never downloaded again
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(activity),
-    # the course repository belongs to root; let the learners' git read it
-    "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "safe.directory", "GIT_CONFIG_VALUE_0": str(settings.mirror),
+    # the course repository belongs to root: git reads it for another account only where system config says so
+    "GIT_CONFIG_SYSTEM": str(git_config(settings)),
 }
 c.JupyterHub.last_activity_interval = activity
 

@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from workshop import (  # noqa: E402
-    COURSE_BRANCH, HUB_DIR, LEARNER_GROUP, SETTINGS_ENV, SetupError, check_course, course_url, find_proxy,
+    COURSE_BRANCH, HUB_DIR, LEARNER_GROUP, SETTINGS_ENV, SetupError, check_course, course_url, find_proxy, git_config,
     load_settings, preflight,
 )
 
@@ -167,6 +167,9 @@ def publish(settings):
     if not (settings.mirror / "HEAD").exists():
         settings.mirror.parent.mkdir(parents=True, exist_ok=True)
         run(["git", "init", "--quiet", "--bare", "--initial-branch", COURSE_BRANCH, str(settings.mirror)])
+    # Git refuses a repository another account owns unless system (or global) config marks it safe.
+    git_config(settings).write_text(f"[include]\n\tpath = /etc/gitconfig\n[safe]\n\tdirectory = {settings.mirror}\n")
+    git_config(settings).chmod(0o644)
     with tempfile.TemporaryDirectory() as scratch:
         tree = Path(scratch) / "tree"
         for name in _course_files(settings):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["HUB_DIR", "SETTINGS_ENV", "LEARNER_GROUP", "SetupError", "Settings", "load_settings", "find_proxy",
-           "check_course", "check_ports", "check_proxy", "preflight", "course_url"]
+           "check_course", "check_ports", "check_proxy", "preflight", "course_url", "git_config"]
 
 HUB_DIR = Path(__file__).resolve().parent
 SETTINGS_ENV = "P2C_HUB_SETTINGS"
@@ -150,6 +150,8 @@ def check_ports(settings):
                        (settings.proxy_api_port, "proxy's internal port")):
         host = settings.ip if what == "learners' port" else "127.0.0.1"
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            # as the servers bind: a port left in TIME_WAIT by a hub just stopped is free, a listening one is not
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host, port))
             except OSError:
@@ -180,3 +182,9 @@ def course_url(settings):
     query = urlencode({"repo": f"file://{settings.mirror}", "branch": COURSE_BRANCH, "targetPath": COURSE_FOLDER,
                        "urlpath": f"lab/tree/{COURSE_FOLDER}/notebooks/00_welcome.ipynb"})
     return f"/hub/user-redirect/git-pull?{query}"
+
+
+def git_config(settings):
+    """Return the git system config learners' processes use (written by setup_hub.py's publish): the machine's own,
+    plus the course repository marked safe to read although root owns it."""
+    return settings.mirror.with_name(settings.mirror.name + ".gitconfig")
