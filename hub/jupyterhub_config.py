@@ -55,10 +55,12 @@ c.Spawner.cpu_limit = settings.cpu_limit or None
 c.WorkshopSpawner.enforce_limits = limits_how if limits_ok else ""
 c.WorkshopSpawner.shared_cache = str(settings.cache)
 activity = max(5, min(300, int(settings.cull_idle_minutes * 60 / 4)))  # report activity well within the timeout
+c.Spawner.env_keep = ["LANG", "LC_ALL"]  # not the instructor's PYTHONPATH or VIRTUAL_ENV
 c.Spawner.environment = {
     "PATH": f"{venv / 'bin'}:/usr/local/bin:/usr/bin:/bin",  # never the instructor's PATH (root's own Pythons)
     "LABS_DATA_DIR": str(settings.cache / "datasets"),  # datasets: read from the shared cache, never downloaded again
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(activity),
+    "PYTHONHASHSEED": "0",  # as the course's stored outputs were made: a learner's run prints the same
     # the course repository belongs to root: git reads it for another account only where system config says so
     "GIT_CONFIG_SYSTEM": str(git_config(settings)),
 }
