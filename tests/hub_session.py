@@ -72,6 +72,7 @@ class Learner:
                                 params={"repo": repo, "branch": "main", "targetpath": folder},
                                 headers={"Authorization": f"token {self.token}"}, stream=True, timeout=300)
         response.raise_for_status()
+        response.encoding = "utf-8"  # an event stream names no charset
         lines = []
         for raw in response.iter_lines(decode_unicode=True):
             if not raw or not raw.startswith("data:"):
@@ -92,17 +93,43 @@ class Learner:
         return Kernel(self, response.json()["kernel"]["id"])
 
 
+def _decode(frame):
+    """Return a kernel message from a websocket frame: JSON text, or a binary frame (a message with buffers:
+    the count and offsets as 4-byte big-endian integers, then the JSON, then the buffers)."""
+    if isinstance(frame, str):
+        return json.loads(frame)
+    count = int.from_bytes(frame[:4], "big")
+    offsets = [int.from_bytes(frame[4 + 4 * i:8 + 4 * i], "big") for i in range(count)]
+    end = offsets[1] if count > 1 else len(frame)
+    return json.loads(frame[offsets[0]:end].decode("utf-8"))
+
+
 class Kernel:
     """A kernel on a learner's server, driven through the server's websocket, as JupyterLab drives it."""
 
     def __init__(self, learner, kernel_id):
         self.learner, self.id = learner, kernel_id
-        url = learner.base.replace("http", "ws", 1) + f"/user/{learner.name}/api/kernels/{kernel_id}/channels"
+        self.ws = None
+
+    def _connect(self):
+        """Open the kernel's websocket (a connection left idle is closed by the server: its pings go unanswered)."""
+        learner = self.learner
+        url = learner.base.replace("http", "ws", 1) + f"/user/{learner.name}/api/kernels/{self.id}/channels"
         self.ws = websocket.create_connection(url, header=[f"Authorization: token {learner.token}"], timeout=300)
         self.session = uuid.uuid4().hex
 
-    def execute(self, code, timeout=300):
+    def execute(self, code, timeout=300, keep_open=False):
         """Run code; return (texts it printed or displayed, error name or None)."""
+        if self.ws is None:
+            self._connect()
+        try:
+            return self._execute(code, timeout)
+        finally:
+            if not keep_open:
+                self.close()
+
+    def _execute(self, code, timeout):
+        """Run code on the open websocket."""
         msg_id = uuid.uuid4().hex
         self.ws.send(json.dumps({
             "header": {"msg_id": msg_id, "username": self.learner.name, "session": self.session,
@@ -112,7 +139,7 @@ class Kernel:
                         "allow_stdin": False, "stop_on_error": True}}))
         texts, error, deadline = [], None, time.monotonic() + timeout
         while time.monotonic() < deadline:
-            message = json.loads(self.ws.recv())
+            message = _decode(self.ws.recv())
             if message.get("parent_header", {}).get("msg_id") != msg_id or message.get("channel") != "iopub":
                 continue
             kind, content = message["msg_type"], message["content"]
@@ -133,13 +160,16 @@ class Kernel:
         for index, cell in enumerate(nb["cells"]):
             if cell["cell_type"] != "code":
                 continue
-            texts, error = self.execute(cell["source"])
+            texts, error = self.execute(cell["source"], keep_open=True)
             if error:
                 raise RuntimeError(f"{self.learner.name}: cell {index + 1} raised {error}")
             if "nbval-ignore-output" not in cell.get("metadata", {}).get("tags", []):
                 checked.append((index, check_lines(texts)))
+        self.close()
         return checked
 
     def close(self):
         """Close the websocket (the kernel keeps running)."""
-        self.ws.close()
+        if self.ws is not None:
+            self.ws.close()
+            self.ws = None
