@@ -85,6 +85,28 @@ def measure(path, profile="default"):
     return sampler.peak_rss / MIB, sampler.cpu_seconds, wall
 
 
+SERVER_MIB = 130  # a learner's Jupyter server beside its kernel (jupyterhub-singleuser's RSS, measured on the hub)
+ROOM_SECONDS = 180  # a room presses Run All at once: everyone's notebook done within 3 minutes
+
+
+def workshop_table(rows):
+    """Return the README's sizing table (markdown) from the measured rows: memory per learner (kernel peak plus
+    their server), learners per GiB, and learners per core if a room runs a notebook at once within ROOM_SECONDS."""
+    lines = ["| notebook | peak kernel RSS, MiB | CPU s | GiB per learner | learners per GiB | learners per core |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        gib = (float(row["peak_rss_mib"]) + SERVER_MIB) / 1024
+        lines.append(f"| {row['notebook'][:2]} | {float(row['peak_rss_mib']):.0f} | {float(row['cpu_seconds']):.0f} "
+                     f"| {gib:.1f} | {1 / gib:.1f} | {ROOM_SECONDS / float(row['cpu_seconds']):.0f} |")
+    return "\n".join(lines)
+
+
+def read_results(path=RESULTS):
+    """Return the rows of benchmarks/results/sizing.csv."""
+    with Path(path).open(newline="") as file:
+        return list(csv.DictReader(file))
+
+
 def notebooks_for(profile):
     """Return the solution notebooks a profile measures."""
     paths = solution_paths()
@@ -96,7 +118,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_profile_option(parser)
     parser.add_argument("--save", action="store_true", help=f"write {RESULTS.relative_to(ROOT)}")
+    parser.add_argument("--readme", action="store_true",
+                        help=f"print the README's table from {RESULTS.relative_to(ROOT)} (measures nothing)")
     options = parser.parse_args(argv)
+    if options.readme:
+        print(workshop_table(read_results()))
+        return 0
     if options.profile == "smoke" and options.save:
         parser.error("--profile smoke measures two notebooks only: it does not take --save (which would "
                      f"overwrite {RESULTS.relative_to(ROOT)})")

@@ -79,7 +79,7 @@ class Settings:
 
 
 _DEFAULTS = {"course": "..", "prefix": "/opt/pixels-to-convnets", "ip": "0.0.0.0", "port": 8000,
-             "admin": "instructor", "workshop_code": "", "cull_idle_minutes": 60, "mem_limit": "2G",
+             "admin": "instructor", "workshop_code": "", "cull_idle_minutes": 60, "mem_limit": "6G",
              "cpu_limit": 1.0, "allow_solutions": False, "state": "", "mirror": ""}
 _TYPES = {"port": int, "cull_idle_minutes": (int, float), "cpu_limit": (int, float), "allow_solutions": bool}
 

@@ -443,3 +443,15 @@ def test_an_idle_server_is_culled_and_comes_back_with_the_files(hub):
     a.start_server()
     nb = a.api("GET", f"/contents/{FOLDER}/notebooks/{NOTEBOOKS[0]}.ipynb").json()["content"]
     assert any("# my note" in cell["source"] for cell in nb["cells"]), "A's edit was lost after the cull"
+
+
+def test_the_readmes_sizing_table_is_the_measured_one():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import sizing
+
+    rows = sizing.read_results()
+    assert [row["notebook"][:2] for row in rows] == [f"{n:02d}" for n in range(13)], "sizing.csv lacks a notebook"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert sizing.workshop_table(rows) in readme, "README's sizing table differs: run benchmarks/sizing.py --readme"
+    peak = max(float(row["peak_rss_mib"]) for row in rows) / 1024
+    assert f"peaks at {peak:.1f} GiB" in readme and f"about {peak:.1f} GiB" in readme
