@@ -320,6 +320,10 @@ def test_learners_sign_in_with_the_workshop_code_then_their_password(hub):
         hub.learners[name] = Learner(hub.base, name, session)
     assert sign_in(hub.base, LEARNERS[0], "wrong-password", "") is None, "a wrong password was let in"
     assert sign_in(hub.base, LEARNERS[0], PASSWORD, "") is not None, "the learner's own password was refused"
+    admin_session = sign_in(hub.base, ADMIN, PASSWORD, hub.code)
+    assert admin_session is not None, "the instructor's first sign-in was refused"
+    assert Learner(hub.base, ADMIN, admin_session).hub("GET", "/users").status_code == 200, "the admin cannot list"
+    assert hub.learners[LEARNERS[0]].hub("GET", "/users").status_code == 403, "a learner listed every account"
     for name in LEARNERS:
         account = pwd.getpwnam(name)
         assert os.stat(account.pw_dir).st_mode & 0o077 == 0, f"{name}'s home is open to others"
