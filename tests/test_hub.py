@@ -443,6 +443,8 @@ def test_killing_one_learners_kernel_leaves_the_others_and_the_hub(hub):
 
 @pytest.mark.hub
 def test_an_idle_server_is_culled_and_comes_back_with_the_files(hub):
+    import requests
+
     for kernel in hub.kernels.values():
         kernel.close()
     hub.kernels.clear()
@@ -452,6 +454,10 @@ def test_an_idle_server_is_culled_and_comes_back_with_the_files(hub):
         assert time.monotonic() < deadline, f"idle servers were not culled:\n{hub.log_tail()}"
         time.sleep(2)
     a.start_server()
+    # Signing in again lands on the course link, which brings the course up to date before opening it.
+    landing = requests.get(f"{hub.base}/user/{a.name}/", headers={"Authorization": f"token {a.token}"},
+                           allow_redirects=False, timeout=60)
+    assert landing.status_code == 302 and "/git-pull?" in landing.headers["Location"], landing.headers
     nb = a.api("GET", f"/contents/{FOLDER}/notebooks/{NOTEBOOKS[0]}.ipynb").json()["content"]
     assert any("# my note" in cell["source"] for cell in nb["cells"]), "A's edit was lost after the cull"
 
