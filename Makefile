@@ -1,6 +1,8 @@
 # Pixels to ConvNets: the two commands of the README.
 #   make lab    set everything up, then open the course in JupyterLab
 #   make test   set everything up, then run the whole test suite
+#   make hub    (root, Linux) the workshop server: JupyterHub serving the course to a room (README, "Running a workshop")
+#   make update bring the course's latest version into this clone, keeping your edits
 # Other targets are the steps those two take.
 
 PYTHON ?= python3
@@ -10,7 +12,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Jupyter refuses to run as root unless told; laptops are not root, CI and containers are.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test nbval nbval-perturbed setup data notebooks check-notebooks timing clean-venv
+.PHONY: lab test nbval nbval-perturbed setup data notebooks check-notebooks timing clean-venv hub hub-publish update
 
 # The server's root is the course folder (notebooks/, solutions/, labs/ all in the file browser),
 # with notebook 00 opened. A session that ended mid-presentation would reopen presenting the deck,
@@ -63,3 +65,18 @@ check-notebooks: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The workshop server. The system Python, not $(PYTHON): the learners' accounts must be able to run the hub's
+# environment, and one built from a Python under /root (pyenv) they cannot. Settings: hub/workshop.toml.
+HUB_PYTHON ?= /usr/bin/python3
+hub:
+	$(HUB_PYTHON) hub/setup_hub.py
+
+# Send the course folder's notebooks to the learners (they get them at their next course link).
+hub-publish:
+	$(HUB_PYTHON) hub/setup_hub.py publish
+
+# Pull the course into this clone, keeping your edits (conflicts: yours kept as a named copy).
+# make update RESET=05 puts notebook 05 back to the course's version, yours kept as a backup.
+update:
+	$(PYTHON) tools/update_course.py $(if $(RESET),--reset $(RESET),)

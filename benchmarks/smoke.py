@@ -23,7 +23,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # before TensorFlow loads: n
 
 # The benchmarks without Keras first, so a broken labs import shows before TensorFlow's import is paid.
 BENCHMARKS = ("classical", "convolution", "networks", "small_cnn_recipes", "augmentation", "transfer",
-              "visualisation", "capstone")
+              "visualisation", "capstone", "sizing")
 TABLE_TITLE = "Smoke profile, seconds per benchmark:"
 
 

@@ -11,7 +11,9 @@ The suite has four parts:
   oneDNN kernels off, another OpenBLAS kernel, NumPy's widest SIMD paths off. Trained models' numbers
   then change (their cells are ignored); every checked output must not.
 - **unit tests**: tests/ without the browser (labs, checks and mutants, tools, benchmarks' smoke
-  profiles, notebook 12 on a learner's own folders).
+  profiles, notebook 12 on a learner's own folders, and — as root on Linux — the workshop server on
+  loopback with three learners, tests/test_hub.py: about 4 minutes on its one core, a minute of it
+  building the hub's environment the first time).
 - **browser**: every learner notebook Run All in JupyterLab with Chromium (tests/test_browser.py); the
   kernel-only run of each learner notebook (tests/test_notebooks.py) where Chromium is missing.
 - **nbval**: every solution notebook run and compared in this machine's own setting.
