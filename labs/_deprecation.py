@@ -27,34 +27,22 @@ def renamed(module, old, new):
     return alias
 
 
-def moved(module, names, new_module, stacklevel=2):
+def moved(module, names, new_module):
     """Return a module ``__getattr__`` that still serves ``names`` (moved to ``new_module``) until REMOVAL_DATE.
 
     names: the moved names, or {old name: its name in new_module} for those renamed as they moved.
     The moved function is the same; the old attribute warns on use and says where it lives now.
     """
-    new_names = dict(names) if isinstance(names, dict) else {name: name for name in names}
-
-    def __getattr__(name):
-        if name in new_names:
-            warnings.warn(f"{module}.{name} has moved and will be removed from {module} after {REMOVAL_DATE}; "
-                          f"use {new_module}.{new_names[name]} instead.", DeprecationWarning, stacklevel=stacklevel)
-            return getattr(importlib.import_module(new_module), new_names[name])
-        raise AttributeError(f"module {module!r} has no attribute {name!r}")
-
-    return __getattr__
+    return moved_to_rooms(module, {new_module: names})
 
 
 def moved_to_rooms(module, rooms):
     """Return a module ``__getattr__`` for names moved from ``module`` to several rooms: {new module: names}."""
-    getters = {name: moved(module, names, room, stacklevel=3) for room, names in rooms.items() for name in names}
-
-    def __getattr__(name):
-        if name in getters:
-            return getters[name](name)
-        raise AttributeError(f"module {module!r} has no attribute {name!r}")
-
-    return __getattr__
+    places = {}
+    for room, names in rooms.items():
+        new_names = dict(names) if isinstance(names, dict) else {name: name for name in names}
+        places.update({old: f"{room}.{new}" for old, new in new_names.items()})
+    return relocated(module, places)
 
 
 def renamed_arguments(function, old, renames, **current):

@@ -17,8 +17,8 @@ import numpy as np
 from . import config
 from ._keras import import_keras
 from .augment import make_augmentation
-from ._validate import (as_array, describe, require_choice, require_finite, require_int, require_number,
-                        require_number_between, suggest_names)
+from ._validate import (as_array, describe, require_choice, require_feature_map_layer, require_finite, require_int,
+                        require_layer, require_number, require_number_between)
 
 __all__ = ["make_transfer_model", "make_feature_extractor", "make_head", "make_classifier", "unfreeze_from",
            "unfreeze_top", "custom_objects"]
@@ -70,13 +70,8 @@ def make_feature_extractor(base, layers=("top_activation",), pooling="avg"):
     if len(set(layers)) != len(layers):
         raise ValueError(f"layers must not repeat a name, got {tuple(layers)}.")
     require_choice(pooling, "pooling", ("avg", "max"))
-    names = [layer.name for layer in base.layers]
     for name in layers:
-        if name not in names:
-            raise ValueError(f"base {base.name!r} has no layer named {name!r}{suggest_names(name, names)}")
-        if len(base.get_layer(name).output.shape) != 4:
-            raise ValueError(f"layer {name!r} gives {tuple(base.get_layer(name).output.shape)}, not a feature map "
-                             "(N, h, w, channels); pick a layer before the pooling (e.g. 'top_activation').")
+        require_feature_map_layer(base, name, "layers")
     pool = keras.layers.GlobalAveragePooling2D if pooling == "avg" else keras.layers.GlobalMaxPooling2D
     pooled = [pool(name=f"{pooling}_pool_{name}")(base.get_layer(name).output) for name in layers]
     output = pooled[0] if len(pooled) == 1 else keras.layers.Concatenate(name="features")(pooled)
@@ -161,12 +156,9 @@ def unfreeze_from(base, layer_name):
     keras = import_keras()
     if not isinstance(base, keras.Model):
         raise TypeError(f"base must be a keras.Model, got {describe(base)}.")
-    names = [layer.name for layer in base.layers]
-    if layer_name not in names:
-        raise ValueError(f"layer_name must be the name of a layer of {base.name!r}, "
-                         f"got {layer_name!r}{suggest_names(layer_name, names)}")
+    require_layer(base, layer_name)
     base.trainable = True
-    start = names.index(layer_name)
+    start = [layer.name for layer in base.layers].index(layer_name)
     for index, layer in enumerate(base.layers):
         layer.trainable = index >= start and not isinstance(layer, keras.layers.BatchNormalization)
 
@@ -184,11 +176,9 @@ def unfreeze_top(model, from_layer=None):
         raise TypeError(f"model must be a keras.Model (from make_classifier), got {describe(model)}.")
     wrappers = [layer for layer in model.layers if isinstance(layer, _inference_mode_class())]
     extractor = wrappers[0].model if wrappers else model
-    names = [layer.name for layer in extractor.layers]
-    if from_layer is not None and from_layer not in names:
-        raise ValueError(f"from_layer must be None or the name of a layer of {extractor.name!r}, "
-                         f"got {from_layer!r}{suggest_names(from_layer, names)}")
-    unfreeze_from(extractor, names[0] if from_layer is None else from_layer)
+    if from_layer is not None:
+        require_layer(extractor, from_layer, "from_layer")
+    unfreeze_from(extractor, extractor.layers[0].name if from_layer is None else from_layer)
     return int(sum(np.prod(weight.shape) for weight in model.trainable_weights))
 
 
